@@ -1,0 +1,106 @@
+//! Compiler-style output for people: `file:line:col: severity: message`, then the quote, the
+//! source location and a word diff (`[-source-]{+note+}`). Colour only on a terminal.
+
+use super::report::{QuoteReport, Report};
+use crate::quotes::verdict::{Op, Status};
+use std::fmt::Write;
+
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+fn location(s: &super::report::SourceReport) -> String {
+    format!("{}:{}:{}", s.path, s.line, s.column)
+}
+
+fn title(s: &super::report::SourceReport) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = &s.title {
+        parts.push(format!("“{t}”"));
+    }
+    if let Some(a) = &s.author {
+        parts.push(a.clone());
+    }
+    if let Some(d) = &s.date {
+        parts.push(d.clone());
+    }
+    parts.join(", ")
+}
+
+/// The word diff of a quote: equal words plain, `[-source-]` dropped or replaced,
+/// `{+note+}` added or replacing.
+pub fn word_diff(q: &QuoteReport, style: &Style) -> String {
+    let mut out = Vec::new();
+    for d in &q.diff {
+        let del = || style.paint("31", &format!("[-{}-]", d.source));
+        let ins = || style.paint("32", &format!("{{+{}+}}", d.note));
+        match d.op {
+            Op::Equal => out.push(d.note.clone()),
+            Op::Replace => out.push(format!("{}{}", del(), ins())),
+            Op::Delete => out.push(del()),
+            Op::Insert => out.push(ins()),
+        }
+    }
+    out.join(" ")
+}
+
+/// Render the report. `verbose` also lists verified quotes.
+pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
+    let mut out = String::new();
+    for q in &report.quotes {
+        let (severity, message) = match q.status {
+            Status::Verified if !verbose => continue,
+            Status::Verified => (style.paint("1;32", "verified"), "quote found in sources".to_string()),
+            Status::NotFound => (style.paint("1;31", "error"), "quote not found in sources".to_string()),
+            Status::Mismatch => (
+                style.paint("1;33", "warning"),
+                format!("quote differs from the source ({:.0}% similar)", q.similarity * 100.0),
+            ),
+            Status::Misattributed => (
+                style.paint("1;33", "warning"),
+                format!(
+                    "quote cited to {} but found in {}",
+                    q.cited.as_deref().unwrap_or("?"),
+                    q.source.as_ref().map_or("another source".to_string(), |s| s.path.clone())
+                ),
+            ),
+        };
+        let _ = writeln!(out, "{}: {severity}: {message}", style.paint("1", &format!("{}:{}:{}", q.file, q.line, q.column)));
+        let _ = writeln!(out, "  quote:  “{}”", q.text);
+        if let Some(s) = &q.source {
+            let label = if q.status == Status::NotFound { "closest" } else { "source" };
+            let t = title(s);
+            let _ = writeln!(out, "  {label}: {}{}", location(s), if t.is_empty() { String::new() } else { format!(" ({t})") });
+            match q.status {
+                Status::NotFound => {
+                    let _ = writeln!(out, "          {:.0}% similar: “{}”", q.similarity * 100.0, s.text);
+                }
+                Status::Mismatch | Status::Misattributed if !q.diff.is_empty() => {
+                    let _ = writeln!(out, "  diff:   {}", word_diff(q, style));
+                }
+                _ => {}
+            }
+        }
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "{} quotes: {} verified, {} mismatch, {} not found, {} misattributed",
+        report.quotes.len(),
+        s.verified,
+        s.mismatch,
+        s.not_found,
+        s.misattributed
+    );
+    out
+}

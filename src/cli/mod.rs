@@ -1,0 +1,207 @@
+//! The command line: `sourced check`, `sourced index`, `sourced lsp`.
+//!
+//! Exit codes: 0 every quote verified, 1 some quote is not, 2 usage or I/O errors.
+
+pub mod github;
+pub mod human;
+pub mod report;
+pub mod sarif;
+
+use crate::check::Checker;
+use crate::config::{self, Workspace};
+use clap::{Parser, Subcommand, ValueEnum};
+use report::{Positions, Report};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "sourced", version, about = "Check quotations in Markdown notes against a folder of sources")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check every quotation in the notes against the sources.
+    Check(CheckArgs),
+    /// Build or refresh the index of the sources, and report what changed.
+    Index(SourceArgs),
+    /// Run the language server over stdio.
+    Lsp {
+        /// Accepted for compatibility with editor clients; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct SourceArgs {
+    /// Source folder, file or glob (repeatable). Default: `sources` in sourced.toml, else `seeds/`.
+    #[arg(long = "sources", value_name = "DIR")]
+    pub sources: Vec<String>,
+    /// Use this configuration file instead of looking for sourced.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Note files or folders (default: the notes under the current folder).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Quotations with fewer words are scare quotes and are not checked (default 4).
+    #[arg(long, value_name = "N")]
+    pub min_words: Option<usize>,
+    /// Also list verified quotes (human format).
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// Parse arguments, run, and return the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Index(args) => run_index(args),
+        Command::Lsp { .. } => {
+            eprintln!("sourced: the language server is not available in this build yet");
+            Ok(2)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sourced: error: {e:#}");
+            2
+        }
+    }
+}
+
+fn workspace(args: &SourceArgs, start: &Path) -> anyhow::Result<Workspace> {
+    Ok(match &args.config {
+        Some(file) => Workspace::load(file)?,
+        None => Workspace::discover(start)?,
+    })
+}
+
+fn open(args: &SourceArgs, start: &Path, min_words: Option<usize>) -> anyhow::Result<Checker> {
+    let mut ws = workspace(args, start)?;
+    if let Some(n) = min_words {
+        ws.config.min_words = n;
+    }
+    // --sources are relative to the current folder, not to the workspace root.
+    let cwd = std::env::current_dir()?;
+    let overrides: Vec<String> = args.sources.iter().map(|s| config::absolute(&cwd.join(s)).to_string_lossy().into_owned()).collect();
+    let (checker, report) = Checker::open(ws, &overrides)?;
+    for m in &report.messages {
+        eprintln!("sourced: {m}");
+    }
+    for w in &report.warnings {
+        eprintln!("sourced: warning: {w}");
+    }
+    Ok(checker)
+}
+
+fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
+    let cwd = std::env::current_dir()?;
+    let started = std::time::Instant::now();
+    let checker = open(&args, &cwd, None)?;
+    let _ = started;
+    let r = checker.index.source_count();
+    eprintln!("sourced: index at {} holds {r} sources", checker.index.dir().display());
+    Ok(0)
+}
+
+/// Notes to check: the given files, the Markdown files in given folders, or by default the
+/// `notes` of the config or every Markdown file under the current folder (outside the
+/// sources, hidden folders, `target` and `node_modules`).
+fn note_files(paths: &[PathBuf], checker: &Checker) -> anyhow::Result<Vec<PathBuf>> {
+    let ws = &checker.workspace;
+    let exclude = ws.exclude()?;
+    let source_dirs: Vec<PathBuf> = ws.sources(&[]).iter().map(|s| config::absolute(&ws.root.join(s))).collect();
+    let roots: Vec<PathBuf> = if !paths.is_empty() {
+        paths.to_vec()
+    } else if !ws.config.notes.is_empty() {
+        ws.config.notes.iter().map(|n| ws.root.join(n)).collect()
+    } else {
+        vec![std::env::current_dir()?]
+    };
+    let mut out = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            out.push(root);
+            continue;
+        }
+        if !root.exists() {
+            anyhow::bail!("{}: no such file or folder", root.display());
+        }
+        let mut it = walkdir::WalkDir::new(&root).follow_links(true).sort_by_file_name().into_iter();
+        while let Some(entry) = it.next() {
+            let Ok(entry) = entry else { continue };
+            let p = entry.path();
+            let name = entry.file_name().to_string_lossy();
+            let skip_dir = entry.depth() > 0
+                && (name.starts_with('.') || name == "target" || name == "node_modules" || source_dirs.iter().any(|s| config::absolute(p) == *s));
+            if entry.file_type().is_dir() {
+                if skip_dir {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
+            let is_md = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+            if is_md && !exclude.is_match(&rel) && !name.starts_with('.') {
+                out.push(p.to_path_buf());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
+    let cwd = std::env::current_dir()?;
+    let start = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
+    let checker = open(&args.source, &start, args.min_words)?;
+    let notes = note_files(&args.paths, &checker)?;
+    let mut report = Report::new();
+    let mut positions = Positions::new(&checker.workspace.root, &checker.index);
+    let mut io_error = false;
+    for note in &notes {
+        let text = match std::fs::read(note).map_err(|e| e.to_string()).and_then(|b| crate::corpus::decode(&b)) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("sourced: error: {}: {e}", note.display());
+                io_error = true;
+                continue;
+            }
+        };
+        let results = checker.check_note(note, &text)?;
+        positions.add(&mut report, note, &text, &results);
+    }
+    let rendered = match args.format {
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            human::render(&report, &human::Style { color }, args.verbose)
+        }
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+        Format::Sarif => sarif::render(&report) + "\n",
+        Format::Github => github::render(&report),
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = out.write_all(rendered.as_bytes()).and_then(|_| out.flush());
+    Ok(if io_error { 2 } else { report.exit_code() })
+}

@@ -1,0 +1,144 @@
+//! The machine-readable report of a check: what `--format json` prints, and what every other
+//! format is rendered from. Positions are 1-based lines and columns in characters;
+//! `end_column` is just past the last character.
+
+use crate::check::QuoteResult;
+use crate::index::Retriever;
+use crate::quotes::verdict::{DiffOp, SourceMatch, Status};
+use crate::text::lines::LineIndex;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub quotes: Vec<QuoteReport>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub verified: usize,
+    pub mismatch: usize,
+    pub not_found: usize,
+    pub misattributed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteReport {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: String,
+    pub status: Status,
+    pub cited: Option<String>,
+    pub source: Option<SourceReport>,
+    pub similarity: f32,
+    pub diff: Vec<DiffOp>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: String,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+}
+
+impl Report {
+    pub fn new() -> Report {
+        Report { quotes: Vec::new(), summary: Summary::default() }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.quotes.iter().any(|q| q.status != Status::Verified))
+    }
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Turns byte offsets into positions, reading each source file once.
+pub struct Positions<'a> {
+    root: &'a Path,
+    cwd: PathBuf,
+    sources: HashMap<String, Option<(String, LineIndex)>>,
+    retriever: &'a dyn Retriever,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(root: &'a Path, retriever: &'a dyn Retriever) -> Self {
+        Positions { root, cwd: std::env::current_dir().unwrap_or_default(), sources: HashMap::new(), retriever }
+    }
+
+    /// A path as shown to the user: relative to the current folder when below it.
+    pub fn show(&self, path: &Path) -> String {
+        let abs = crate::config::absolute(path);
+        crate::corpus::discover::display_path(&abs, &self.cwd)
+    }
+
+    fn source(&mut self, m: &SourceMatch) -> SourceReport {
+        let root = self.root;
+        let entry = self.sources.entry(m.path.clone()).or_insert_with(|| {
+            let text = std::fs::read(root.join(&m.path)).ok().map(|b| String::from_utf8_lossy(&b).into_owned())?;
+            let li = LineIndex::new(&text);
+            Some((text, li))
+        });
+        let ((line, column), (end_line, end_column)) = match entry {
+            Some((text, li)) => (li.line_col(text, m.range.start), li.line_col(text, m.range.end)),
+            None => ((0, 0), (0, 0)),
+        };
+        let info = self.retriever.source_info(&m.path).ok().flatten().unwrap_or_default();
+        SourceReport {
+            path: self.show(&root.join(&m.path)),
+            line,
+            column,
+            end_line,
+            end_column,
+            text: m.text.clone(),
+            title: info.meta.title,
+            author: info.meta.author,
+            date: info.meta.date,
+        }
+    }
+
+    /// Add the results for one note.
+    pub fn add(&mut self, report: &mut Report, note_path: &Path, note_text: &str, results: &[QuoteResult]) {
+        let li = LineIndex::new(note_text);
+        let file = self.show(note_path);
+        for r in results {
+            let (line, column) = li.line_col(note_text, r.quote.range.start);
+            let (end_line, end_column) = li.line_col(note_text, r.quote.range.end);
+            let v = &r.verdict;
+            match v.status {
+                Status::Verified => report.summary.verified += 1,
+                Status::Mismatch => report.summary.mismatch += 1,
+                Status::NotFound => report.summary.not_found += 1,
+                Status::Misattributed => report.summary.misattributed += 1,
+            }
+            report.quotes.push(QuoteReport {
+                file: file.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+                text: r.quote.text.clone(),
+                status: v.status,
+                cited: r.cited.clone(),
+                source: v.best.as_ref().map(|m| self.source(m)),
+                similarity: (v.similarity() * 100.0).round() / 100.0,
+                diff: v.best.as_ref().map(|m| m.diff.clone()).unwrap_or_default(),
+            });
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! SARIF 2.1.0 for GitHub code scanning: one rule per verdict, one result per quote that is
+//! not verified, the source location as a related location.
+
+use super::report::{QuoteReport, Report};
+use crate::quotes::verdict::Status;
+use serde_json::{json, Value};
+
+fn rule(id: &str, name: &str, text: &str, level: &str) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "shortDescription": { "text": text },
+        "fullDescription": { "text": text },
+        "defaultConfiguration": { "level": level },
+    })
+}
+
+fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Value {
+    json!({ "startLine": line.max(1), "startColumn": column.max(1), "endLine": end_line.max(1), "endColumn": end_column.max(1) })
+}
+
+/// A stable fingerprint of a quote: its file and normalised text.
+fn fingerprint(q: &QuoteReport) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    q.file.hash(&mut h);
+    crate::text::normalize(&q.text).text.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+pub fn render(report: &Report) -> String {
+    let mut results = Vec::new();
+    for q in &report.quotes {
+        let (rule_id, level, message) = match q.status {
+            Status::Verified => continue,
+            Status::NotFound => ("not-found", "error", format!("Quote not found in sources: “{}”", q.text)),
+            Status::Mismatch => ("mismatch", "warning", format!(
+                "Quote differs from the source ({:.0}% similar): {}",
+                q.similarity * 100.0,
+                super::human::word_diff(q, &super::human::Style { color: false })
+            )),
+            Status::Misattributed => ("misattributed", "warning", format!(
+                "Quote cited to {} but found in {}",
+                q.cited.as_deref().unwrap_or("?"),
+                q.source.as_ref().map_or("another source".into(), |s| s.path.clone())
+            )),
+        };
+        let mut result = json!({
+            "ruleId": rule_id,
+            "level": level,
+            "message": { "text": message },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": q.file.replace('\\', "/") },
+                    "region": region(q.line, q.column, q.end_line, q.end_column),
+                }
+            }],
+            "partialFingerprints": { "sourcedQuote/v1": fingerprint(q) },
+        });
+        if let Some(s) = &q.source {
+            result["relatedLocations"] = json!([{
+                "id": 1,
+                "message": { "text": s.title.clone().unwrap_or_else(|| "source".into()) },
+                "physicalLocation": {
+                    "artifactLocation": { "uri": s.path.replace('\\', "/") },
+                    "region": region(s.line, s.column, s.end_line, s.end_column),
+                }
+            }]);
+        }
+        results.push(result);
+    }
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "sourced",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": [
+                    rule("not-found", "QuoteNotFound", "A quotation was not found in the sources.", "error"),
+                    rule("mismatch", "QuoteMismatch", "A quotation differs from the source's wording.", "warning"),
+                    rule("misattributed", "QuoteMisattributed", "A quotation is cited to a source that does not contain it.", "warning"),
+                ],
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}

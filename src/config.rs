@@ -1,0 +1,156 @@
+//! `sourced.toml`: found by walking up from the notes; paths in it are relative to its folder,
+//! which is the workspace root.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "sourced.toml";
+
+/// The settings a workspace can have. Every field has a default.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Source folders, files or globs.
+    pub sources: Vec<String>,
+    /// Where the index lives (default `.sourced`).
+    pub index_dir: Option<String>,
+    /// Shorter quotations are scare quotes, not checked.
+    pub min_words: usize,
+    /// Globs of files and folders to leave out of sources and notes.
+    pub exclude: Vec<String>,
+    /// Note folders or globs for `sourced check` without paths (default: the workspace).
+    pub notes: Vec<String>,
+    /// Similarity (0–1) from which a differing passage counts as a mismatch.
+    pub mismatch_similarity: f32,
+    /// Source files larger than this many megabytes are skipped.
+    pub max_file_mb: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            sources: Vec::new(),
+            index_dir: None,
+            min_words: 4,
+            exclude: Vec::new(),
+            notes: Vec::new(),
+            mismatch_similarity: 0.6,
+            max_file_mb: 256,
+        }
+    }
+}
+
+/// Errors reading the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("invalid {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+/// A configuration and where it applies.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The folder of `sourced.toml`, else the starting folder.
+    pub root: PathBuf,
+    /// The file it came from, if any.
+    pub file: Option<PathBuf>,
+    pub config: Config,
+}
+
+impl Workspace {
+    /// Find `sourced.toml` in `start` or a parent; without one, `start` is the root and the
+    /// defaults apply.
+    pub fn discover(start: &Path) -> Result<Workspace, ConfigError> {
+        let start = absolute(start);
+        let dir = if start.is_file() { start.parent().map(Path::to_path_buf).unwrap_or_default() } else { start.clone() };
+        for d in dir.ancestors() {
+            let candidate = d.join(FILE_NAME);
+            if candidate.is_file() {
+                return Self::load(&candidate);
+            }
+        }
+        Ok(Workspace { root: dir, file: None, config: Config::default() })
+    }
+
+    pub fn load(file: &Path) -> Result<Workspace, ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Read { path: file.to_path_buf(), source })?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|e| ConfigError::Parse { path: file.to_path_buf(), message: e.to_string().trim().to_string() })?;
+        let root = absolute(file.parent().unwrap_or(Path::new(".")));
+        Ok(Workspace { root, file: Some(file.to_path_buf()), config })
+    }
+
+    /// Source specs in effect: `--sources` if given, else the config's, else `seeds`.
+    pub fn sources(&self, overrides: &[String]) -> Vec<String> {
+        if !overrides.is_empty() {
+            overrides.to_vec()
+        } else if !self.config.sources.is_empty() {
+            self.config.sources.clone()
+        } else {
+            vec!["seeds".to_string()]
+        }
+    }
+
+    /// The cache folder for the index.
+    pub fn index_dir(&self) -> PathBuf {
+        let dir = self.config.index_dir.as_deref().unwrap_or(".sourced");
+        self.root.join(dir)
+    }
+
+    /// The `exclude` globs, compiled.
+    pub fn exclude(&self) -> Result<globset::GlobSet, ConfigError> {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &self.config.exclude {
+            let glob = globset::Glob::new(g).map_err(|e| ConfigError::Parse {
+                path: self.file.clone().unwrap_or_default(),
+                message: format!("exclude pattern {g:?}: {e}"),
+            })?;
+            b.add(glob);
+        }
+        b.build().map_err(|e| ConfigError::Parse { path: self.file.clone().unwrap_or_default(), message: e.to_string() })
+    }
+}
+
+/// `path` made absolute against the current folder, with `.` and `..` resolved lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn found_by_walking_up_and_relative_to_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "sources = [\"src\"]\nmin_words = 6\n").unwrap();
+        std::fs::create_dir_all(dir.path().join("notes/deep")).unwrap();
+        let ws = Workspace::discover(&dir.path().join("notes/deep")).unwrap();
+        assert_eq!(ws.root, absolute(dir.path()));
+        assert_eq!(ws.config.min_words, 6);
+        assert_eq!(ws.sources(&[]), ["src"]);
+        assert_eq!(ws.index_dir(), absolute(dir.path()).join(".sourced"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_the_file_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join(FILE_NAME);
+        std::fs::write(&f, "sourcez = []\n").unwrap();
+        let err = Workspace::load(&f).unwrap_err().to_string();
+        assert!(err.contains("sourced.toml") && err.contains("sourcez"), "{err}");
+    }
+}

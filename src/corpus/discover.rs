@@ -1,0 +1,129 @@
+//! Finding source files: folders walked recursively (following links, loops detected),
+//! single files, and glob patterns, minus `exclude` globs.
+
+use super::{Format, Warning};
+use globset::GlobSet;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+/// A source file on disk, before it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How it is shown and stored in the index: relative to the workspace root when inside
+    /// it (with `/` separators), else absolute.
+    pub display: String,
+    /// Modification time in nanoseconds since the epoch (0 if unknown).
+    pub mtime: u64,
+    pub size: u64,
+}
+
+impl SourceFile {
+    /// Citation key: the file stem.
+    pub fn stem(&self) -> String {
+        self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+}
+
+/// `path` as shown to users: relative to `root` if under it.
+pub fn display_path(path: &Path, root: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
+        Err(_) => path.to_string_lossy().into_owned(),
+    }
+}
+
+fn is_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Every source file under `specs` (folders, files or globs, relative to `root`), sorted by
+/// display path, plus warnings for what could not be walked. A missing folder is a warning.
+pub fn discover(specs: &[String], root: &Path, exclude: &GlobSet) -> (Vec<SourceFile>, Vec<Warning>) {
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    for spec in specs {
+        let full = if Path::new(spec).is_absolute() { PathBuf::from(spec) } else { root.join(spec) };
+        if is_glob(spec) {
+            match glob::glob(&full.to_string_lossy()) {
+                Ok(paths) => {
+                    for p in paths.flatten() {
+                        walk(&p, root, exclude, &mut files, &mut warnings);
+                    }
+                }
+                Err(e) => warnings.push(Warning { path: spec.clone(), message: format!("bad glob pattern: {e}") }),
+            }
+        } else if full.exists() {
+            walk(&full, root, exclude, &mut files, &mut warnings);
+        } else {
+            warnings.push(Warning { path: spec.clone(), message: "sources folder not found".into() });
+        }
+    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.dedup_by(|a, b| a.display == b.display);
+    (files, warnings)
+}
+
+fn walk(start: &Path, root: &Path, exclude: &GlobSet, files: &mut Vec<SourceFile>, warnings: &mut Vec<Warning>) {
+    let walker = walkdir::WalkDir::new(start).follow_links(true).sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| display_path(p, root)).unwrap_or_else(|| display_path(start, root));
+                let message = if e.loop_ancestor().is_some() { "skipped: symbolic link loop".to_string() } else { format!("skipped: {e}") };
+                warnings.push(Warning { path, message });
+                continue;
+            }
+        };
+        let display = display_path(entry.path(), root);
+        if exclude.is_match(&display) || exclude.is_match(entry.path()) {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && name.starts_with('.') {
+            // Hidden files and folders, the index cache among them.
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() || Format::of(entry.path()).is_none() {
+            continue;
+        }
+        match entry.metadata() {
+            Ok(md) => {
+                let mtime = md.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as u64);
+                files.push(SourceFile { path: entry.path().to_path_buf(), display, mtime, size: md.len() });
+            }
+            Err(e) => warnings.push(Warning { path: display, message: format!("skipped: {e}") }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_folders_and_globs_skipping_hidden_excluded_and_other_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["a/one.txt", "a/two.md", "a/skip.pdf", "a/.sourced/x.txt", "b/three.html", "a/drafts/d.txt"] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let mut ex = globset::GlobSetBuilder::new();
+        ex.add(globset::Glob::new("**/drafts/**").unwrap());
+        let (files, warnings) = discover(&["a".into(), "b/*.html".into(), "missing".into()], root, &ex.build().unwrap());
+        let names: Vec<_> = files.iter().map(|f| f.display.as_str()).collect();
+        assert_eq!(names, ["a/one.txt", "a/two.md", "b/three.html"]);
+        assert_eq!(warnings, vec![Warning { path: "missing".into(), message: "sources folder not found".into() }]);
+    }
+}

@@ -1,0 +1,147 @@
+//! Source metadata: title, author, date, publisher and citation id, from front matter,
+//! HTML `<meta>` tags, or the first lines of the text ("By NAME", "Publisher, March 17, 2020").
+
+use crate::text::html::HtmlMeta;
+use crate::text::markdown::{BlockKind, Document};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+
+/// What is known about a source document. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Citation key from front matter `id:`; the file stem is always a key too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        \b(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)\s+\d{1,2},?\s+\d{4}\b
+        | \b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4}\b
+        | \b\d{4}-\d{2}-\d{2}\b",
+    )
+    .expect("date regex")
+});
+
+static BYLINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i:by)\s+([\p{Lu}][\p{L}.'’-]*(?:\s+[\p{Lu}][\p{L}.'’-]*){0,4})").expect("byline regex"));
+
+/// How many leading blocks count as the header of a document.
+const HEADER_BLOCKS: usize = 12;
+/// A paragraph this long is body text: the header ends before it.
+const BODY_WORDS: usize = 30;
+
+/// Fields of a YAML front matter block, read as flat `key: value` lines.
+fn front_matter_field(front: &str, keys: &[&str]) -> Option<String> {
+    let mut lines = front.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some((k, v)) = line.split_once(':') else { continue };
+        if !keys.contains(&k.trim().to_ascii_lowercase().as_str()) || line.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let mut v = v.trim().to_string();
+        if v.is_empty() {
+            // A YAML list on the next lines: take its first item.
+            if let Some(item) = lines.peek().and_then(|l| l.trim().strip_prefix("- ")) {
+                v = item.trim().to_string();
+            }
+        }
+        let v = v.trim_matches(|c| c == '"' || c == '\'').trim().to_string();
+        if !v.is_empty() {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Find metadata for a document (`doc` is its visible text blocks).
+pub fn extract(doc: &Document, html: Option<&HtmlMeta>) -> Metadata {
+    let mut meta = Metadata::default();
+    if let Some(front) = &doc.front_matter {
+        meta.title = front_matter_field(front, &["title"]);
+        meta.author = front_matter_field(front, &["author", "authors", "byline"]);
+        meta.date = front_matter_field(front, &["date", "published", "pubdate"]);
+        meta.publisher = front_matter_field(front, &["publisher", "source", "site", "outlet"]);
+        meta.id = front_matter_field(front, &["id", "key"]);
+    }
+    if let Some(h) = html {
+        meta.title = meta.title.take().or_else(|| h.title.clone());
+        meta.author = meta.author.take().or_else(|| h.author.clone());
+        meta.date = meta.date.take().or_else(|| h.date.clone());
+        meta.publisher = meta.publisher.take().or_else(|| h.publisher.clone());
+    }
+
+    let header: Vec<_> = doc
+        .blocks
+        .iter()
+        .take(HEADER_BLOCKS)
+        .take_while(|b| b.text.split_whitespace().count() < BODY_WORDS)
+        .collect();
+    let mut byline_block = None;
+    let mut date_block = None;
+    for (i, b) in header.iter().enumerate() {
+        let text = b.text.trim();
+        if meta.author.is_none() {
+            if let Some(c) = BYLINE.captures(text) {
+                meta.author = Some(c[1].trim().to_string());
+                byline_block = Some(i);
+            }
+        }
+        if meta.date.is_none() {
+            if let Some(m) = DATE.find(text) {
+                meta.date = Some(m.as_str().to_string());
+                date_block = Some(i);
+                let before = text[..m.start()].trim().trim_end_matches(',').trim();
+                if meta.publisher.is_none() && !before.is_empty() && before.split_whitespace().count() <= 5 {
+                    meta.publisher = Some(before.to_string());
+                }
+            }
+        }
+    }
+    if meta.title.is_none() {
+        let candidates = || header.iter().enumerate().filter(|(i, _)| Some(*i) != byline_block && Some(*i) != date_block);
+        meta.title = candidates()
+            .find(|(_, b)| b.kind == BlockKind::Heading)
+            .or_else(|| candidates().find(|(_, b)| b.text.split_whitespace().count() >= 4))
+            .or_else(|| candidates().next())
+            .map(|(_, b)| b.text.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::markdown;
+
+    #[test]
+    fn header_lines_give_title_author_date_publisher() {
+        let doc = markdown::parse("\n# US Kills Iraqis\n\nBy [Tony Cartalucci](#)\n\nGlobal Research, March 17, 2020\n\nBody.\n");
+        let m = extract(&doc, None);
+        assert_eq!(m.title.as_deref(), Some("US Kills Iraqis"));
+        assert_eq!(m.author.as_deref(), Some("Tony Cartalucci"));
+        assert_eq!(m.date.as_deref(), Some("March 17, 2020"));
+        assert_eq!(m.publisher.as_deref(), Some("Global Research"));
+    }
+
+    #[test]
+    fn short_site_lines_are_not_titles_and_front_matter_wins() {
+        let doc = markdown::parse("Most Popular\n\nThe US Is Occupying Iraq For A Second Time\n\nby Stephen Lendman ( – Home)\n");
+        let m = extract(&doc, None);
+        assert_eq!(m.title.as_deref(), Some("The US Is Occupying Iraq For A Second Time"));
+        assert_eq!(m.author.as_deref(), Some("Stephen Lendman"));
+        let doc = markdown::parse("---\ntitle: \"Real\"\nauthors:\n  - Jo Bloggs\nid: rep1\n---\n# Other\n");
+        let m = extract(&doc, None);
+        assert_eq!((m.title.as_deref(), m.author.as_deref(), m.id.as_deref()), (Some("Real"), Some("Jo Bloggs"), Some("rep1")));
+    }
+}

@@ -1,0 +1,98 @@
+//! Corpus: find source files, read them, and turn each into visible text with an offset map
+//! back to its bytes and its metadata.
+//!
+//! A file that cannot be read (binary, not UTF-8, too large, unreadable) becomes a
+//! [`Warning`]; nothing here stops the whole run.
+
+pub mod discover;
+pub mod metadata;
+
+pub use discover::{discover, SourceFile};
+pub use metadata::Metadata;
+
+use crate::text::{html, markdown, OffsetMap};
+use std::fmt;
+
+/// The format a source file is read as, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.md`, `.markdown`, `.txt`, `.text`: Markdown markup is read as markup.
+    Markdown,
+    /// `.html`, `.htm`, `.xhtml`.
+    Html,
+}
+
+impl Format {
+    pub fn of(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" | "txt" | "text" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}
+
+/// A loaded source: what a reader sees, and how to get back to the file's bytes.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    pub file: SourceFile,
+    /// Visible text (markup removed, blocks separated by blank lines).
+    pub text: String,
+    /// From `text` to byte offsets in the file.
+    pub map: OffsetMap,
+    pub meta: Metadata,
+}
+
+/// Why a file was skipped, or something worth telling about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Files larger than this are skipped with a warning.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Read and parse one source file.
+pub fn load(file: &SourceFile, max_bytes: u64) -> Result<SourceDoc, Warning> {
+    let warn = |message: String| Warning { path: file.display.clone(), message };
+    if file.size > max_bytes {
+        return Err(warn(format!("skipped: {} MB is over the {} MB limit for a source", file.size >> 20, max_bytes >> 20)));
+    }
+    let bytes = std::fs::read(&file.path).map_err(|e| warn(format!("skipped: cannot read: {e}")))?;
+    let src = decode(&bytes).map_err(warn)?;
+    Ok(parse(file.clone(), &src))
+}
+
+/// Bytes to text, refusing binary files and invalid UTF-8 (a UTF-8 BOM is allowed).
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err("skipped: binary file (contains NUL bytes)".into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err(format!("skipped: not valid UTF-8 (first bad byte at offset {})", e.valid_up_to())),
+    }
+}
+
+/// Parse the text of a source file.
+pub fn parse(file: SourceFile, src: &str) -> SourceDoc {
+    let (doc, html_meta) = match Format::of(&file.path).unwrap_or(Format::Markdown) {
+        Format::Markdown => (markdown::parse(src), None),
+        Format::Html => {
+            let (doc, meta) = html::parse(src);
+            (doc, Some(meta))
+        }
+    };
+    let meta = metadata::extract(&doc, html_meta.as_ref());
+    let (text, map) = doc.joined();
+    SourceDoc { file, text, map, meta }
+}

@@ -1,0 +1,418 @@
+//! The persistent tantivy index of the sources, kept in the cache folder (`.sourced/` by
+//! default).
+//!
+//! - [`SourceIndex::open`] opens it or creates it; an index that is damaged, not ours, or from
+//!   another format version is rebuilt from scratch with a message.
+//! - [`SourceIndex::refresh`] brings it up to date with the files on disk: only added, changed
+//!   and removed files are touched. When nothing changed no writer is taken at all.
+//! - Two processes may share an index: tantivy allows one writer, so a second process that
+//!   needs to write waits for the first (bounded), and reads meanwhile.
+
+pub mod analyzer;
+pub mod passages;
+pub mod retrieve;
+pub mod schema;
+
+use crate::corpus::{self, Metadata, SourceDoc, SourceFile, Warning};
+use rayon::prelude::*;
+use schema::Fields;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tantivy::directory::error::LockError;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Value;
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+
+pub use retrieve::{Region, Retriever};
+
+/// Errors the index cannot recover from by itself.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("cannot use the index folder {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("index error: {0}")]
+    Tantivy(#[from] TantivyError),
+}
+
+/// Options for [`SourceIndex::refresh`].
+#[derive(Debug, Clone)]
+pub struct RefreshOptions {
+    /// Files larger than this are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// How long to wait for another process that holds the index writer.
+    pub lock_timeout: Duration,
+    /// Indexing threads (0: one per core, at most 4).
+    pub threads: usize,
+}
+
+impl Default for RefreshOptions {
+    fn default() -> Self {
+        Self { max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES, lock_timeout: Duration::from_secs(60), threads: 0 }
+    }
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Default)]
+pub struct RefreshReport {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Sources in the index after the refresh (skipped files not counted).
+    pub sources: usize,
+    /// Bytes of source text read and indexed.
+    pub bytes_indexed: u64,
+    pub elapsed: Duration,
+    /// Skipped files and other problems, one per file.
+    pub warnings: Vec<Warning>,
+    /// Set when the index could not be updated (another process held the writer for too long):
+    /// results come from the index as it was.
+    pub stale: Option<String>,
+}
+
+/// One indexed file, as recorded in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recorded {
+    mtime: u64,
+    size: u64,
+    skipped: bool,
+}
+
+/// What is known about one source in the index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceInfo {
+    pub path: String,
+    pub meta: Metadata,
+    /// Citation keys: the file stem and the front matter `id`.
+    pub keys: Vec<String>,
+}
+
+/// The index of a set of source folders.
+pub struct SourceIndex {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+const SKIPPED_PREFIX: &str = "skipped:";
+
+impl SourceIndex {
+    /// Open the index in `cache_dir` (created if missing). Messages say what was rebuilt and why.
+    pub fn open(cache_dir: &Path) -> Result<(SourceIndex, Vec<String>), IndexError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| IndexError::Io { path, source }
+        };
+        std::fs::create_dir_all(cache_dir).map_err(io(cache_dir))?;
+        let ignore = cache_dir.join(".gitignore");
+        if !ignore.exists() {
+            let _ = std::fs::write(&ignore, "# sourced's cache: safe to delete\n*\n");
+        }
+        let dir = cache_dir.join(format!("index-v{}", schema::FORMAT_VERSION));
+        let mut messages = Vec::new();
+        // Indexes of other format versions are dropped.
+        if let Ok(entries) = std::fs::read_dir(cache_dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with("index-v") && e.path() != dir {
+                    messages.push(format!("index from another version of sourced ({name}) removed; rebuilding"));
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        match Self::open_dir(&dir) {
+            Ok(index) => Ok((index, messages)),
+            Err(e) => {
+                messages.push(format!("index at {} is damaged ({e}); rebuilding it", dir.display()));
+                std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+                Ok((Self::open_dir(&dir)?, messages))
+            }
+        }
+    }
+
+    fn open_dir(dir: &Path) -> Result<SourceIndex, IndexError> {
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_path_buf(), source })?;
+        let directory = MmapDirectory::open(dir).map_err(|e| TantivyError::from(e))?;
+        let (schema, _) = schema::build();
+        let index = Index::open_or_create(directory, schema)?;
+        analyzer::register(&index);
+        let fields = schema::fields_of(&index.schema())
+            .ok_or_else(|| TantivyError::SchemaError("not a sourced index".into()))?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let this = SourceIndex { dir: dir.to_path_buf(), index, reader, fields };
+        this.recorded()?;
+        Ok(this)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    pub(crate) fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Number of sources in the index.
+    pub fn source_count(&self) -> usize {
+        self.recorded().map(|r| r.values().filter(|r| !r.skipped).count()).unwrap_or(0)
+    }
+
+    /// Every file recorded in the index, read from fast fields (no stored documents).
+    fn recorded(&self) -> tantivy::Result<HashMap<String, Recorded>> {
+        let searcher = self.reader.searcher();
+        let mut out = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let mtime = ff.u64("mtime")?;
+            let size = ff.u64("size")?;
+            let Some(paths) = ff.str("path")? else { continue };
+            let mut path = String::new();
+            for doc in segment.doc_ids_alive() {
+                let (Some(m), Some(s)) = (mtime.first(doc), size.first(doc)) else { continue };
+                let Some(ord) = paths.term_ords(doc).next() else { continue };
+                path.clear();
+                paths.ord_to_str(ord, &mut path)?;
+                // Skipped files are recorded with the top bit of `size` set.
+                out.insert(path.clone(), Recorded { mtime: m, size: s & !(1 << 63), skipped: s >> 63 == 1 });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Bring the index up to date with `files`.
+    pub fn refresh(&mut self, files: &[SourceFile], options: &RefreshOptions) -> Result<RefreshReport, IndexError> {
+        let started = Instant::now();
+        let mut report = RefreshReport::default();
+        let plan = self.plan(files)?;
+        if plan.is_empty() {
+            report.unchanged = files.len();
+            report.sources = self.source_count();
+            report.warnings = self.skipped_warnings(files)?;
+            report.elapsed = started.elapsed();
+            return Ok(report);
+        }
+        let writer = match self.acquire_writer(options)? {
+            Some(w) => w,
+            None => {
+                report.stale = Some(format!(
+                    "another sourced process is updating the index at {}; using it as it was",
+                    self.dir.display()
+                ));
+                report.sources = self.source_count();
+                report.elapsed = started.elapsed();
+                return Ok(report);
+            }
+        };
+        // Another process may have done the work while we waited.
+        self.reader.reload()?;
+        let plan = self.plan(files)?;
+        for path in plan.remove.iter().chain(plan.update.iter().map(|f| &f.display)) {
+            writer.delete_term(Term::from_field_text(self.fields.path, path));
+        }
+        let fields = self.fields;
+        let max = options.max_file_bytes;
+        let results: Vec<Result<u64, Warning>> = plan
+            .add
+            .par_iter()
+            .chain(plan.update.par_iter())
+            .map(|file| match corpus::load(file, max) {
+                Ok(doc) => add_source(&writer, fields, &doc).map(|_| file.size),
+                Err(w) => {
+                    // Remember files that will stay unreadable until they change; a read error
+                    // (permissions, a file vanishing) is tried again next time.
+                    if !w.message.contains("cannot read") {
+                        let _ = writer.add_document(skipped_doc(fields, file, &w.message));
+                    }
+                    Err(w)
+                }
+            })
+            .collect();
+        for r in results {
+            match r {
+                Ok(bytes) => report.bytes_indexed += bytes,
+                Err(w) => report.warnings.push(w),
+            }
+        }
+        let mut writer = writer;
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        report.added = plan.add.len();
+        report.updated = plan.update.len();
+        report.removed = plan.remove.len();
+        report.unchanged = files.len() - report.added - report.updated;
+        let mut unchanged_skipped = self.skipped_warnings(&plan.unchanged)?;
+        report.warnings.append(&mut unchanged_skipped);
+        report.sources = self.source_count();
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    fn plan<'a>(&self, files: &'a [SourceFile]) -> Result<Plan<'a>, IndexError> {
+        let mut recorded = self.recorded()?;
+        let mut plan = Plan::default();
+        for f in files {
+            match recorded.remove(&f.display) {
+                None => plan.add.push(f),
+                Some(r) if r.mtime != f.mtime || r.size != f.size => plan.update.push(f),
+                Some(_) => plan.unchanged.push(f.clone()),
+            }
+        }
+        plan.remove = recorded.into_keys().collect();
+        plan.remove.sort();
+        Ok(plan)
+    }
+
+    /// The writer, waiting up to `lock_timeout` while another process holds it.
+    fn acquire_writer(&self, options: &RefreshOptions) -> Result<Option<IndexWriter<TantivyDocument>>, IndexError> {
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()).min(4),
+            n => n,
+        };
+        let deadline = Instant::now() + options.lock_timeout;
+        loop {
+            match self.index.writer_with_num_threads(threads, threads * 64_000_000) {
+                Ok(w) => return Ok(Some(w)),
+                Err(TantivyError::LockFailure(LockError::LockBusy, _)) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Warnings for files recorded as skipped (so that every run names them).
+    fn skipped_warnings(&self, files: &[SourceFile]) -> Result<Vec<Warning>, IndexError> {
+        let recorded = self.recorded()?;
+        let mut out = Vec::new();
+        for f in files {
+            if recorded.get(&f.display).is_some_and(|r| r.skipped) {
+                let message = self
+                    .stored_meta(&f.display)?
+                    .and_then(|m| m.strip_prefix(SKIPPED_PREFIX).map(|s| format!("skipped:{s}")))
+                    .unwrap_or_else(|| "skipped".into());
+                out.push(Warning { path: f.display.clone(), message });
+            }
+        }
+        Ok(out)
+    }
+
+    fn file_doc(&self, path: &str) -> Result<Option<TantivyDocument>, IndexError> {
+        use tantivy::collector::TopDocs;
+        use tantivy::query::TermQuery;
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(self.fields.path, path), tantivy::schema::IndexRecordOption::Basic);
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(1_000_000))? {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            if doc.get_first(self.fields.mtime).is_some() {
+                return Ok(Some(doc));
+            }
+        }
+        Ok(None)
+    }
+
+    fn stored_meta(&self, path: &str) -> Result<Option<String>, IndexError> {
+        Ok(self.file_doc(path)?.and_then(|d| d.get_first(self.fields.meta).and_then(|v| v.as_str().map(str::to_string))))
+    }
+
+    /// Metadata and citation keys of an indexed source.
+    pub fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError> {
+        let Some(doc) = self.file_doc(path)? else { return Ok(None) };
+        let meta_json = doc.get_first(self.fields.meta).and_then(|v| v.as_str()).unwrap_or("{}");
+        if meta_json.starts_with(SKIPPED_PREFIX) {
+            return Ok(None);
+        }
+        let meta = serde_json::from_str(meta_json).unwrap_or_default();
+        let keys = doc.get_all(self.fields.key).filter_map(|v| v.as_str().map(str::to_string)).collect();
+        Ok(Some(SourceInfo { path: path.to_string(), meta, keys }))
+    }
+
+    /// Paths of the sources a citation key names (file stem or front matter `id`).
+    pub fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError> {
+        use tantivy::collector::TopDocs;
+        use tantivy::query::TermQuery;
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(self.fields.key, key), tantivy::schema::IndexRecordOption::Basic);
+        let mut out = Vec::new();
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(100))? {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            if let Some(p) = doc.get_first(self.fields.path).and_then(|v| v.as_str()) {
+                out.push(p.to_string());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Every indexed source with its keys and metadata (for completion and listings).
+    pub fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
+        let mut paths: Vec<_> = self.recorded()?.into_iter().filter(|(_, r)| !r.skipped).map(|(p, _)| p).collect();
+        paths.sort();
+        let mut out = Vec::with_capacity(paths.len());
+        for p in paths {
+            if let Some(info) = self.source_info(&p)? {
+                out.push(info);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Default)]
+struct Plan<'a> {
+    add: Vec<&'a SourceFile>,
+    update: Vec<&'a SourceFile>,
+    remove: Vec<String>,
+    unchanged: Vec<SourceFile>,
+}
+
+impl Plan<'_> {
+    fn is_empty(&self) -> bool {
+        self.add.is_empty() && self.update.is_empty() && self.remove.is_empty()
+    }
+}
+
+fn add_source(writer: &IndexWriter<TantivyDocument>, f: Fields, doc: &SourceDoc) -> Result<(), Warning> {
+    let fail = |e: TantivyError| Warning { path: doc.file.display.clone(), message: format!("not indexed: {e}") };
+    let path = doc.file.display.as_str();
+    let mut file_doc = doc!(
+        f.path => path,
+        f.key => doc.file.stem(),
+        f.mtime => doc.file.mtime,
+        f.size => doc.file.size,
+        f.meta => serde_json::to_string(&doc.meta).unwrap_or_default(),
+    );
+    if let Some(id) = &doc.meta.id {
+        file_doc.add_text(f.key, id);
+    }
+    writer.add_document(file_doc).map_err(fail)?;
+    for p in passages::split(doc) {
+        writer
+            .add_document(doc!(
+                f.path => path,
+                f.ord => p.ord,
+                f.passage_key => schema::passage_key(path, p.ord),
+                f.text => p.text,
+                f.map => p.map.to_bytes(),
+            ))
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
+fn skipped_doc(f: Fields, file: &SourceFile, message: &str) -> TantivyDocument {
+    let reason = message.strip_prefix("skipped:").unwrap_or(message);
+    doc!(
+        f.path => file.display.as_str(),
+        f.mtime => file.mtime,
+        f.size => file.size | (1 << 63),
+        f.meta => format!("{SKIPPED_PREFIX}{reason}"),
+    )
+}

@@ -1,0 +1,168 @@
+//! Candidate retrieval: which stretches of which sources might hold a quote.
+//!
+//! The matcher asks with the quote's *chunks* (runs of consecutive words; any quote with up to
+//! k word edits keeps at least one of its k+1 chunks intact) and gets back *regions*: a few
+//! consecutive passages around the hits, with their text and offset map, ready to align.
+//! [`Retriever`] keeps the matcher independent of where candidates come from; the local
+//! tantivy index is one backend.
+
+use super::schema::{self, Fields};
+use super::{IndexError, SourceIndex, SourceInfo};
+use crate::text::OffsetMap;
+use std::collections::BTreeMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+/// What to look for.
+#[derive(Debug, Clone, Default)]
+pub struct CandidateQuery {
+    /// Runs of normalised words that must occur as phrases.
+    pub chunks: Vec<Vec<String>>,
+    /// Restrict to one source.
+    pub only_path: Option<String>,
+    /// How many passages to consider at most.
+    pub limit: usize,
+}
+
+/// A stretch of one source's visible text to align a quote against.
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub path: String,
+    /// Visible text of consecutive passages.
+    pub text: String,
+    /// From `text` to byte offsets in the source file.
+    pub map: OffsetMap,
+    /// Retrieval score of the best passage in it.
+    pub score: f32,
+}
+
+/// A source of candidate regions and source facts.
+pub trait Retriever: Send + Sync {
+    /// Regions that contain at least one chunk, best first; if no chunk occurs anywhere, the
+    /// regions sharing the most words with the quote (for "did you mean" hints).
+    fn regions(&self, query: &CandidateQuery) -> Result<Vec<Region>, IndexError>;
+    /// Metadata and keys of a source.
+    fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError>;
+    /// Sources a citation key names.
+    fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError>;
+}
+
+/// Passages this far apart (in passages) are merged into one region.
+const MERGE_GAP: u64 = 3;
+/// A region holds at most this many passages.
+const MAX_REGION_PASSAGES: u64 = 24;
+
+impl Retriever for SourceIndex {
+    fn regions(&self, query: &CandidateQuery) -> Result<Vec<Region>, IndexError> {
+        let searcher = self.searcher();
+        let f = self.fields();
+        let limit = query.limit.max(1);
+        let chunk_queries: Vec<Box<dyn Query>> = query.chunks.iter().filter(|c| !c.is_empty()).map(|c| chunk_query(f, c)).collect();
+        let mut hits = if chunk_queries.is_empty() {
+            Vec::new()
+        } else {
+            searcher.search(&restrict(f, query, chunk_queries), &TopDocs::with_limit(limit))?
+        };
+        if hits.is_empty() {
+            // Nothing intact: rank passages by the quote's words for a hint.
+            let mut words: Vec<&String> = query.chunks.iter().flatten().collect();
+            words.sort();
+            words.dedup();
+            let terms: Vec<Box<dyn Query>> = words
+                .into_iter()
+                .map(|w| Box::new(TermQuery::new(Term::from_field_text(f.text, w), IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+                .collect();
+            if !terms.is_empty() {
+                hits = searcher.search(&restrict(f, query, terms), &TopDocs::with_limit(limit.min(4)))?;
+            }
+        }
+        // Group hits by source, in passage order.
+        let mut by_path: BTreeMap<String, Vec<(u64, f32)>> = BTreeMap::new();
+        for (score, addr) in hits {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let (Some(path), Some(ord)) = (
+                doc.get_first(f.path).and_then(|v| v.as_str().map(str::to_string)),
+                doc.get_first(f.ord).and_then(|v| v.as_u64()),
+            ) else {
+                continue;
+            };
+            by_path.entry(path).or_default().push((ord, score));
+        }
+        let mut regions = Vec::new();
+        for (path, mut ords) in by_path {
+            ords.sort_by_key(|o| o.0);
+            let mut group: Vec<(u64, f32)> = Vec::new();
+            for o in ords {
+                if let Some(last) = group.last() {
+                    if o.0 > last.0 + MERGE_GAP || o.0 - group[0].0 >= MAX_REGION_PASSAGES {
+                        regions.push(load_region(&searcher, f, &path, &group)?);
+                        group.clear();
+                    }
+                }
+                group.push(o);
+            }
+            if !group.is_empty() {
+                regions.push(load_region(&searcher, f, &path, &group)?);
+            }
+        }
+        regions.sort_by(|a, b| b.score.total_cmp(&a.score));
+        Ok(regions)
+    }
+
+    fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError> {
+        SourceIndex::source_info(self, path)
+    }
+
+    fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError> {
+        SourceIndex::resolve_key(self, key)
+    }
+}
+
+fn chunk_query(f: Fields, chunk: &[String]) -> Box<dyn Query> {
+    let terms: Vec<Term> = chunk.iter().map(|w| Term::from_field_text(f.text, w)).collect();
+    if terms.len() == 1 {
+        Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs))
+    } else {
+        Box::new(PhraseQuery::new(terms))
+    }
+}
+
+fn restrict(f: Fields, query: &CandidateQuery, should: Vec<Box<dyn Query>>) -> BooleanQuery {
+    let any = BooleanQuery::new(should.into_iter().map(|q| (Occur::Should, q)).collect());
+    match &query.only_path {
+        None => any,
+        Some(p) => BooleanQuery::new(vec![
+            (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.path, p), IndexRecordOption::Basic))),
+            (Occur::Must, Box::new(any)),
+        ]),
+    }
+}
+
+/// The passages of `path` from one before the first hit to one after the last.
+fn load_region(searcher: &Searcher, f: Fields, path: &str, group: &[(u64, f32)]) -> Result<Region, IndexError> {
+    let first = group[0].0.saturating_sub(1);
+    let last = group[group.len() - 1].0 + 1;
+    let mut text = String::new();
+    let mut map = OffsetMap::new();
+    for ord in first..=last {
+        let Some(addr) = passage_address(searcher, f, path, ord)? else { continue };
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let passage_text = doc.get_first(f.text).and_then(|v| v.as_str()).unwrap_or_default();
+        let passage_map = doc.get_first(f.map).and_then(|v| v.as_bytes()).and_then(OffsetMap::from_bytes);
+        let Some(passage_map) = passage_map else { continue };
+        if passage_map.derived_len() != passage_text.len() {
+            continue;
+        }
+        text.push_str(passage_text);
+        map.extend(&passage_map);
+    }
+    let score = group.iter().map(|g| g.1).fold(f32::MIN, f32::max);
+    Ok(Region { path: path.to_string(), text, map, score })
+}
+
+fn passage_address(searcher: &Searcher, f: Fields, path: &str, ord: u64) -> Result<Option<DocAddress>, IndexError> {
+    let q = TermQuery::new(Term::from_field_text(f.passage_key, &schema::passage_key(path, ord)), IndexRecordOption::Basic);
+    Ok(searcher.search(&q, &TopDocs::with_limit(1))?.first().map(|(_, a)| *a))
+}

@@ -1,0 +1,76 @@
+//! The index schema. One index holds two kinds of documents:
+//!
+//! - a *file* document per source: path, citation keys, mtime and size (to find what
+//!   changed), metadata as JSON;
+//! - *passage* documents: consecutive runs of [`PASSAGE_WORDS`] words of a source's visible
+//!   text, indexed with positions (phrase queries), stored with their offset map back to the
+//!   file's bytes.
+//!
+//! Deleting by `path` removes a source and all its passages at once.
+
+use super::analyzer::TOKENIZER;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+/// Bump when the schema, the normaliser or the passage layout changes: older indexes are
+/// then rebuilt automatically.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Words per passage.
+pub const PASSAGE_WORDS: usize = 100;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub path: Field,
+    pub key: Field,
+    pub mtime: Field,
+    pub size: Field,
+    pub meta: Field,
+    pub ord: Field,
+    pub passage_key: Field,
+    pub text: Field,
+    pub map: Field,
+}
+
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text_options = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        path: b.add_text_field("path", STRING | STORED | FAST),
+        key: b.add_text_field("key", STRING | STORED),
+        mtime: b.add_u64_field("mtime", FAST | STORED),
+        size: b.add_u64_field("size", FAST | STORED),
+        meta: b.add_text_field("meta", STORED),
+        ord: b.add_u64_field("ord", STORED | INDEXED),
+        passage_key: b.add_text_field("passage_key", STRING),
+        text: b.add_text_field("text", text_options),
+        map: b.add_bytes_field("map", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// The term that identifies passage `ord` of `path`.
+pub fn passage_key(path: &str, ord: u64) -> String {
+    format!("{path}\u{0}{ord}")
+}
+
+/// Look the fields up in an existing index's schema; `None` if it is not ours.
+pub fn fields_of(schema: &Schema) -> Option<Fields> {
+    let f = |name: &str| schema.get_field(name).ok();
+    Some(Fields {
+        path: f("path")?,
+        key: f("key")?,
+        mtime: f("mtime")?,
+        size: f("size")?,
+        meta: f("meta")?,
+        ord: f("ord")?,
+        passage_key: f("passage_key")?,
+        text: f("text")?,
+        map: f("map")?,
+    })
+}

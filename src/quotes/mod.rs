@@ -1,0 +1,9 @@
+//! Quotations: finding them in notes ([`extract`]), parsing their conventions
+//! ([`pattern`]), aligning them word by word against source text ([`align`]), and deciding a
+//! [`verdict`] with candidates from the index ([`matcher`]).
+
+pub mod align;
+pub mod extract;
+pub mod matcher;
+pub mod pattern;
+pub mod verdict;

@@ -1,0 +1,95 @@
+//! Verdicts: plain data describing what the sources say about one quotation.
+
+use serde::Serialize;
+use std::ops::Range;
+
+/// The outcome for one quotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Found, word for word (within the conventions).
+    Verified,
+    /// A close passage exists but the wording differs.
+    Mismatch,
+    /// Nothing close in the sources.
+    NotFound,
+    /// Cited to one source, found in another.
+    Misattributed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Verified => "verified",
+            Status::Mismatch => "mismatch",
+            Status::NotFound => "not-found",
+            Status::Misattributed => "misattributed",
+        }
+    }
+}
+
+/// One step of a word-level diff between the note and the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// Same words.
+    Equal,
+    /// The note has other words than the source.
+    Replace,
+    /// The source has words the note dropped.
+    Delete,
+    /// The note has words the source does not.
+    Insert,
+}
+
+/// A run of the diff, with the words as written on each side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffOp {
+    pub op: Op,
+    /// The note's words (empty for `delete`).
+    pub note: String,
+    /// The source's words (empty for `insert`).
+    pub source: String,
+    /// Byte range of the note's words within the quotation text.
+    #[serde(skip)]
+    pub note_range: Range<usize>,
+}
+
+/// Where in a source a quotation was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceMatch {
+    /// The source, as stored in the index (relative to the workspace root when inside it).
+    pub path: String,
+    /// Byte range in the source file.
+    pub range: Range<usize>,
+    /// The matched passage as a reader sees it.
+    pub text: String,
+    /// 1.0 for a verified quote, less the more words differ.
+    pub similarity: f32,
+    /// Word-level diff, empty when verified.
+    pub diff: Vec<DiffOp>,
+    /// The wording matches (within the conventions).
+    pub exact: bool,
+    /// The quotation text replaced by the source's wording, conventions kept where possible
+    /// (the quick fix for a mismatch).
+    pub suggestion: Option<String>,
+}
+
+/// What the sources say about one quotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub status: Status,
+    /// The best match: the verified or mismatched passage, the real source of a misattributed
+    /// quote, or (for not-found) the closest passage as a hint, if any.
+    pub best: Option<SourceMatch>,
+    /// Further places where the quotation is verified (the same text in several sources).
+    pub also: Vec<SourceMatch>,
+    /// The sources the citation names, resolved (empty when uncited or unknown).
+    pub cited_paths: Vec<String>,
+}
+
+impl Verdict {
+    pub fn similarity(&self) -> f32 {
+        self.best.as_ref().map_or(0.0, |m| m.similarity)
+    }
+}

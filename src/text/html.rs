@@ -1,0 +1,236 @@
+//! HTML to visible text with an offset map, using the `html5gum` tokenizer (WHATWG
+//! compliant, byte spans). Scripts, styles, navigation, footers, forms and the `<head>`
+//! are dropped; block elements start new blocks; entities map back to their bytes.
+
+use super::markdown::{Block, BlockKind, Document, Link};
+use super::offsets::OffsetMap;
+use html5gum::emitters::default::DefaultEmitter;
+use html5gum::{Token, Tokenizer};
+use std::ops::Range;
+
+/// Metadata found in `<title>` and `<meta>` tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HtmlMeta {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    pub publisher: Option<String>,
+}
+
+/// Elements whose content is never visible text.
+const HIDDEN: &[&str] =
+    &["script", "style", "noscript", "template", "svg", "head", "nav", "footer", "aside", "form", "button", "iframe", "select", "object"];
+
+/// Elements that start and end a block of text.
+const BLOCKS: &[&str] = &[
+    "p", "div", "section", "article", "main", "header", "blockquote", "pre", "li", "ul", "ol", "dl", "dt", "dd", "table",
+    "tr", "td", "th", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "body", "html",
+];
+
+fn name(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_ascii_lowercase()
+}
+
+/// Parse an HTML document into blocks of visible text plus its metadata.
+pub fn parse(src: &str) -> (Document, HtmlMeta) {
+    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    emitter.naively_switch_states(true);
+    let mut meta = HtmlMeta::default();
+    let mut blocks = Vec::new();
+    let mut current: Option<Block> = None;
+    let mut hidden: Vec<String> = Vec::new();
+    let mut in_title = false;
+    let mut title = String::new();
+    let mut kind = BlockKind::Paragraph;
+    let mut quote_depth: Vec<usize> = Vec::new();
+    let mut next_quote = 0;
+    let mut open_link: Option<(usize, String)> = None;
+
+    let finish = |current: &mut Option<Block>, blocks: &mut Vec<Block>| {
+        if let Some(b) = current.take() {
+            if !b.text.trim().is_empty() {
+                blocks.push(b);
+            }
+        }
+    };
+
+    for token in Tokenizer::new_with_emitter(src, emitter).flatten() {
+        match token {
+            Token::StartTag(tag) => {
+                let n = name(&tag.name);
+                if n == "title" {
+                    in_title = true;
+                } else if n == "meta" {
+                    let attr = |k: &str| tag.attributes.get(k.as_bytes()).map(|v| String::from_utf8_lossy(&v.value).into_owned());
+                    let key = attr("name").or_else(|| attr("property")).unwrap_or_default().to_ascii_lowercase();
+                    if let Some(content) = attr("content").filter(|c| !c.trim().is_empty()) {
+                        match key.as_str() {
+                            "author" | "article:author" | "dc.creator" => meta.author.get_or_insert(content),
+                            "date" | "article:published_time" | "dc.date" | "pubdate" => meta.date.get_or_insert(content),
+                            "og:site_name" | "publisher" => meta.publisher.get_or_insert(content),
+                            "og:title" => meta.title.get_or_insert(content),
+                            _ => continue,
+                        };
+                    }
+                }
+                if HIDDEN.contains(&n.as_str()) && !tag.self_closing {
+                    hidden.push(n);
+                    continue;
+                }
+                if n == "a" {
+                    let href = tag.attributes.get(b"href".as_slice()).map(|v| String::from_utf8_lossy(&v.value).into_owned());
+                    let at = current.as_ref().map_or(0, |b| b.text.len());
+                    open_link = href.map(|h| (at, h));
+                } else if BLOCKS.contains(&n.as_str()) {
+                    finish(&mut current, &mut blocks);
+                    kind = if n.len() == 2 && n.starts_with('h') && n != "hr" { BlockKind::Heading } else if n == "pre" { BlockKind::Code } else { BlockKind::Paragraph };
+                    if n == "blockquote" {
+                        quote_depth.push(next_quote);
+                        next_quote += 1;
+                    }
+                }
+            }
+            Token::EndTag(tag) => {
+                let n = name(&tag.name);
+                if n == "title" {
+                    in_title = false;
+                }
+                if let Some(pos) = hidden.iter().rposition(|h| *h == n) {
+                    hidden.truncate(pos);
+                    continue;
+                }
+                if n == "a" {
+                    if let (Some((start, dest)), Some(b)) = (open_link.take(), current.as_mut()) {
+                        let end = b.text.len();
+                        if start <= end {
+                            b.links.push(Link { text: start..end, dest });
+                        }
+                    }
+                } else if BLOCKS.contains(&n.as_str()) {
+                    finish(&mut current, &mut blocks);
+                    kind = BlockKind::Paragraph;
+                    if n == "blockquote" {
+                        quote_depth.pop();
+                    }
+                }
+            }
+            Token::String(s) => {
+                let decoded = String::from_utf8_lossy(&s.value);
+                if in_title {
+                    title.push_str(&decoded);
+                }
+                if !hidden.is_empty() {
+                    continue;
+                }
+                let span = s.span.start.min(src.len())..s.span.end.min(src.len());
+                let block = current.get_or_insert_with(|| Block {
+                    kind,
+                    blockquote: quote_depth.last().copied(),
+                    text: String::new(),
+                    map: OffsetMap::new(),
+                    links: Vec::new(),
+                    code_spans: Vec::new(),
+                });
+                block.text.push_str(&decoded);
+                map_decoded(&mut block.map, &decoded, src, span);
+            }
+            Token::Comment(_) | Token::Doctype(_) | Token::Error(_) => {}
+        }
+    }
+    finish(&mut current, &mut blocks);
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !title.is_empty() {
+        meta.title = Some(title);
+    }
+    (Document { blocks, front_matter: None }, meta)
+}
+
+/// Map `decoded` (text the tokenizer produced) back to `raw_range` of `src`, character by
+/// character: equal characters map one to one, an entity maps to its whole `&…;`.
+fn map_decoded(map: &mut OffsetMap, decoded: &str, src: &str, raw_range: Range<usize>) {
+    let raw = &src[raw_range.clone()];
+    if raw == decoded {
+        map.push_copy(raw_range.start, decoded.len());
+        return;
+    }
+    let base = raw_range.start;
+    let (mut i, mut j) = (0, 0);
+    let rb = raw.as_bytes();
+    while j < decoded.len() {
+        let dc = decoded[j..].chars().next().expect("boundary");
+        if i >= raw.len() {
+            map.push_replaced(decoded.len() - j, base + raw.len()..base + raw.len());
+            return;
+        }
+        let rc = raw[i..].chars().next().expect("boundary");
+        if rb[i] == b'&' {
+            let len = entity_len(&raw[i..]);
+            if len > 1 && !decoded[j..].starts_with(&raw[i..i + len]) {
+                map.push_replaced(dc.len_utf8(), base + i..base + i + len);
+                i += len;
+                j += dc.len_utf8();
+                continue;
+            }
+        }
+        if rc == dc {
+            map.push_copy(base + i, dc.len_utf8());
+            i += rc.len_utf8();
+            j += dc.len_utf8();
+        } else if rc == '\r' && dc == '\n' {
+            let len = if raw[i..].starts_with("\r\n") { 2 } else { 1 };
+            map.push_replaced(1, base + i..base + i + len);
+            i += len;
+            j += 1;
+        } else {
+            // Out of step (should not happen): the rest stands for the rest.
+            map.push_replaced(decoded.len() - j, base + i..raw_range.end);
+            return;
+        }
+    }
+}
+
+/// Length of a character reference at the start of `s` (`&amp;`, `&#8217;`, `&#x2019;`), or 0.
+fn entity_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 1;
+    if b.get(1) == Some(&b'#') {
+        i = 2;
+        if matches!(b.get(2), Some(b'x' | b'X')) {
+            i = 3;
+        }
+    }
+    let start = i;
+    while i < b.len() && i < 40 && b[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    if i == start {
+        return 0;
+    }
+    if b.get(i) == Some(&b';') {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_text_skips_scripts_and_maps_entities() {
+        let src = "<html><head><title>The  Title</title><meta name=\"author\" content=\"Ann Lee\"><script>var x=1;</script></head>\
+                   <body><nav>Menu</nav><h1>Head</h1><p>Fish &amp; chips&#8217; <a href=\"a.md\">here</a>.</p><footer>Foot</footer></body></html>";
+        let (doc, meta) = parse(src);
+        let (text, map) = doc.joined();
+        assert_eq!(text, "Head\n\nFish & chips’ here.");
+        assert_eq!(meta.title.as_deref(), Some("The Title"));
+        assert_eq!(meta.author.as_deref(), Some("Ann Lee"));
+        let amp = text.find('&').unwrap();
+        assert_eq!(&src[map.range(amp..amp + 1)], "&amp;");
+        let q = text.find('’').unwrap();
+        assert_eq!(&src[map.range(q..q + '’'.len_utf8())], "&#8217;");
+        let here = text.find("here").unwrap();
+        assert_eq!(&src[map.range(here..here + 4)], "here");
+        assert_eq!(doc.blocks[1].links[0].dest, "a.md");
+    }
+}
