@@ -50,14 +50,20 @@ pub struct OpenReport {
 
 impl Checker {
     /// Open the workspace's index and bring it up to date with the sources.
-    pub fn open(workspace: Workspace, source_overrides: &[String]) -> Result<(Checker, OpenReport), CheckError> {
+    pub fn open(
+        workspace: Workspace,
+        source_overrides: &[String],
+    ) -> Result<(Checker, OpenReport), CheckError> {
         let mut report = OpenReport::default();
         let specs = workspace.sources(source_overrides);
         let exclude = workspace.exclude()?;
         let (files, mut warnings) = corpus::discover(&specs, &workspace.root, &exclude);
         let (mut index, messages) = SourceIndex::open(&workspace.index_dir())?;
         report.messages = messages;
-        let options = RefreshOptions { max_file_bytes: workspace.config.max_file_mb.saturating_mul(1 << 20), ..Default::default() };
+        let options = RefreshOptions {
+            max_file_bytes: workspace.config.max_file_mb.saturating_mul(1 << 20),
+            ..Default::default()
+        };
         let refresh = index.refresh(&files, &options)?;
         if let Some(stale) = &refresh.stale {
             report.messages.push(stale.clone());
@@ -72,9 +78,20 @@ impl Checker {
         }
         report.refresh = refresh;
         report.warnings = warnings;
-        let options = MatchOptions { mismatch_similarity: workspace.config.mismatch_similarity, ..Default::default() };
+        let options = MatchOptions {
+            mismatch_similarity: workspace.config.mismatch_similarity,
+            ..Default::default()
+        };
         let min_words = workspace.config.min_words;
-        Ok((Checker { workspace, index, options, min_words }, report))
+        Ok((
+            Checker {
+                workspace,
+                index,
+                options,
+                min_words,
+            },
+            report,
+        ))
     }
 
     /// Scan and check a note whose text is `text` (read from `path`, which locates relative
@@ -85,7 +102,13 @@ impl Checker {
     }
 
     pub fn check_scan(&self, path: &Path, scan: NoteScan) -> Result<Vec<QuoteResult>, CheckError> {
-        check_quotes(&self.index, &self.workspace.root, path, scan.quotes, &self.options)
+        check_quotes(
+            &self.index,
+            &self.workspace.root,
+            path,
+            scan.quotes,
+            &self.options,
+        )
     }
 }
 
@@ -102,7 +125,9 @@ pub fn check_quotes(
         let (cited, resolved) = match quote.citations.first() {
             None => (None, Cited::None),
             Some(c) => match &c.target {
-                CitationTarget::Key(k) => (Some(k.clone()), Cited::Paths(retriever.resolve_key(k)?)),
+                CitationTarget::Key(k) => {
+                    (Some(k.clone()), Cited::Paths(retriever.resolve_key(k)?))
+                }
                 CitationTarget::Link(dest) => {
                     let target = resolve_link(root, note_path, dest);
                     match retriever.source_info(&target)? {
@@ -114,7 +139,11 @@ pub fn check_quotes(
             },
         };
         let verdict = matcher::check(retriever, &quote.text, &resolved, options)?;
-        out.push(QuoteResult { quote, cited, verdict });
+        out.push(QuoteResult {
+            quote,
+            cited,
+            verdict,
+        });
     }
     Ok(out)
 }
@@ -123,8 +152,15 @@ pub fn check_quotes(
 pub fn resolve_link(root: &Path, note_path: &Path, dest: &str) -> String {
     let dest = percent_decode(dest);
     let base = crate::config::absolute(note_path);
-    let dir = base.parent().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
-    let full: PathBuf = if dest.starts_with('/') { root.join(dest.trim_start_matches('/')) } else { dir.join(&dest) };
+    let dir = base
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.to_path_buf());
+    let full: PathBuf = if dest.starts_with('/') {
+        root.join(dest.trim_start_matches('/'))
+    } else {
+        dir.join(&dest)
+    };
     corpus::discover::display_path(&crate::config::absolute(&full), root)
 }
 

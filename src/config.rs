@@ -44,7 +44,10 @@ impl Default for Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("invalid {path}: {message}")]
     Parse { path: PathBuf, message: String },
 }
@@ -64,22 +67,39 @@ impl Workspace {
     /// defaults apply.
     pub fn discover(start: &Path) -> Result<Workspace, ConfigError> {
         let start = absolute(start);
-        let dir = if start.is_file() { start.parent().map(Path::to_path_buf).unwrap_or_default() } else { start.clone() };
+        let dir = if start.is_file() {
+            start.parent().map(Path::to_path_buf).unwrap_or_default()
+        } else {
+            start.clone()
+        };
         for d in dir.ancestors() {
             let candidate = d.join(FILE_NAME);
             if candidate.is_file() {
                 return Self::load(&candidate);
             }
         }
-        Ok(Workspace { root: dir, file: None, config: Config::default() })
+        Ok(Workspace {
+            root: dir,
+            file: None,
+            config: Config::default(),
+        })
     }
 
     pub fn load(file: &Path) -> Result<Workspace, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Read { path: file.to_path_buf(), source })?;
-        let config: Config = toml::from_str(&text)
-            .map_err(|e| ConfigError::Parse { path: file.to_path_buf(), message: e.to_string().trim().to_string() })?;
+        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Read {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: file.to_path_buf(),
+            message: e.to_string().trim().to_string(),
+        })?;
         let root = absolute(file.parent().unwrap_or(Path::new(".")));
-        Ok(Workspace { root, file: Some(file.to_path_buf()), config })
+        Ok(Workspace {
+            root,
+            file: Some(file.to_path_buf()),
+            config,
+        })
     }
 
     /// Source specs in effect: `--sources` if given, else the config's, else `seeds`.
@@ -109,13 +129,20 @@ impl Workspace {
             })?;
             b.add(glob);
         }
-        b.build().map_err(|e| ConfigError::Parse { path: self.file.clone().unwrap_or_default(), message: e.to_string() })
+        b.build().map_err(|e| ConfigError::Parse {
+            path: self.file.clone().unwrap_or_default(),
+            message: e.to_string(),
+        })
     }
 }
 
 /// `path` made absolute against the current folder, with `.` and `..` resolved lexically.
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -136,7 +163,11 @@ mod tests {
     #[test]
     fn found_by_walking_up_and_relative_to_its_folder() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(FILE_NAME), "sources = [\"src\"]\nmin_words = 6\n").unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "sources = [\"src\"]\nmin_words = 6\n",
+        )
+        .unwrap();
         std::fs::create_dir_all(dir.path().join("notes/deep")).unwrap();
         let ws = Workspace::discover(&dir.path().join("notes/deep")).unwrap();
         assert_eq!(ws.root, absolute(dir.path()));
@@ -151,6 +182,9 @@ mod tests {
         let f = dir.path().join(FILE_NAME);
         std::fs::write(&f, "sourcez = []\n").unwrap();
         let err = Workspace::load(&f).unwrap_err().to_string();
-        assert!(err.contains("sourced.toml") && err.contains("sourcez"), "{err}");
+        assert!(
+            err.contains("sourced.toml") && err.contains("sourcez"),
+            "{err}"
+        );
     }
 }

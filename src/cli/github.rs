@@ -5,7 +5,9 @@ use super::report::Report;
 use crate::quotes::verdict::Status;
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -17,11 +19,20 @@ pub fn render(report: &Report) -> String {
     for q in &report.quotes {
         let (level, title, message) = match q.status {
             Status::Verified => continue,
-            Status::NotFound => ("error", "Quote not found", "quote not found in sources".to_string()),
+            Status::NotFound => (
+                "error",
+                "Quote not found",
+                "quote not found in sources".to_string(),
+            ),
             Status::Mismatch => (
                 "warning",
                 "Quote differs from source",
-                format!("quote differs from {}", q.source.as_ref().map_or("the source".into(), |s| format!("{}:{}", s.path, s.line))),
+                format!(
+                    "quote differs from {}",
+                    q.source
+                        .as_ref()
+                        .map_or("the source".into(), |s| format!("{}:{}", s.path, s.line))
+                ),
             ),
             Status::Misattributed => (
                 "warning",
@@ -29,14 +40,22 @@ pub fn render(report: &Report) -> String {
                 format!(
                     "quote cited to {} but found in {}",
                     q.cited.as_deref().unwrap_or("?"),
-                    q.source.as_ref().map_or("another source".into(), |s| format!("{}:{}", s.path, s.line))
+                    q.source
+                        .as_ref()
+                        .map_or("another source".into(), |s| format!(
+                            "{}:{}",
+                            s.path, s.line
+                        ))
                 ),
             ),
         };
         let diff = if q.diff.is_empty() {
             String::new()
         } else {
-            format!("\n{}", super::human::word_diff(q, &super::human::Style { color: false }))
+            format!(
+                "\n{}",
+                super::human::word_diff(q, &super::human::Style { color: false })
+            )
         };
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",

@@ -60,30 +60,63 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
     for q in &report.quotes {
         let (severity, message) = match q.status {
             Status::Verified if !verbose => continue,
-            Status::Verified => (style.paint("1;32", "verified"), "quote found in sources".to_string()),
-            Status::NotFound => (style.paint("1;31", "error"), "quote not found in sources".to_string()),
+            Status::Verified => (
+                style.paint("1;32", "verified"),
+                "quote found in sources".to_string(),
+            ),
+            Status::NotFound => (
+                style.paint("1;31", "error"),
+                "quote not found in sources".to_string(),
+            ),
             Status::Mismatch => (
                 style.paint("1;33", "warning"),
-                format!("quote differs from the source ({:.0}% similar)", q.similarity * 100.0),
+                format!(
+                    "quote differs from the source ({:.0}% similar)",
+                    q.similarity * 100.0
+                ),
             ),
             Status::Misattributed => (
                 style.paint("1;33", "warning"),
                 format!(
                     "quote cited to {} but found in {}",
                     q.cited.as_deref().unwrap_or("?"),
-                    q.source.as_ref().map_or("another source".to_string(), |s| s.path.clone())
+                    q.source
+                        .as_ref()
+                        .map_or("another source".to_string(), |s| s.path.clone())
                 ),
             ),
         };
-        let _ = writeln!(out, "{}: {severity}: {message}", style.paint("1", &format!("{}:{}:{}", q.file, q.line, q.column)));
+        let _ = writeln!(
+            out,
+            "{}: {severity}: {message}",
+            style.paint("1", &format!("{}:{}:{}", q.file, q.line, q.column))
+        );
         let _ = writeln!(out, "  quote:  “{}”", q.text);
         if let Some(s) = &q.source {
-            let label = if q.status == Status::NotFound { "closest" } else { "source" };
+            let label = if q.status == Status::NotFound {
+                "closest"
+            } else {
+                "source"
+            };
             let t = title(s);
-            let _ = writeln!(out, "  {label}: {}{}", location(s), if t.is_empty() { String::new() } else { format!(" ({t})") });
+            let _ = writeln!(
+                out,
+                "  {label}: {}{}",
+                location(s),
+                if t.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({t})")
+                }
+            );
             match q.status {
                 Status::NotFound => {
-                    let _ = writeln!(out, "          {:.0}% similar: “{}”", q.similarity * 100.0, s.text);
+                    let _ = writeln!(
+                        out,
+                        "          {:.0}% similar: “{}”",
+                        q.similarity * 100.0,
+                        s.text
+                    );
                 }
                 Status::Mismatch | Status::Misattributed if !q.diff.is_empty() => {
                     let _ = writeln!(out, "  diff:   {}", word_diff(q, style));

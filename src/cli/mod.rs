@@ -15,7 +15,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
-#[command(name = "sourced", version, about = "Check quotations in Markdown notes against a folder of sources")]
+#[command(
+    name = "sourced",
+    version,
+    about = "Check quotations in Markdown notes against a folder of sources"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -104,7 +108,15 @@ fn open(args: &SourceArgs, start: &Path, min_words: Option<usize>) -> anyhow::Re
     }
     // --sources are relative to the current folder, not to the workspace root.
     let cwd = std::env::current_dir()?;
-    let overrides: Vec<String> = args.sources.iter().map(|s| config::absolute(&cwd.join(s)).to_string_lossy().into_owned()).collect();
+    let overrides: Vec<String> = args
+        .sources
+        .iter()
+        .map(|s| {
+            config::absolute(&cwd.join(s))
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
     let (checker, report) = Checker::open(ws, &overrides)?;
     for m in &report.messages {
         eprintln!("sourced: {m}");
@@ -121,7 +133,10 @@ fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
     let checker = open(&args, &cwd, None)?;
     let _ = started;
     let r = checker.index.source_count();
-    eprintln!("sourced: index at {} holds {r} sources", checker.index.dir().display());
+    eprintln!(
+        "sourced: index at {} holds {r} sources",
+        checker.index.dir().display()
+    );
     Ok(0)
 }
 
@@ -131,7 +146,11 @@ fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
 fn note_files(paths: &[PathBuf], checker: &Checker) -> anyhow::Result<Vec<PathBuf>> {
     let ws = &checker.workspace;
     let exclude = ws.exclude()?;
-    let source_dirs: Vec<PathBuf> = ws.sources(&[]).iter().map(|s| config::absolute(&ws.root.join(s))).collect();
+    let source_dirs: Vec<PathBuf> = ws
+        .sources(&[])
+        .iter()
+        .map(|s| config::absolute(&ws.root.join(s)))
+        .collect();
     let roots: Vec<PathBuf> = if !paths.is_empty() {
         paths.to_vec()
     } else if !ws.config.notes.is_empty() {
@@ -148,13 +167,19 @@ fn note_files(paths: &[PathBuf], checker: &Checker) -> anyhow::Result<Vec<PathBu
         if !root.exists() {
             anyhow::bail!("{}: no such file or folder", root.display());
         }
-        let mut it = walkdir::WalkDir::new(&root).follow_links(true).sort_by_file_name().into_iter();
+        let mut it = walkdir::WalkDir::new(&root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
         while let Some(entry) = it.next() {
             let Ok(entry) = entry else { continue };
             let p = entry.path();
             let name = entry.file_name().to_string_lossy();
             let skip_dir = entry.depth() > 0
-                && (name.starts_with('.') || name == "target" || name == "node_modules" || source_dirs.iter().any(|s| config::absolute(p) == *s));
+                && (name.starts_with('.')
+                    || name == "target"
+                    || name == "node_modules"
+                    || source_dirs.iter().any(|s| config::absolute(p) == *s));
             if entry.file_type().is_dir() {
                 if skip_dir {
                     it.skip_current_dir();
@@ -162,7 +187,9 @@ fn note_files(paths: &[PathBuf], checker: &Checker) -> anyhow::Result<Vec<PathBu
                 continue;
             }
             let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
-            let is_md = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+            let is_md = p.extension().is_some_and(|e| {
+                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+            });
             if is_md && !exclude.is_match(&rel) && !name.starts_with('.') {
                 out.push(p.to_path_buf());
             }
@@ -180,7 +207,10 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let mut positions = Positions::new(&checker.workspace.root, &checker.index);
     let mut io_error = false;
     for note in &notes {
-        let text = match std::fs::read(note).map_err(|e| e.to_string()).and_then(|b| crate::corpus::decode(&b)) {
+        let text = match std::fs::read(note)
+            .map_err(|e| e.to_string())
+            .and_then(|b| crate::corpus::decode(&b))
+        {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("sourced: error: {}: {e}", note.display());

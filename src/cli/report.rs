@@ -54,7 +54,10 @@ pub struct SourceReport {
 
 impl Report {
     pub fn new() -> Report {
-        Report { quotes: Vec::new(), summary: Summary::default() }
+        Report {
+            quotes: Vec::new(),
+            summary: Summary::default(),
+        }
     }
 
     pub fn exit_code(&self) -> i32 {
@@ -78,7 +81,12 @@ pub struct Positions<'a> {
 
 impl<'a> Positions<'a> {
     pub fn new(root: &'a Path, retriever: &'a dyn Retriever) -> Self {
-        Positions { root, cwd: std::env::current_dir().unwrap_or_default(), sources: HashMap::new(), retriever }
+        Positions {
+            root,
+            cwd: std::env::current_dir().unwrap_or_default(),
+            sources: HashMap::new(),
+            retriever,
+        }
     }
 
     /// A path as shown to the user: relative to the current folder when below it.
@@ -90,15 +98,25 @@ impl<'a> Positions<'a> {
     fn source(&mut self, m: &SourceMatch) -> SourceReport {
         let root = self.root;
         let entry = self.sources.entry(m.path.clone()).or_insert_with(|| {
-            let text = std::fs::read(root.join(&m.path)).ok().map(|b| String::from_utf8_lossy(&b).into_owned())?;
+            let text = std::fs::read(root.join(&m.path))
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())?;
             let li = LineIndex::new(&text);
             Some((text, li))
         });
         let ((line, column), (end_line, end_column)) = match entry {
-            Some((text, li)) => (li.line_col(text, m.range.start), li.line_col(text, m.range.end)),
+            Some((text, li)) => (
+                li.line_col(text, m.range.start),
+                li.line_col(text, m.range.end),
+            ),
             None => ((0, 0), (0, 0)),
         };
-        let info = self.retriever.source_info(&m.path).ok().flatten().unwrap_or_default();
+        let info = self
+            .retriever
+            .source_info(&m.path)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         SourceReport {
             path: self.show(&root.join(&m.path)),
             line,
@@ -113,7 +131,13 @@ impl<'a> Positions<'a> {
     }
 
     /// Add the results for one note.
-    pub fn add(&mut self, report: &mut Report, note_path: &Path, note_text: &str, results: &[QuoteResult]) {
+    pub fn add(
+        &mut self,
+        report: &mut Report,
+        note_path: &Path,
+        note_text: &str,
+        results: &[QuoteResult],
+    ) {
         let li = LineIndex::new(note_text);
         let file = self.show(note_path);
         for r in results {

@@ -33,17 +33,31 @@ pub fn render(report: &Report) -> String {
     for q in &report.quotes {
         let (rule_id, level, message) = match q.status {
             Status::Verified => continue,
-            Status::NotFound => ("not-found", "error", format!("Quote not found in sources: “{}”", q.text)),
-            Status::Mismatch => ("mismatch", "warning", format!(
-                "Quote differs from the source ({:.0}% similar): {}",
-                q.similarity * 100.0,
-                super::human::word_diff(q, &super::human::Style { color: false })
-            )),
-            Status::Misattributed => ("misattributed", "warning", format!(
-                "Quote cited to {} but found in {}",
-                q.cited.as_deref().unwrap_or("?"),
-                q.source.as_ref().map_or("another source".into(), |s| s.path.clone())
-            )),
+            Status::NotFound => (
+                "not-found",
+                "error",
+                format!("Quote not found in sources: “{}”", q.text),
+            ),
+            Status::Mismatch => (
+                "mismatch",
+                "warning",
+                format!(
+                    "Quote differs from the source ({:.0}% similar): {}",
+                    q.similarity * 100.0,
+                    super::human::word_diff(q, &super::human::Style { color: false })
+                ),
+            ),
+            Status::Misattributed => (
+                "misattributed",
+                "warning",
+                format!(
+                    "Quote cited to {} but found in {}",
+                    q.cited.as_deref().unwrap_or("?"),
+                    q.source
+                        .as_ref()
+                        .map_or("another source".into(), |s| s.path.clone())
+                ),
+            ),
         };
         let mut result = json!({
             "ruleId": rule_id,

@@ -22,14 +22,21 @@ pub struct SourceFile {
 impl SourceFile {
     /// Citation key: the file stem.
     pub fn stem(&self) -> String {
-        self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
     }
 }
 
 /// `path` as shown to users: relative to `root` if under it.
 pub fn display_path(path: &Path, root: &Path) -> String {
     match path.strip_prefix(root) {
-        Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
         Err(_) => path.to_string_lossy().into_owned(),
     }
 }
@@ -40,11 +47,19 @@ fn is_glob(s: &str) -> bool {
 
 /// Every source file under `specs` (folders, files or globs, relative to `root`), sorted by
 /// display path, plus warnings for what could not be walked. A missing folder is a warning.
-pub fn discover(specs: &[String], root: &Path, exclude: &GlobSet) -> (Vec<SourceFile>, Vec<Warning>) {
+pub fn discover(
+    specs: &[String],
+    root: &Path,
+    exclude: &GlobSet,
+) -> (Vec<SourceFile>, Vec<Warning>) {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     for spec in specs {
-        let full = if Path::new(spec).is_absolute() { PathBuf::from(spec) } else { root.join(spec) };
+        let full = if Path::new(spec).is_absolute() {
+            PathBuf::from(spec)
+        } else {
+            root.join(spec)
+        };
         if is_glob(spec) {
             match glob::glob(&full.to_string_lossy()) {
                 Ok(paths) => {
@@ -52,12 +67,18 @@ pub fn discover(specs: &[String], root: &Path, exclude: &GlobSet) -> (Vec<Source
                         walk(&p, root, exclude, &mut files, &mut warnings);
                     }
                 }
-                Err(e) => warnings.push(Warning { path: spec.clone(), message: format!("bad glob pattern: {e}") }),
+                Err(e) => warnings.push(Warning {
+                    path: spec.clone(),
+                    message: format!("bad glob pattern: {e}"),
+                }),
             }
         } else if full.exists() {
             walk(&full, root, exclude, &mut files, &mut warnings);
         } else {
-            warnings.push(Warning { path: spec.clone(), message: "sources folder not found".into() });
+            warnings.push(Warning {
+                path: spec.clone(),
+                message: "sources folder not found".into(),
+            });
         }
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -65,15 +86,30 @@ pub fn discover(specs: &[String], root: &Path, exclude: &GlobSet) -> (Vec<Source
     (files, warnings)
 }
 
-fn walk(start: &Path, root: &Path, exclude: &GlobSet, files: &mut Vec<SourceFile>, warnings: &mut Vec<Warning>) {
-    let walker = walkdir::WalkDir::new(start).follow_links(true).sort_by_file_name();
+fn walk(
+    start: &Path,
+    root: &Path,
+    exclude: &GlobSet,
+    files: &mut Vec<SourceFile>,
+    warnings: &mut Vec<Warning>,
+) {
+    let walker = walkdir::WalkDir::new(start)
+        .follow_links(true)
+        .sort_by_file_name();
     let mut it = walker.into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| display_path(p, root)).unwrap_or_else(|| display_path(start, root));
-                let message = if e.loop_ancestor().is_some() { "skipped: symbolic link loop".to_string() } else { format!("skipped: {e}") };
+                let path = e
+                    .path()
+                    .map(|p| display_path(p, root))
+                    .unwrap_or_else(|| display_path(start, root));
+                let message = if e.loop_ancestor().is_some() {
+                    "skipped: symbolic link loop".to_string()
+                } else {
+                    format!("skipped: {e}")
+                };
                 warnings.push(Warning { path, message });
                 continue;
             }
@@ -98,10 +134,22 @@ fn walk(start: &Path, root: &Path, exclude: &GlobSet, files: &mut Vec<SourceFile
         }
         match entry.metadata() {
             Ok(md) => {
-                let mtime = md.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as u64);
-                files.push(SourceFile { path: entry.path().to_path_buf(), display, mtime, size: md.len() });
+                let mtime = md
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos() as u64);
+                files.push(SourceFile {
+                    path: entry.path().to_path_buf(),
+                    display,
+                    mtime,
+                    size: md.len(),
+                });
             }
-            Err(e) => warnings.push(Warning { path: display, message: format!("skipped: {e}") }),
+            Err(e) => warnings.push(Warning {
+                path: display,
+                message: format!("skipped: {e}"),
+            }),
         }
     }
 }
@@ -114,16 +162,33 @@ mod tests {
     fn walks_folders_and_globs_skipping_hidden_excluded_and_other_formats() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for f in ["a/one.txt", "a/two.md", "a/skip.pdf", "a/.sourced/x.txt", "b/three.html", "a/drafts/d.txt"] {
+        for f in [
+            "a/one.txt",
+            "a/two.md",
+            "a/skip.pdf",
+            "a/.sourced/x.txt",
+            "b/three.html",
+            "a/drafts/d.txt",
+        ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();
         }
         let mut ex = globset::GlobSetBuilder::new();
         ex.add(globset::Glob::new("**/drafts/**").unwrap());
-        let (files, warnings) = discover(&["a".into(), "b/*.html".into(), "missing".into()], root, &ex.build().unwrap());
+        let (files, warnings) = discover(
+            &["a".into(), "b/*.html".into(), "missing".into()],
+            root,
+            &ex.build().unwrap(),
+        );
         let names: Vec<_> = files.iter().map(|f| f.display.as_str()).collect();
         assert_eq!(names, ["a/one.txt", "a/two.md", "b/three.html"]);
-        assert_eq!(warnings, vec![Warning { path: "missing".into(), message: "sources folder not found".into() }]);
+        assert_eq!(
+            warnings,
+            vec![Warning {
+                path: "missing".into(),
+                message: "sources folder not found".into()
+            }]
+        );
     }
 }

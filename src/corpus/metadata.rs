@@ -33,8 +33,10 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("date regex")
 });
 
-static BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?i:by)\s+([\p{Lu}][\p{L}.'’-]*(?:\s+[\p{Lu}][\p{L}.'’-]*){0,4})").expect("byline regex"));
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:by)\s+([\p{Lu}][\p{L}.'’-]*(?:\s+[\p{Lu}][\p{L}.'’-]*){0,4})")
+        .expect("byline regex")
+});
 
 /// How many leading blocks count as the header of a document.
 const HEADER_BLOCKS: usize = 12;
@@ -45,8 +47,12 @@ const BODY_WORDS: usize = 30;
 fn front_matter_field(front: &str, keys: &[&str]) -> Option<String> {
     let mut lines = front.lines().peekable();
     while let Some(line) = lines.next() {
-        let Some((k, v)) = line.split_once(':') else { continue };
-        if !keys.contains(&k.trim().to_ascii_lowercase().as_str()) || line.starts_with(char::is_whitespace) {
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
+        if !keys.contains(&k.trim().to_ascii_lowercase().as_str())
+            || line.starts_with(char::is_whitespace)
+        {
             continue;
         }
         let mut v = v.trim().to_string();
@@ -102,14 +108,22 @@ pub fn extract(doc: &Document, html: Option<&HtmlMeta>) -> Metadata {
                 meta.date = Some(m.as_str().to_string());
                 date_block = Some(i);
                 let before = text[..m.start()].trim().trim_end_matches(',').trim();
-                if meta.publisher.is_none() && !before.is_empty() && before.split_whitespace().count() <= 5 {
+                if meta.publisher.is_none()
+                    && !before.is_empty()
+                    && before.split_whitespace().count() <= 5
+                {
                     meta.publisher = Some(before.to_string());
                 }
             }
         }
     }
     if meta.title.is_none() {
-        let candidates = || header.iter().enumerate().filter(|(i, _)| Some(*i) != byline_block && Some(*i) != date_block);
+        let candidates = || {
+            header
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != byline_block && Some(*i) != date_block)
+        };
         meta.title = candidates()
             .find(|(_, b)| b.kind == BlockKind::Heading)
             .or_else(|| candidates().find(|(_, b)| b.text.split_whitespace().count() >= 4))
@@ -138,10 +152,18 @@ mod tests {
     fn short_site_lines_are_not_titles_and_front_matter_wins() {
         let doc = markdown::parse("Most Popular\n\nThe US Is Occupying Iraq For A Second Time\n\nby Stephen Lendman ( – Home)\n");
         let m = extract(&doc, None);
-        assert_eq!(m.title.as_deref(), Some("The US Is Occupying Iraq For A Second Time"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("The US Is Occupying Iraq For A Second Time")
+        );
         assert_eq!(m.author.as_deref(), Some("Stephen Lendman"));
-        let doc = markdown::parse("---\ntitle: \"Real\"\nauthors:\n  - Jo Bloggs\nid: rep1\n---\n# Other\n");
+        let doc = markdown::parse(
+            "---\ntitle: \"Real\"\nauthors:\n  - Jo Bloggs\nid: rep1\n---\n# Other\n",
+        );
         let m = extract(&doc, None);
-        assert_eq!((m.title.as_deref(), m.author.as_deref(), m.id.as_deref()), (Some("Real"), Some("Jo Bloggs"), Some("rep1")));
+        assert_eq!(
+            (m.title.as_deref(), m.author.as_deref(), m.id.as_deref()),
+            (Some("Real"), Some("Jo Bloggs"), Some("rep1"))
+        );
     }
 }

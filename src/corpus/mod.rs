@@ -62,11 +62,19 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Read and parse one source file.
 pub fn load(file: &SourceFile, max_bytes: u64) -> Result<SourceDoc, Warning> {
-    let warn = |message: String| Warning { path: file.display.clone(), message };
+    let warn = |message: String| Warning {
+        path: file.display.clone(),
+        message,
+    };
     if file.size > max_bytes {
-        return Err(warn(format!("skipped: {} MB is over the {} MB limit for a source", file.size >> 20, max_bytes >> 20)));
+        return Err(warn(format!(
+            "skipped: {} MB is over the {} MB limit for a source",
+            file.size >> 20,
+            max_bytes >> 20
+        )));
     }
-    let bytes = std::fs::read(&file.path).map_err(|e| warn(format!("skipped: cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(&file.path).map_err(|e| warn(format!("skipped: cannot read: {e}")))?;
     let src = decode(&bytes).map_err(warn)?;
     Ok(parse(file.clone(), &src))
 }
@@ -79,7 +87,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(format!("skipped: not valid UTF-8 (first bad byte at offset {})", e.valid_up_to())),
+        Err(e) => Err(format!(
+            "skipped: not valid UTF-8 (first bad byte at offset {})",
+            e.valid_up_to()
+        )),
     }
 }
 
@@ -94,5 +105,10 @@ pub fn parse(file: SourceFile, src: &str) -> SourceDoc {
     };
     let meta = metadata::extract(&doc, html_meta.as_ref());
     let (text, map) = doc.joined();
-    SourceDoc { file, text, map, meta }
+    SourceDoc {
+        file,
+        text,
+        map,
+        meta,
+    }
 }

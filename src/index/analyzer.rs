@@ -24,7 +24,13 @@ impl Tokenizer for SourcedTokenizer {
             .enumerate()
             .map(|(position, r)| {
                 let src = n.source_range(r.clone());
-                Token { offset_from: src.start, offset_to: src.end, position, text: n.text[r].to_string(), position_length: 1 }
+                Token {
+                    offset_from: src.start,
+                    offset_to: src.end,
+                    position,
+                    text: n.text[r].to_string(),
+                    position_length: 1,
+                }
             })
             .collect();
         SourcedTokenStream { tokens, next: 0 }
@@ -48,7 +54,9 @@ impl TokenStream for SourcedTokenStream {
 
 /// Register the analyzer on an index (needed after every open).
 pub fn register(index: &tantivy::Index) {
-    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(SourcedTokenizer));
+    index
+        .tokenizers()
+        .register(TOKENIZER, TextAnalyzer::from(SourcedTokenizer));
 }
 
 #[cfg(test)]
@@ -63,8 +71,19 @@ mod tests {
         let mut got = Vec::new();
         while s.advance() {
             let tok = s.token();
-            got.push((tok.text.clone(), &text[tok.offset_from..tok.offset_to], tok.position));
+            got.push((
+                tok.text.clone(),
+                &text[tok.offset_from..tok.offset_to],
+                tok.position,
+            ));
         }
-        assert_eq!(got, [("kata'ib".into(), "Kata’ib", 0), ("hezbollah".into(), "HEZBOLLAH", 1), ("2,500".into(), "2,500", 2)]);
+        assert_eq!(
+            got,
+            [
+                ("kata'ib".into(), "Kata’ib", 0),
+                ("hezbollah".into(), "HEZBOLLAH", 1),
+                ("2,500".into(), "2,500", 2)
+            ]
+        );
     }
 }

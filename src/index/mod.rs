@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
-use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
+};
 
 pub use retrieve::{Region, Retriever};
 
@@ -30,7 +32,10 @@ pub use retrieve::{Region, Retriever};
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error("cannot use the index folder {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("index error: {0}")]
     Tantivy(#[from] TantivyError),
 }
@@ -48,7 +53,11 @@ pub struct RefreshOptions {
 
 impl Default for RefreshOptions {
     fn default() -> Self {
-        Self { max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES, lock_timeout: Duration::from_secs(60), threads: 0 }
+        Self {
+            max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES,
+            lock_timeout: Duration::from_secs(60),
+            threads: 0,
+        }
     }
 }
 
@@ -117,7 +126,9 @@ impl SourceIndex {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
                 if name.starts_with("index-v") && e.path() != dir {
-                    messages.push(format!("index from another version of sourced ({name}) removed; rebuilding"));
+                    messages.push(format!(
+                        "index from another version of sourced ({name}) removed; rebuilding"
+                    ));
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
@@ -125,7 +136,10 @@ impl SourceIndex {
         match Self::open_dir(&dir) {
             Ok(index) => Ok((index, messages)),
             Err(e) => {
-                messages.push(format!("index at {} is damaged ({e}); rebuilding it", dir.display()));
+                messages.push(format!(
+                    "index at {} is damaged ({e}); rebuilding it",
+                    dir.display()
+                ));
                 std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
                 Ok((Self::open_dir(&dir)?, messages))
             }
@@ -133,15 +147,26 @@ impl SourceIndex {
     }
 
     fn open_dir(dir: &Path) -> Result<SourceIndex, IndexError> {
-        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_path_buf(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let directory = MmapDirectory::open(dir).map_err(|e| TantivyError::from(e))?;
         let (schema, _) = schema::build();
         let index = Index::open_or_create(directory, schema)?;
         analyzer::register(&index);
         let fields = schema::fields_of(&index.schema())
             .ok_or_else(|| TantivyError::SchemaError("not a sourced index".into()))?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let this = SourceIndex { dir: dir.to_path_buf(), index, reader, fields };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let this = SourceIndex {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+        };
         this.recorded()?;
         Ok(this)
     }
@@ -160,7 +185,9 @@ impl SourceIndex {
 
     /// Number of sources in the index.
     pub fn source_count(&self) -> usize {
-        self.recorded().map(|r| r.values().filter(|r| !r.skipped).count()).unwrap_or(0)
+        self.recorded()
+            .map(|r| r.values().filter(|r| !r.skipped).count())
+            .unwrap_or(0)
     }
 
     /// Every file recorded in the index, read from fast fields (no stored documents).
@@ -171,22 +198,39 @@ impl SourceIndex {
             let ff = segment.fast_fields();
             let mtime = ff.u64("mtime")?;
             let size = ff.u64("size")?;
-            let Some(paths) = ff.str("path")? else { continue };
+            let Some(paths) = ff.str("path")? else {
+                continue;
+            };
             let mut path = String::new();
             for doc in segment.doc_ids_alive() {
-                let (Some(m), Some(s)) = (mtime.first(doc), size.first(doc)) else { continue };
-                let Some(ord) = paths.term_ords(doc).next() else { continue };
+                let (Some(m), Some(s)) = (mtime.first(doc), size.first(doc)) else {
+                    continue;
+                };
+                let Some(ord) = paths.term_ords(doc).next() else {
+                    continue;
+                };
                 path.clear();
                 paths.ord_to_str(ord, &mut path)?;
                 // Skipped files are recorded with the top bit of `size` set.
-                out.insert(path.clone(), Recorded { mtime: m, size: s & !(1 << 63), skipped: s >> 63 == 1 });
+                out.insert(
+                    path.clone(),
+                    Recorded {
+                        mtime: m,
+                        size: s & !(1 << 63),
+                        skipped: s >> 63 == 1,
+                    },
+                );
             }
         }
         Ok(out)
     }
 
     /// Bring the index up to date with `files`.
-    pub fn refresh(&mut self, files: &[SourceFile], options: &RefreshOptions) -> Result<RefreshReport, IndexError> {
+    pub fn refresh(
+        &mut self,
+        files: &[SourceFile],
+        options: &RefreshOptions,
+    ) -> Result<RefreshReport, IndexError> {
         let started = Instant::now();
         let mut report = RefreshReport::default();
         let plan = self.plan(files)?;
@@ -212,7 +256,11 @@ impl SourceIndex {
         // Another process may have done the work while we waited.
         self.reader.reload()?;
         let plan = self.plan(files)?;
-        for path in plan.remove.iter().chain(plan.update.iter().map(|f| &f.display)) {
+        for path in plan
+            .remove
+            .iter()
+            .chain(plan.update.iter().map(|f| &f.display))
+        {
             writer.delete_term(Term::from_field_text(self.fields.path, path));
         }
         let fields = self.fields;
@@ -270,16 +318,26 @@ impl SourceIndex {
     }
 
     /// The writer, waiting up to `lock_timeout` while another process holds it.
-    fn acquire_writer(&self, options: &RefreshOptions) -> Result<Option<IndexWriter<TantivyDocument>>, IndexError> {
+    fn acquire_writer(
+        &self,
+        options: &RefreshOptions,
+    ) -> Result<Option<IndexWriter<TantivyDocument>>, IndexError> {
         let threads = match options.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()).min(4),
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(4),
             n => n,
         };
         let deadline = Instant::now() + options.lock_timeout;
         loop {
-            match self.index.writer_with_num_threads(threads, threads * 64_000_000) {
+            match self
+                .index
+                .writer_with_num_threads(threads, threads * 64_000_000)
+            {
                 Ok(w) => return Ok(Some(w)),
-                Err(TantivyError::LockFailure(LockError::LockBusy, _)) if Instant::now() < deadline => {
+                Err(TantivyError::LockFailure(LockError::LockBusy, _))
+                    if Instant::now() < deadline =>
+                {
                     std::thread::sleep(Duration::from_millis(100));
                 }
                 Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Ok(None),
@@ -296,9 +354,15 @@ impl SourceIndex {
             if recorded.get(&f.display).is_some_and(|r| r.skipped) {
                 let message = self
                     .stored_meta(&f.display)?
-                    .and_then(|m| m.strip_prefix(SKIPPED_PREFIX).map(|s| format!("skipped:{s}")))
+                    .and_then(|m| {
+                        m.strip_prefix(SKIPPED_PREFIX)
+                            .map(|s| format!("skipped:{s}"))
+                    })
                     .unwrap_or_else(|| "skipped".into());
-                out.push(Warning { path: f.display.clone(), message });
+                out.push(Warning {
+                    path: f.display.clone(),
+                    message,
+                });
             }
         }
         Ok(out)
@@ -308,7 +372,10 @@ impl SourceIndex {
         use tantivy::collector::TopDocs;
         use tantivy::query::TermQuery;
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(Term::from_field_text(self.fields.path, path), tantivy::schema::IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.path, path),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
         for (_, addr) in searcher.search(&q, &TopDocs::with_limit(1_000_000))? {
             let doc: TantivyDocument = searcher.doc(addr)?;
             if doc.get_first(self.fields.mtime).is_some() {
@@ -319,19 +386,34 @@ impl SourceIndex {
     }
 
     fn stored_meta(&self, path: &str) -> Result<Option<String>, IndexError> {
-        Ok(self.file_doc(path)?.and_then(|d| d.get_first(self.fields.meta).and_then(|v| v.as_str().map(str::to_string))))
+        Ok(self.file_doc(path)?.and_then(|d| {
+            d.get_first(self.fields.meta)
+                .and_then(|v| v.as_str().map(str::to_string))
+        }))
     }
 
     /// Metadata and citation keys of an indexed source.
     pub fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError> {
-        let Some(doc) = self.file_doc(path)? else { return Ok(None) };
-        let meta_json = doc.get_first(self.fields.meta).and_then(|v| v.as_str()).unwrap_or("{}");
+        let Some(doc) = self.file_doc(path)? else {
+            return Ok(None);
+        };
+        let meta_json = doc
+            .get_first(self.fields.meta)
+            .and_then(|v| v.as_str())
+            .unwrap_or("{}");
         if meta_json.starts_with(SKIPPED_PREFIX) {
             return Ok(None);
         }
         let meta = serde_json::from_str(meta_json).unwrap_or_default();
-        let keys = doc.get_all(self.fields.key).filter_map(|v| v.as_str().map(str::to_string)).collect();
-        Ok(Some(SourceInfo { path: path.to_string(), meta, keys }))
+        let keys = doc
+            .get_all(self.fields.key)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        Ok(Some(SourceInfo {
+            path: path.to_string(),
+            meta,
+            keys,
+        }))
     }
 
     /// Paths of the sources a citation key names (file stem or front matter `id`).
@@ -339,7 +421,10 @@ impl SourceIndex {
         use tantivy::collector::TopDocs;
         use tantivy::query::TermQuery;
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(Term::from_field_text(self.fields.key, key), tantivy::schema::IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.key, key),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
         let mut out = Vec::new();
         for (_, addr) in searcher.search(&q, &TopDocs::with_limit(100))? {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -353,7 +438,12 @@ impl SourceIndex {
 
     /// Every indexed source with its keys and metadata (for completion and listings).
     pub fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
-        let mut paths: Vec<_> = self.recorded()?.into_iter().filter(|(_, r)| !r.skipped).map(|(p, _)| p).collect();
+        let mut paths: Vec<_> = self
+            .recorded()?
+            .into_iter()
+            .filter(|(_, r)| !r.skipped)
+            .map(|(p, _)| p)
+            .collect();
         paths.sort();
         let mut out = Vec::with_capacity(paths.len());
         for p in paths {
@@ -379,8 +469,15 @@ impl Plan<'_> {
     }
 }
 
-fn add_source(writer: &IndexWriter<TantivyDocument>, f: Fields, doc: &SourceDoc) -> Result<(), Warning> {
-    let fail = |e: TantivyError| Warning { path: doc.file.display.clone(), message: format!("not indexed: {e}") };
+fn add_source(
+    writer: &IndexWriter<TantivyDocument>,
+    f: Fields,
+    doc: &SourceDoc,
+) -> Result<(), Warning> {
+    let fail = |e: TantivyError| Warning {
+        path: doc.file.display.clone(),
+        message: format!("not indexed: {e}"),
+    };
     let path = doc.file.display.as_str();
     let mut file_doc = doc!(
         f.path => path,

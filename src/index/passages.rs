@@ -18,8 +18,10 @@ pub struct Passage {
 /// passage's first word, so the passages laid end to end give back the text.
 pub fn ranges(text: &str) -> Vec<Range<usize>> {
     let n = normalize(text);
-    let starts: Vec<usize> =
-        words(&n.text).step_by(PASSAGE_WORDS).map(|r| n.source_range(r).start).collect();
+    let starts: Vec<usize> = words(&n.text)
+        .step_by(PASSAGE_WORDS)
+        .map(|r| n.source_range(r).start)
+        .collect();
     let mut out = Vec::with_capacity(starts.len());
     for (i, &s) in starts.iter().enumerate() {
         let start = if i == 0 { 0 } else { s };
@@ -33,7 +35,11 @@ pub fn split(doc: &SourceDoc) -> Vec<Passage> {
     ranges(&doc.text)
         .into_iter()
         .enumerate()
-        .map(|(ord, r)| Passage { ord: ord as u64, text: doc.text[r.clone()].to_string(), map: doc.map.slice(r) })
+        .map(|(ord, r)| Passage {
+            ord: ord as u64,
+            text: doc.text[r.clone()].to_string(),
+            map: doc.map.slice(r),
+        })
         .collect()
 }
 

@@ -59,11 +59,19 @@ impl Retriever for SourceIndex {
         let searcher = self.searcher();
         let f = self.fields();
         let limit = query.limit.max(1);
-        let chunk_queries: Vec<Box<dyn Query>> = query.chunks.iter().filter(|c| !c.is_empty()).map(|c| chunk_query(f, c)).collect();
+        let chunk_queries: Vec<Box<dyn Query>> = query
+            .chunks
+            .iter()
+            .filter(|c| !c.is_empty())
+            .map(|c| chunk_query(f, c))
+            .collect();
         let mut hits = if chunk_queries.is_empty() {
             Vec::new()
         } else {
-            searcher.search(&restrict(f, query, chunk_queries), &TopDocs::with_limit(limit))?
+            searcher.search(
+                &restrict(f, query, chunk_queries),
+                &TopDocs::with_limit(limit),
+            )?
         };
         if hits.is_empty() {
             // Nothing intact: rank passages by the quote's words for a hint.
@@ -72,10 +80,18 @@ impl Retriever for SourceIndex {
             words.dedup();
             let terms: Vec<Box<dyn Query>> = words
                 .into_iter()
-                .map(|w| Box::new(TermQuery::new(Term::from_field_text(f.text, w), IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+                .map(|w| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.text, w),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>
+                })
                 .collect();
             if !terms.is_empty() {
-                hits = searcher.search(&restrict(f, query, terms), &TopDocs::with_limit(limit.min(4)))?;
+                hits = searcher.search(
+                    &restrict(f, query, terms),
+                    &TopDocs::with_limit(limit.min(4)),
+                )?;
             }
         }
         // Group hits by source, in passage order.
@@ -83,7 +99,8 @@ impl Retriever for SourceIndex {
         for (score, addr) in hits {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let (Some(path), Some(ord)) = (
-                doc.get_first(f.path).and_then(|v| v.as_str().map(str::to_string)),
+                doc.get_first(f.path)
+                    .and_then(|v| v.as_str().map(str::to_string)),
                 doc.get_first(f.ord).and_then(|v| v.as_u64()),
             ) else {
                 continue;
@@ -121,9 +138,15 @@ impl Retriever for SourceIndex {
 }
 
 fn chunk_query(f: Fields, chunk: &[String]) -> Box<dyn Query> {
-    let terms: Vec<Term> = chunk.iter().map(|w| Term::from_field_text(f.text, w)).collect();
+    let terms: Vec<Term> = chunk
+        .iter()
+        .map(|w| Term::from_field_text(f.text, w))
+        .collect();
     if terms.len() == 1 {
-        Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs))
+        Box::new(TermQuery::new(
+            terms[0].clone(),
+            IndexRecordOption::WithFreqs,
+        ))
     } else {
         Box::new(PhraseQuery::new(terms))
     }
@@ -134,24 +157,45 @@ fn restrict(f: Fields, query: &CandidateQuery, should: Vec<Box<dyn Query>>) -> B
     match &query.only_path {
         None => any,
         Some(p) => BooleanQuery::new(vec![
-            (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.path, p), IndexRecordOption::Basic))),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.path, p),
+                    IndexRecordOption::Basic,
+                )),
+            ),
             (Occur::Must, Box::new(any)),
         ]),
     }
 }
 
 /// The passages of `path` from one before the first hit to one after the last.
-fn load_region(searcher: &Searcher, f: Fields, path: &str, group: &[(u64, f32)]) -> Result<Region, IndexError> {
+fn load_region(
+    searcher: &Searcher,
+    f: Fields,
+    path: &str,
+    group: &[(u64, f32)],
+) -> Result<Region, IndexError> {
     let first = group[0].0.saturating_sub(1);
     let last = group[group.len() - 1].0 + 1;
     let mut text = String::new();
     let mut map = OffsetMap::new();
     for ord in first..=last {
-        let Some(addr) = passage_address(searcher, f, path, ord)? else { continue };
+        let Some(addr) = passage_address(searcher, f, path, ord)? else {
+            continue;
+        };
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let passage_text = doc.get_first(f.text).and_then(|v| v.as_str()).unwrap_or_default();
-        let passage_map = doc.get_first(f.map).and_then(|v| v.as_bytes()).and_then(OffsetMap::from_bytes);
-        let Some(passage_map) = passage_map else { continue };
+        let passage_text = doc
+            .get_first(f.text)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let passage_map = doc
+            .get_first(f.map)
+            .and_then(|v| v.as_bytes())
+            .and_then(OffsetMap::from_bytes);
+        let Some(passage_map) = passage_map else {
+            continue;
+        };
         if passage_map.derived_len() != passage_text.len() {
             continue;
         }
@@ -159,10 +203,26 @@ fn load_region(searcher: &Searcher, f: Fields, path: &str, group: &[(u64, f32)])
         map.extend(&passage_map);
     }
     let score = group.iter().map(|g| g.1).fold(f32::MIN, f32::max);
-    Ok(Region { path: path.to_string(), text, map, score })
+    Ok(Region {
+        path: path.to_string(),
+        text,
+        map,
+        score,
+    })
 }
 
-fn passage_address(searcher: &Searcher, f: Fields, path: &str, ord: u64) -> Result<Option<DocAddress>, IndexError> {
-    let q = TermQuery::new(Term::from_field_text(f.passage_key, &schema::passage_key(path, ord)), IndexRecordOption::Basic);
-    Ok(searcher.search(&q, &TopDocs::with_limit(1))?.first().map(|(_, a)| *a))
+fn passage_address(
+    searcher: &Searcher,
+    f: Fields,
+    path: &str,
+    ord: u64,
+) -> Result<Option<DocAddress>, IndexError> {
+    let q = TermQuery::new(
+        Term::from_field_text(f.passage_key, &schema::passage_key(path, ord)),
+        IndexRecordOption::Basic,
+    );
+    Ok(searcher
+        .search(&q, &TopDocs::with_limit(1))?
+        .first()
+        .map(|(_, a)| *a))
 }

@@ -31,20 +31,54 @@ pub struct Alignment {
     pub source: Range<usize>,
     /// Steps in order; `q` indexes are piece indexes of the pattern.
     pub steps: Vec<Step>,
-    /// Words equal on both sides.
-    pub equal: usize,
 }
 
 impl Alignment {
-    /// Dice similarity over words: 1.0 when every word matches.
-    pub fn similarity(&self, quote_words: usize) -> f32 {
-        let source_words =
-            self.steps.iter().filter(|s| matches!(s, Step::Equal { .. } | Step::Replace { .. } | Step::Delete { .. })).count();
-        let total = quote_words + source_words;
-        if total == 0 {
+    /// Weighted Dice similarity over words: 1.0 when every word matches. Function words
+    /// ("the", "of") weigh a quarter of other words, so that sharing them says little.
+    pub fn similarity(&self, pattern: &Pattern, source: &[&str]) -> f32 {
+        let q_word = |q: usize| match &pattern.pieces[q] {
+            Piece::Word { word, .. } => word.as_str(),
+            Piece::Gap { .. } => "",
+        };
+        let (mut equal, mut quote_total, mut source_total) = (0.0, 0.0, 0.0);
+        for step in &self.steps {
+            match step {
+                Step::Equal { q, s } => {
+                    let w = weight(q_word(*q));
+                    equal += w;
+                    quote_total += w;
+                    source_total += weight(source[*s]);
+                }
+                Step::Replace { q, s } => {
+                    quote_total += weight(q_word(*q));
+                    source_total += weight(source[*s]);
+                }
+                Step::Delete { s } => source_total += weight(source[*s]),
+                Step::Insert { q } => quote_total += weight(q_word(*q)),
+                Step::Gap { .. } => {}
+            }
+        }
+        if quote_total + source_total == 0.0 {
             return 0.0;
         }
-        (2 * self.equal) as f32 / total as f32
+        (2.0 * equal / (quote_total + source_total)) as f32
+    }
+}
+
+/// English function words: they match everywhere, so they count little towards similarity.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "he", "her", "his", "i", "in", "is", "it", "its", "of", "on", "or", "our", "she",
+    "that", "the", "their", "them", "they", "this", "to", "was", "we", "were", "which", "who",
+    "will", "with", "would", "you",
+];
+
+fn weight(word: &str) -> f64 {
+    if FUNCTION_WORDS.binary_search(&word).is_ok() {
+        0.25
+    } else {
+        1.0
     }
 }
 
@@ -66,7 +100,13 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
     }
     // Intern words so that comparisons are integer compares.
     let mut ids: HashMap<&str, u32> = HashMap::new();
-    let src: Vec<u32> = source.iter().map(|w| { let n = ids.len() as u32; *ids.entry(w).or_insert(n) }).collect();
+    let src: Vec<u32> = source
+        .iter()
+        .map(|w| {
+            let n = ids.len() as u32;
+            *ids.entry(w).or_insert(n)
+        })
+        .collect();
     let pat: Vec<Option<u32>> = pieces
         .iter()
         .map(|p| match p {
@@ -103,7 +143,8 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
             }
             (Piece::Gap { max, .. }, _) => {
                 // Sliding-window minimum of the row above over [j - max, j].
-                let mut window: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+                let mut window: std::collections::VecDeque<usize> =
+                    std::collections::VecDeque::new();
                 for j in 0..=n {
                     while window.back().is_some_and(|&k| prev[k] >= prev[j]) {
                         window.pop_back();
@@ -125,13 +166,11 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
     // Trace back.
     let mut steps = Vec::new();
     let (mut i, mut j) = (m, end);
-    let mut equal = 0;
     while i > 0 {
         match back[i * width + j] {
             Back::Diag => {
                 let q = i - 1;
                 if pat[q] == Some(src[j - 1]) {
-                    equal += 1;
                     steps.push(Step::Equal { q, s: j - 1 });
                 } else {
                     steps.push(Step::Replace { q, s: j - 1 });
@@ -148,7 +187,10 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
                 j -= 1;
             }
             Back::Gap(k) => {
-                steps.push(Step::Gap { piece: i - 1, s: k as usize..j });
+                steps.push(Step::Gap {
+                    piece: i - 1,
+                    s: k as usize..j,
+                });
                 i -= 1;
                 j = k as usize;
             }
@@ -170,7 +212,11 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
         (Some(a), Some(b)) => a..b,
         _ => j..j,
     };
-    Some(Alignment { cost: best as usize, source, steps, equal })
+    Some(Alignment {
+        cost: best as usize,
+        source,
+        steps,
+    })
 }
 
 #[cfg(test)]
@@ -179,11 +225,22 @@ mod tests {
 
     fn run(quote: &str, source: &str) -> (usize, Vec<String>) {
         let p = Pattern::parse(quote);
-        let words: Vec<String> = crate::text::normalize::normalized_words(source).into_iter().map(|w| w.0).collect();
+        let words: Vec<String> = crate::text::normalize::normalized_words(source)
+            .into_iter()
+            .map(|w| w.0)
+            .collect();
         let refs: Vec<&str> = words.iter().map(String::as_str).collect();
         let a = align(&p, &refs).unwrap();
-        let covered = refs[a.source.clone()].iter().map(|s| s.to_string()).collect();
+        let covered = refs[a.source.clone()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         (a.cost, covered)
+    }
+
+    #[test]
+    fn function_words_are_sorted_for_lookup() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
@@ -203,9 +260,19 @@ mod tests {
 
     #[test]
     fn gaps_skip_source_words_for_free_within_their_limit() {
-        assert_eq!(run("the quick ... fox jumps", "the quick brown lazy fox jumps").0, 0);
+        assert_eq!(
+            run("the quick ... fox jumps", "the quick brown lazy fox jumps").0,
+            0
+        );
         assert_eq!(run("[The animal] jumps over", "The fox jumps over").0, 0);
-        assert_eq!(run("said [the fox] jumps over", "said that the brown fox jumps over").0, 0);
+        assert_eq!(
+            run(
+                "said [the fox] jumps over",
+                "said that the brown fox jumps over"
+            )
+            .0,
+            0
+        );
         // Insertions stand for a few words only.
         let long = format!("said {} jumps over", "x ".repeat(20));
         assert!(run("said [it] jumps over", &long).0 > 0);

@@ -74,10 +74,13 @@ pub struct NoteScan {
     pub citations: Vec<Citation>,
 }
 
-static CITE_BRACKET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[[^\[\]]*@[^\[\]]*\]").expect("regex"));
-static CITE_KEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\s;\[-])@([\p{L}\p{N}_][\p{L}\p{N}_:.#$%&+?<>~/-]*)").expect("regex"));
-static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"[.!?]['"’”)\]]*(?:\s|$)"#).expect("regex"));
+static CITE_BRACKET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[[^\[\]]*@[^\[\]]*\]").expect("regex"));
+static CITE_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s;\[-])@([\p{L}\p{N}_][\p{L}\p{N}_:.#$%&+?<>~/-]*)").expect("regex")
+});
+static SENTENCE_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[.!?]['"’”)\]]*(?:\s|$)"#).expect("regex"));
 
 /// Scan a note. `min_words`: shorter quotations are scare quotes and left out.
 pub fn scan(note: &str, min_words: usize) -> NoteScan {
@@ -92,7 +95,10 @@ pub fn scan(note: &str, min_words: usize) -> NoteScan {
             continue;
         }
         if let Some(id) = block.blockquote {
-            let group: Vec<&Block> = doc.blocks[i..].iter().take_while(|b| b.blockquote == Some(id)).collect();
+            let group: Vec<&Block> = doc.blocks[i..]
+                .iter()
+                .take_while(|b| b.blockquote == Some(id))
+                .collect();
             i += group.len();
             let citations: Vec<Citation> = group.iter().flat_map(|b| citations_in(b)).collect();
             for b in &group {
@@ -143,7 +149,11 @@ fn make_quote(block: &Block, r: Range<usize>, kind: QuoteKind) -> Quote {
 fn citations_in(block: &Block) -> Vec<Citation> {
     let mut out = Vec::new();
     for m in CITE_BRACKET.find_iter(&block.text) {
-        if block.code_spans.iter().any(|c| c.start < m.end() && m.start() < c.end) {
+        if block
+            .code_spans
+            .iter()
+            .any(|c| c.start < m.end() && m.start() < c.end)
+        {
             continue;
         }
         for c in CITE_KEY.captures_iter(m.as_str()) {
@@ -165,7 +175,11 @@ fn citations_in(block: &Block) -> Vec<Citation> {
         if crate::corpus::Format::of(std::path::Path::new(dest)).is_none() {
             continue;
         }
-        out.push(Citation { target: CitationTarget::Link(dest.to_string()), range: block.map.range(link.text.clone()), key_range: None });
+        out.push(Citation {
+            target: CitationTarget::Link(dest.to_string()),
+            range: block.map.range(link.text.clone()),
+            key_range: None,
+        });
     }
     out.sort_by_key(|c| c.range.start);
     out
@@ -177,38 +191,36 @@ fn inline_quotes(block: &Block) -> Vec<(Quote, usize)> {
     let text = &block.text;
     let in_code = |i: usize| block.code_spans.iter().any(|c| c.contains(&i));
     let mut out = Vec::new();
-    let mut open: Option<usize> = None; // byte offset just after the opening mark
-    let mut depth = 0usize; // nested curly quotes inside an open quotation
+    // The opening: offset just after the mark, and whether the mark was curly.
+    let mut open: Option<(usize, bool)> = None;
+    let mut depth = 0usize; // quotations nested inside the open one
     for (i, c) in text.char_indices() {
         if in_code(i) {
             continue;
         }
         let after = i + c.len_utf8();
         let next_is_space = text[after..].chars().next().is_none_or(char::is_whitespace);
-        let prev_is_space = text[..i].chars().next_back().is_none_or(char::is_whitespace);
-        match c {
-            '“' | '„' | '«' => match open {
-                None => open = Some(after),
-                Some(_) => depth += 1,
-            },
-            '”' | '»' => match open {
-                Some(_) if depth > 0 => depth -= 1,
-                Some(start) => {
-                    out.push((make_quote(block, start..i, QuoteKind::Inline), after));
-                    open = None;
-                }
-                None => {}
-            },
-            '"' => match open {
-                None if !next_is_space => open = Some(after),
-                Some(start) if !prev_is_space || next_is_space => {
-                    out.push((make_quote(block, start..i, QuoteKind::Inline), after));
-                    open = None;
-                    depth = 0;
-                }
-                _ => {}
-            },
+        let prev_is_space = text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        let mut close = false;
+        match (c, open) {
+            ('“' | '„' | '«', None) => open = Some((after, true)),
+            ('“' | '„' | '«', Some(_)) => depth += 1,
+            ('”' | '»', Some(_)) if depth > 0 => depth -= 1,
+            ('”' | '»', Some(_)) => close = true,
+            ('"', None) if !next_is_space => open = Some((after, false)),
+            // Straight quotes inside a curly quotation nest; inside a straight one they close.
+            ('"', Some((_, true))) if !next_is_space && prev_is_space => depth += 1,
+            ('"', Some((_, true))) if depth > 0 => depth -= 1,
+            ('"', Some((_, false))) if !prev_is_space || next_is_space => close = true,
             _ => {}
+        }
+        if close {
+            let (start, _) = open.take().expect("open quotation");
+            out.push((make_quote(block, start..i, QuoteKind::Inline), after));
+            depth = 0;
         }
     }
     out
@@ -216,16 +228,27 @@ fn inline_quotes(block: &Block) -> Vec<(Quote, usize)> {
 
 /// The first sentence end after `from` (exclusive of quotation-internal punctuation).
 fn sentence_end(text: &str, from: usize) -> usize {
-    SENTENCE_END.find_at(text, from).map_or(text.len(), |m| m.end())
+    SENTENCE_END
+        .find_at(text, from)
+        .map_or(text.len(), |m| m.end())
 }
 
 /// Citations after a quote, before the sentence ends or the next quote begins.
-fn citations_after(block: &Block, after_mark: usize, q: &Quote, citations: &[Citation]) -> Vec<Citation> {
+fn citations_after(
+    block: &Block,
+    after_mark: usize,
+    q: &Quote,
+    citations: &[Citation],
+) -> Vec<Citation> {
     let end = sentence_end(&block.text, after_mark);
     let end_byte = block.map.start_of(end.min(block.text.len()));
     let next_quote = next_open_mark(&block.text, after_mark).map(|o| block.map.start_of(o));
     let limit = next_quote.map_or(end_byte, |n| n.min(end_byte));
-    citations.iter().filter(|c| c.range.start >= q.range.end && c.range.start < limit.max(q.range.end + 1)).cloned().collect()
+    citations
+        .iter()
+        .filter(|c| c.range.start >= q.range.end && c.range.start < limit.max(q.range.end + 1))
+        .cloned()
+        .collect()
 }
 
 fn next_open_mark(text: &str, from: usize) -> Option<usize> {
@@ -240,27 +263,37 @@ fn blockquote_paragraph(block: &Block, citations: &[Citation]) -> Option<Quote> 
     // Cut at the first citation inside this paragraph.
     for c in citations {
         if let Some(o) = (0..text.len()).find(|&o| block.map.start_of(o) >= c.range.start) {
-            if block.map.start_of(o) == c.range.start && o < end && block.map.end_of(text.len()) >= c.range.end {
+            if block.map.start_of(o) == c.range.start
+                && o < end
+                && block.map.end_of(text.len()) >= c.range.end
+            {
                 end = o;
             }
         }
     }
     let mut start = 0;
     // Attribution: a trailing "— Name" or "-- Name" line is not part of the quotation.
-    if let Some(dash) = text[..end].rfind(['—', '―']).or_else(|| text[..end].rfind("-- ")) {
+    if let Some(dash) = text[..end]
+        .rfind(['—', '―'])
+        .or_else(|| text[..end].rfind("-- "))
+    {
         let tail = &text[dash..end];
         if word_count(tail) <= 8 && !text[..dash].trim().is_empty() {
             end = dash;
         }
     }
-    let trimmed = text[start..end].trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == '(');
+    let trimmed =
+        text[start..end].trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == '(');
     end = start + trimmed.len();
     let lead = text[start..end].len() - text[start..end].trim_start().len();
     start += lead;
     // Enclosing quotation marks.
     let inner = &text[start..end];
     for (open, close) in [('“', '”'), ('"', '"'), ('«', '»')] {
-        if inner.starts_with(open) && inner.ends_with(close) && inner.len() > open.len_utf8() + close.len_utf8() {
+        if inner.starts_with(open)
+            && inner.ends_with(close)
+            && inner.len() > open.len_utf8() + close.len_utf8()
+        {
             start += open.len_utf8();
             end -= close.len_utf8();
             break;
@@ -289,13 +322,23 @@ mod tests {
 
     #[test]
     fn straight_and_curly_quotes_with_ranges() {
-        let note = "He said \"we will leave the country now\" and “they ‘stay’ in the base” [@src].\n";
+        let note =
+            "He said \"we will leave the country now\" and “they ‘stay’ in the base” [@src].\n";
         let scan = scan(note, 4);
         assert_eq!(scan.quotes.len(), 2);
-        assert_eq!(&note[scan.quotes[0].range.clone()], "we will leave the country now");
-        assert_eq!(&note[scan.quotes[1].range.clone()], "they ‘stay’ in the base");
+        assert_eq!(
+            &note[scan.quotes[0].range.clone()],
+            "we will leave the country now"
+        );
+        assert_eq!(
+            &note[scan.quotes[1].range.clone()],
+            "they ‘stay’ in the base"
+        );
         assert!(scan.quotes[0].citations.is_empty());
-        assert_eq!(scan.quotes[1].citations[0].target, CitationTarget::Key("src".into()));
+        assert_eq!(
+            scan.quotes[1].citations[0].target,
+            CitationTarget::Key("src".into())
+        );
         let c = &scan.quotes[1].citations[0];
         assert_eq!(&note[c.range.clone()], "[@src]");
         assert_eq!(&note[c.key_range.clone().unwrap()], "src");
@@ -313,22 +356,40 @@ mod tests {
         let note = "“The strikes come one day after” it said. Later [@b].\n\n“Another quote with four words,” he wrote, citing [the report](sources/r.md#p2).";
         assert_eq!(
             quotes(note),
-            [("The strikes come one day after".into(), None), ("Another quote with four words,".into(), Some("sources/r.md".into()))]
+            [
+                ("The strikes come one day after".into(), None),
+                (
+                    "Another quote with four words,".into(),
+                    Some("sources/r.md".into())
+                )
+            ]
         );
     }
 
     #[test]
     fn blockquotes_are_quotes_with_their_citation_and_attribution_removed() {
         let note = "Intro.\n\n> Parliament has voted to ask the government\n> to end an agreement.\n>\n> — DW [@002]\n\nAfter.\n";
-        assert_eq!(quotes(note), [("Parliament has voted to ask the government to end an agreement.".into(), Some("002".into()))]);
+        assert_eq!(
+            quotes(note),
+            [(
+                "Parliament has voted to ask the government to end an agreement.".into(),
+                Some("002".into())
+            )]
+        );
         let scan = scan(note, 4);
         let q = &scan.quotes[0];
-        assert_eq!(&note[q.range.clone()], "Parliament has voted to ask the government\n> to end an agreement.");
+        assert_eq!(
+            &note[q.range.clone()],
+            "Parliament has voted to ask the government\n> to end an agreement."
+        );
     }
 
     #[test]
     fn quote_spanning_a_link_keeps_its_text_and_front_matter_is_ignored() {
         let note = "---\ntitle: \"not a quote in front matter\"\n---\nSee “[US conducts airstrikes against](http://x) militia sites” here.";
-        assert_eq!(quotes(note), [("US conducts airstrikes against militia sites".into(), None)]);
+        assert_eq!(
+            quotes(note),
+            [("US conducts airstrikes against militia sites".into(), None)]
+        );
     }
 }

@@ -22,7 +22,11 @@ pub struct MatchOptions {
 
 impl Default for MatchOptions {
     fn default() -> Self {
-        Self { mismatch_similarity: 0.6, hint_similarity: 0.3, candidates: 16 }
+        Self {
+            mismatch_similarity: 0.6,
+            hint_similarity: 0.3,
+            candidates: 16,
+        }
     }
 }
 
@@ -35,28 +39,54 @@ pub enum Cited {
 }
 
 /// Check one quotation text.
-pub fn check(retriever: &dyn Retriever, text: &str, cited: &Cited, options: &MatchOptions) -> Result<Verdict, IndexError> {
+pub fn check(
+    retriever: &dyn Retriever,
+    text: &str,
+    cited: &Cited,
+    options: &MatchOptions,
+) -> Result<Verdict, IndexError> {
     let pattern = Pattern::parse(text);
     let cited_paths = match cited {
         Cited::None => Vec::new(),
         Cited::Paths(p) => p.clone(),
     };
-    let mut verdict = Verdict { status: Status::NotFound, best: None, also: Vec::new(), cited_paths: cited_paths.clone() };
+    let mut verdict = Verdict {
+        status: Status::NotFound,
+        best: None,
+        also: Vec::new(),
+        cited_paths: cited_paths.clone(),
+    };
     if pattern.word_count() == 0 {
         return Ok(verdict);
     }
     let chunks = pattern.chunks();
-    let mut regions = retriever.regions(&CandidateQuery { chunks: chunks.clone(), only_path: None, limit: options.candidates })?;
+    let mut regions = retriever.regions(&CandidateQuery {
+        chunks: chunks.clone(),
+        only_path: None,
+        limit: options.candidates,
+    })?;
     // Make sure the cited sources are looked at even if other sources rank higher.
     for path in &cited_paths {
         if !regions.iter().any(|r| &r.path == path) {
-            let q = CandidateQuery { chunks: chunks.clone(), only_path: Some(path.clone()), limit: 4 };
+            let q = CandidateQuery {
+                chunks: chunks.clone(),
+                only_path: Some(path.clone()),
+                limit: 4,
+            };
             regions.extend(retriever.regions(&q)?);
         }
     }
-    let mut matches: Vec<SourceMatch> = regions.iter().filter_map(|r| match_region(text, &pattern, r)).collect();
+    let mut matches: Vec<SourceMatch> = regions
+        .iter()
+        .filter_map(|r| match_region(text, &pattern, r))
+        .collect();
     // Best first: exact, then most similar, then by path for stable output.
-    matches.sort_by(|a, b| b.exact.cmp(&a.exact).then(b.similarity.total_cmp(&a.similarity)).then(a.path.cmp(&b.path)));
+    matches.sort_by(|a, b| {
+        b.exact
+            .cmp(&a.exact)
+            .then(b.similarity.total_cmp(&a.similarity))
+            .then(a.path.cmp(&b.path))
+    });
     matches.dedup_by(|a, b| a.path == b.path && a.range == b.range);
 
     let in_cited = |m: &SourceMatch| cited_paths.contains(&m.path);
@@ -65,18 +95,34 @@ pub fn check(retriever: &dyn Retriever, text: &str, cited: &Cited, options: &Mat
     let best_cited = matches.iter().find(|m| in_cited(m)).cloned();
     let (status, chosen) = match (cited, best, best_cited) {
         (_, None, _) => (Status::NotFound, None),
-        (Cited::Paths(_), Some(best), Some(c)) if c.exact || (!best.exact && close(&c) && c.similarity >= best.similarity) => {
-            (if c.exact { Status::Verified } else { Status::Mismatch }, Some(c))
+        (Cited::Paths(_), Some(best), Some(c))
+            if c.exact || (!best.exact && close(&c) && c.similarity >= best.similarity) =>
+        {
+            (
+                if c.exact {
+                    Status::Verified
+                } else {
+                    Status::Mismatch
+                },
+                Some(c),
+            )
         }
         (Cited::Paths(_), Some(best), _) if close(&best) => (Status::Misattributed, Some(best)),
         (_, Some(best), _) if best.exact => (Status::Verified, Some(best)),
         (_, Some(best), _) if close(&best) => (Status::Mismatch, Some(best)),
-        (_, Some(best), _) => (Status::NotFound, (best.similarity >= options.hint_similarity).then_some(best)),
+        (_, Some(best), _) => (
+            Status::NotFound,
+            (best.similarity >= options.hint_similarity).then_some(best),
+        ),
     };
     verdict.status = status;
     if let Some(chosen) = &chosen {
         if chosen.exact {
-            verdict.also = matches.iter().filter(|m| m.exact && (m.path != chosen.path || m.range != chosen.range)).cloned().collect();
+            verdict.also = matches
+                .iter()
+                .filter(|m| m.exact && (m.path != chosen.path || m.range != chosen.range))
+                .cloned()
+                .collect();
         }
     }
     verdict.best = chosen;
@@ -94,14 +140,18 @@ fn match_region(quote: &str, pattern: &Pattern, region: &Region) -> Option<Sourc
         return None;
     }
     let vis = visible[a.source.start].start..visible[a.source.end - 1].end;
-    let similarity = a.similarity(pattern.word_count());
+    let similarity = a.similarity(pattern, &word_list);
     let exact = a.cost == 0;
     Some(SourceMatch {
         path: region.path.clone(),
         range: region.map.range(vis.clone()),
         text: region.text[vis].to_string(),
         similarity: if exact { 1.0 } else { similarity },
-        diff: if exact { Vec::new() } else { diff(quote, pattern, &a, &region.text, &visible) },
+        diff: if exact {
+            Vec::new()
+        } else {
+            diff(quote, pattern, &a, &region.text, &visible)
+        },
         exact,
         suggestion: (!exact).then(|| suggestion(quote, pattern, &a, &region.text, &visible)),
     })
@@ -114,7 +164,13 @@ fn word_range(pattern: &Pattern, piece: usize) -> Range<usize> {
 }
 
 /// Merge alignment steps into runs of one kind, with the words of each side.
-fn diff(quote: &str, pattern: &Pattern, a: &Alignment, source: &str, visible: &[Range<usize>]) -> Vec<DiffOp> {
+fn diff(
+    quote: &str,
+    pattern: &Pattern,
+    a: &Alignment,
+    source: &str,
+    visible: &[Range<usize>],
+) -> Vec<DiffOp> {
     let mut out: Vec<DiffOp> = Vec::new();
     // For each run: its op, the note piece range, the source word range.
     let mut runs: Vec<(Op, Option<Range<usize>>, Option<Range<usize>>)> = Vec::new();
@@ -155,18 +211,41 @@ fn diff(quote: &str, pattern: &Pattern, a: &Alignment, source: &str, visible: &[
         if q.is_none() && s.is_none() {
             continue;
         }
-        let note_range = q.map_or(0..0, |q| word_range(pattern, q.start).start..word_range(pattern, q.end - 1).end);
-        let source_text = s.map_or(String::new(), |s| source[visible[s.start].start..visible[s.end - 1].end].to_string());
-        out.push(DiffOp { op, note: quote[note_range.clone()].to_string(), source: source_text, note_range });
+        let note_range = q.map_or(0..0, |q| {
+            word_range(pattern, q.start).start..word_range(pattern, q.end - 1).end
+        });
+        let source_text = s.map_or(String::new(), |s| {
+            source[visible[s.start].start..visible[s.end - 1].end].to_string()
+        });
+        out.push(DiffOp {
+            op,
+            note: quote[note_range.clone()].to_string(),
+            source: source_text,
+            note_range,
+        });
     }
     out
 }
 
 /// The quotation rewritten with the source's wording, keeping omission and insertion marks
 /// and whatever surrounds the words (leading `...`, a trailing comma).
-fn suggestion(quote: &str, pattern: &Pattern, a: &Alignment, source: &str, visible: &[Range<usize>]) -> String {
-    let first_word = pattern.pieces.iter().position(|p| matches!(p, Piece::Word { .. })).unwrap_or(0);
-    let last_word = pattern.pieces.iter().rposition(|p| matches!(p, Piece::Word { .. })).unwrap_or(0);
+fn suggestion(
+    quote: &str,
+    pattern: &Pattern,
+    a: &Alignment,
+    source: &str,
+    visible: &[Range<usize>],
+) -> String {
+    let first_word = pattern
+        .pieces
+        .iter()
+        .position(|p| matches!(p, Piece::Word { .. }))
+        .unwrap_or(0);
+    let last_word = pattern
+        .pieces
+        .iter()
+        .rposition(|p| matches!(p, Piece::Word { .. }))
+        .unwrap_or(0);
     let mut out = quote[..word_range(pattern, first_word).start].to_string();
     let mut segment: Option<Range<usize>> = None;
     let flush = |out: &mut String, segment: &mut Option<Range<usize>>| {
@@ -191,5 +270,9 @@ fn suggestion(quote: &str, pattern: &Pattern, a: &Alignment, source: &str, visib
     }
     flush(&mut out, &mut segment);
     out.push_str(&quote[word_range(pattern, last_word).end..]);
-    out
+    // Line breaks and odd spaces of the source read as single spaces in a note.
+    out.split(char::is_whitespace)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -22,7 +22,11 @@ pub enum Piece {
     /// A normalised word and its byte range in the quote text.
     Word { word: String, range: Range<usize> },
     /// Up to `max` source words may stand here; `range` is the marker in the quote text.
-    Gap { max: usize, range: Range<usize>, kind: GapKind },
+    Gap {
+        max: usize,
+        range: Range<usize>,
+        kind: GapKind,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +59,10 @@ impl Pattern {
             let n = normalize(&text[from..to]);
             for r in words(&n.text) {
                 let src = n.source_range(r.clone());
-                pieces.push(Piece::Word { word: n.text[r].to_string(), range: from + src.start..from + src.end });
+                pieces.push(Piece::Word {
+                    word: n.text[r].to_string(),
+                    range: from + src.start..from + src.end,
+                });
             }
         };
         for caps in MARKERS.captures_iter(text) {
@@ -70,7 +77,11 @@ impl Pattern {
                 None
             };
             if let Some((max, kind)) = gap {
-                pieces.push(Piece::Gap { max, range: m.range(), kind });
+                pieces.push(Piece::Gap {
+                    max,
+                    range: m.range(),
+                    kind,
+                });
             }
         }
         push_words(&mut pieces, last, text.len());
@@ -103,7 +114,10 @@ impl Pattern {
         let mut fragments: Vec<Vec<String>> = vec![Vec::new()];
         for p in &self.pieces {
             match p {
-                Piece::Word { word, .. } => fragments.last_mut().expect("one fragment").push(word.clone()),
+                Piece::Word { word, .. } => fragments
+                    .last_mut()
+                    .expect("one fragment")
+                    .push(word.clone()),
                 Piece::Gap { .. } => fragments.push(Vec::new()),
             }
         }
@@ -152,8 +166,14 @@ mod tests {
             .iter()
             .map(|p| match p {
                 Piece::Word { word, .. } => word.clone(),
-                Piece::Gap { kind: GapKind::Omission, .. } => "…".into(),
-                Piece::Gap { kind: GapKind::Insertion, .. } => "[]".into(),
+                Piece::Gap {
+                    kind: GapKind::Omission,
+                    ..
+                } => "…".into(),
+                Piece::Gap {
+                    kind: GapKind::Insertion,
+                    ..
+                } => "[]".into(),
             })
             .collect()
     }
@@ -161,7 +181,10 @@ mod tests {
     #[test]
     fn conventions_become_gaps() {
         assert_eq!(shape("The US ... left"), ["the", "us", "…", "left"]);
-        assert_eq!(shape("The US […] left [sic] it"), ["the", "us", "…", "left", "it"]);
+        assert_eq!(
+            shape("The US […] left [sic] it"),
+            ["the", "us", "…", "left", "it"]
+        );
         assert_eq!(shape("The US . . . left"), ["the", "us", "…", "left"]);
         assert_eq!(shape("[The US] left [...]"), ["left"]);
         assert_eq!(shape("said [the US] would"), ["said", "[]", "would"]);
@@ -172,9 +195,13 @@ mod tests {
     fn word_ranges_point_into_the_quote_text() {
         let text = "Kata’ib … “Hezbollah”";
         let p = Pattern::parse(text);
-        let Piece::Word { range, .. } = &p.pieces[0] else { panic!() };
+        let Piece::Word { range, .. } = &p.pieces[0] else {
+            panic!()
+        };
         assert_eq!(&text[range.clone()], "Kata’ib");
-        let Piece::Word { range, .. } = &p.pieces[2] else { panic!() };
+        let Piece::Word { range, .. } = &p.pieces[2] else {
+            panic!()
+        };
         assert_eq!(&text[range.clone()], "Hezbollah");
     }
 
@@ -186,6 +213,9 @@ mod tests {
         assert_eq!(c.len(), 4);
         assert!(c.iter().all(|c| c.len() == 3));
         let p = Pattern::parse("alpha beta gamma ... delta epsilon");
-        assert!(p.chunks().iter().all(|c| !(c.contains(&"gamma".to_string()) && c.contains(&"delta".to_string()))));
+        assert!(p
+            .chunks()
+            .iter()
+            .all(|c| !(c.contains(&"gamma".to_string()) && c.contains(&"delta".to_string()))));
     }
 }

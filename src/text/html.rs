@@ -18,13 +18,43 @@ pub struct HtmlMeta {
 }
 
 /// Elements whose content is never visible text.
-const HIDDEN: &[&str] =
-    &["script", "style", "noscript", "template", "svg", "head", "nav", "footer", "aside", "form", "button", "iframe", "select", "object"];
+const HIDDEN: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "head", "nav", "footer", "aside", "form",
+    "button", "iframe", "select", "object",
+];
 
 /// Elements that start and end a block of text.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "blockquote", "pre", "li", "ul", "ol", "dl", "dt", "dd", "table",
-    "tr", "td", "th", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "body", "html",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "blockquote",
+    "pre",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figure",
+    "figcaption",
+    "body",
+    "html",
 ];
 
 fn name(bytes: &[u8]) -> String {
@@ -61,12 +91,23 @@ pub fn parse(src: &str) -> (Document, HtmlMeta) {
                 if n == "title" {
                     in_title = true;
                 } else if n == "meta" {
-                    let attr = |k: &str| tag.attributes.get(k.as_bytes()).map(|v| String::from_utf8_lossy(&v.value).into_owned());
-                    let key = attr("name").or_else(|| attr("property")).unwrap_or_default().to_ascii_lowercase();
+                    let attr = |k: &str| {
+                        tag.attributes
+                            .get(k.as_bytes())
+                            .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+                    };
+                    let key = attr("name")
+                        .or_else(|| attr("property"))
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
                     if let Some(content) = attr("content").filter(|c| !c.trim().is_empty()) {
                         match key.as_str() {
-                            "author" | "article:author" | "dc.creator" => meta.author.get_or_insert(content),
-                            "date" | "article:published_time" | "dc.date" | "pubdate" => meta.date.get_or_insert(content),
+                            "author" | "article:author" | "dc.creator" => {
+                                meta.author.get_or_insert(content)
+                            }
+                            "date" | "article:published_time" | "dc.date" | "pubdate" => {
+                                meta.date.get_or_insert(content)
+                            }
                             "og:site_name" | "publisher" => meta.publisher.get_or_insert(content),
                             "og:title" => meta.title.get_or_insert(content),
                             _ => continue,
@@ -78,12 +119,21 @@ pub fn parse(src: &str) -> (Document, HtmlMeta) {
                     continue;
                 }
                 if n == "a" {
-                    let href = tag.attributes.get(b"href".as_slice()).map(|v| String::from_utf8_lossy(&v.value).into_owned());
+                    let href = tag
+                        .attributes
+                        .get(b"href".as_slice())
+                        .map(|v| String::from_utf8_lossy(&v.value).into_owned());
                     let at = current.as_ref().map_or(0, |b| b.text.len());
                     open_link = href.map(|h| (at, h));
                 } else if BLOCKS.contains(&n.as_str()) {
                     finish(&mut current, &mut blocks);
-                    kind = if n.len() == 2 && n.starts_with('h') && n != "hr" { BlockKind::Heading } else if n == "pre" { BlockKind::Code } else { BlockKind::Paragraph };
+                    kind = if n.len() == 2 && n.starts_with('h') && n != "hr" {
+                        BlockKind::Heading
+                    } else if n == "pre" {
+                        BlockKind::Code
+                    } else {
+                        BlockKind::Paragraph
+                    };
                     if n == "blockquote" {
                         quote_depth.push(next_quote);
                         next_quote += 1;
@@ -103,7 +153,10 @@ pub fn parse(src: &str) -> (Document, HtmlMeta) {
                     if let (Some((start, dest)), Some(b)) = (open_link.take(), current.as_mut()) {
                         let end = b.text.len();
                         if start <= end {
-                            b.links.push(Link { text: start..end, dest });
+                            b.links.push(Link {
+                                text: start..end,
+                                dest,
+                            });
                         }
                     }
                 } else if BLOCKS.contains(&n.as_str()) {
@@ -142,7 +195,13 @@ pub fn parse(src: &str) -> (Document, HtmlMeta) {
     if !title.is_empty() {
         meta.title = Some(title);
     }
-    (Document { blocks, front_matter: None }, meta)
+    (
+        Document {
+            blocks,
+            front_matter: None,
+        },
+        meta,
+    )
 }
 
 /// Map `decoded` (text the tokenizer produced) back to `raw_range` of `src`, character by

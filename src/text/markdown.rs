@@ -116,7 +116,8 @@ impl<'a> Builder<'a> {
         let block = self.block();
         block.text.push_str(text);
         let verbatim_at = raw.find(text).filter(|&at| {
-            raw[..at].chars().all(|c| inside.contains(&c)) && raw[at + text.len()..].chars().all(|c| inside.contains(&c))
+            raw[..at].chars().all(|c| inside.contains(&c))
+                && raw[at + text.len()..].chars().all(|c| inside.contains(&c))
         });
         match verbatim_at {
             Some(at) => block.map.push_copy(range.start + at, text.len()),
@@ -143,14 +144,20 @@ pub fn parse(src: &str) -> Document {
         match event {
             Event::Start(tag) => match tag {
                 Tag::MetadataBlock(kind) => {
-                    in_metadata = kind == MetadataBlockKind::YamlStyle || kind == MetadataBlockKind::PlusesStyle;
+                    in_metadata = kind == MetadataBlockKind::YamlStyle
+                        || kind == MetadataBlockKind::PlusesStyle;
                 }
                 Tag::HtmlBlock => in_html_block = true,
                 Tag::Link { dest_url, .. } => {
                     let at = b.block().text.len();
                     b.open_links.push((at, dest_url.to_string()));
                 }
-                Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Image { .. } | Tag::Superscript | Tag::Subscript => {}
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Image { .. }
+                | Tag::Superscript
+                | Tag::Subscript => {}
                 other => {
                     b.finish();
                     match other {
@@ -172,10 +179,18 @@ pub fn parse(src: &str) -> Document {
                     if let Some((start, dest)) = b.open_links.pop() {
                         let block = b.block();
                         let end = block.text.len();
-                        block.links.push(Link { text: start..end, dest });
+                        block.links.push(Link {
+                            text: start..end,
+                            dest,
+                        });
                     }
                 }
-                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript => {}
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript => {}
                 other => {
                     b.finish();
                     if other == TagEnd::BlockQuote(None) || matches!(other, TagEnd::BlockQuote(_)) {
@@ -208,12 +223,18 @@ pub fn parse(src: &str) -> Document {
                 block.text.push('\n');
                 block.map.push_replaced(1, range);
             }
-            Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+            Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::FootnoteReference(_)
+            | Event::TaskListMarker(_) => {}
             Event::Rule => b.finish(),
         }
     }
     b.finish();
-    Document { blocks: b.blocks, front_matter }
+    Document {
+        blocks: b.blocks,
+        front_matter,
+    }
 }
 
 #[cfg(test)]
@@ -226,14 +247,23 @@ mod tests {
 
     #[test]
     fn markup_reads_as_its_text() {
-        assert_eq!(visible("# Title\n\nSee [the text](http://x.y) and **bold** \\*.\n"), "Title\n\nSee the text and bold *.");
-        assert_eq!(visible("- one\n- two\n\n<!-- hidden -->\n\n> quoted\n> lines"), "one\n\ntwo\n\nquoted lines");
+        assert_eq!(
+            visible("# Title\n\nSee [the text](http://x.y) and **bold** \\*.\n"),
+            "Title\n\nSee the text and bold *."
+        );
+        assert_eq!(
+            visible("- one\n- two\n\n<!-- hidden -->\n\n> quoted\n> lines"),
+            "one\n\ntwo\n\nquoted lines"
+        );
     }
 
     #[test]
     fn front_matter_is_kept_apart() {
         let doc = parse("---\ntitle: T\nauthor: A\n---\n\nBody text.\n");
-        assert_eq!(doc.front_matter.as_deref().map(str::trim), Some("title: T\nauthor: A"));
+        assert_eq!(
+            doc.front_matter.as_deref().map(str::trim),
+            Some("title: T\nauthor: A")
+        );
         assert_eq!(doc.joined().0, "Body text.");
     }
 
@@ -257,7 +287,13 @@ mod tests {
     fn links_and_code_spans_and_blockquotes_are_recorded() {
         let doc = parse("Text [a](notes/x.md) `code`.\n\n> one\n\n> two\n\npara\n");
         let b = &doc.blocks[0];
-        assert_eq!(b.links, vec![Link { text: 5..6, dest: "notes/x.md".into() }]);
+        assert_eq!(
+            b.links,
+            vec![Link {
+                text: 5..6,
+                dest: "notes/x.md".into()
+            }]
+        );
         assert_eq!(&b.text[b.code_spans[0].clone()], "code");
         assert!(doc.blocks[1].blockquote.is_some());
         assert_ne!(doc.blocks[1].blockquote, doc.blocks[2].blockquote);

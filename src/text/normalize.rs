@@ -28,20 +28,42 @@ impl Normalized {
 /// Characters NFKC does not fold that must compare equal: apostrophes, quotes, dashes.
 fn fold_punctuation(c: char) -> Option<char> {
     Some(match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2035}' | '\u{02BC}' | '\u{02BB}'
-        | '\u{2039}' | '\u{203A}' | '`' | '\u{00B4}' | '\u{FF07}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{2036}' | '\u{00AB}' | '\u{00BB}'
-        | '\u{301D}' | '\u{301E}' | '\u{301F}' | '\u{FF02}' => '"',
-        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2043}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' | '\u{2E3A}'
-        | '\u{2E3B}' | '\u{058A}' | '\u{05BE}' | '\u{1806}' | '\u{2053}' | '\u{207B}' | '\u{208B}' | '\u{2E17}'
-        | '\u{2E1A}' | '\u{2E40}' | '\u{301C}' | '\u{3030}' | '\u{30A0}' | '\u{FE31}' | '\u{FE32}' => '-',
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2035}'
+        | '\u{02BC}' | '\u{02BB}' | '\u{2039}' | '\u{203A}' | '`' | '\u{00B4}' | '\u{FF07}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{2036}'
+        | '\u{00AB}' | '\u{00BB}' | '\u{301D}' | '\u{301E}' | '\u{301F}' | '\u{FF02}' => '"',
+        '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '\u{2043}'
+        | '\u{FE58}'
+        | '\u{FE63}'
+        | '\u{FF0D}'
+        | '\u{2E3A}'
+        | '\u{2E3B}'
+        | '\u{058A}'
+        | '\u{05BE}'
+        | '\u{1806}'
+        | '\u{2053}'
+        | '\u{207B}'
+        | '\u{208B}'
+        | '\u{2E17}'
+        | '\u{2E1A}'
+        | '\u{2E40}'
+        | '\u{301C}'
+        | '\u{3030}'
+        | '\u{30A0}'
+        | '\u{FE31}'
+        | '\u{FE32}' => '-',
         _ => return None,
     })
 }
 
 /// Characters that vanish: soft hyphen, zero-width space/joiners, word joiner, BOM.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}')
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}'
+    )
 }
 
 struct Builder {
@@ -72,7 +94,12 @@ impl Builder {
     }
 
     /// Push the folded characters of one cluster standing for `original` at `src`.
-    fn push_cluster(&mut self, chars: impl Iterator<Item = char>, original: &str, src: Range<usize>) {
+    fn push_cluster(
+        &mut self,
+        chars: impl Iterator<Item = char>,
+        original: &str,
+        src: Range<usize>,
+    ) {
         let mut folded = String::new();
         for c in chars {
             if c.is_whitespace() {
@@ -96,7 +123,11 @@ impl Builder {
 
 /// Normalise `input` (see the module documentation).
 pub fn normalize(input: &str) -> Normalized {
-    let mut b = Builder { text: String::with_capacity(input.len()), map: OffsetMap::new(), pending_space: None };
+    let mut b = Builder {
+        text: String::with_capacity(input.len()),
+        map: OffsetMap::new(),
+        pending_space: None,
+    };
     let bytes = input.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -104,7 +135,10 @@ pub fn normalize(input: &str) -> Normalized {
         // Fast path: ASCII not followed by a combining mark.
         let combining_next = byte.is_ascii()
             && bytes.get(i + 1).is_some_and(|b| !b.is_ascii())
-            && input[i + 1..].chars().next().is_some_and(|c| canonical_combining_class(c) != 0);
+            && input[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| canonical_combining_class(c) != 0);
         if byte.is_ascii() && !combining_next {
             let c = byte as char;
             if c.is_ascii_whitespace() {
@@ -147,10 +181,16 @@ pub fn normalize(input: &str) -> Normalized {
             i += next.len_utf8();
         }
         let cluster = &input[start..i];
-        let folded = cluster.nfkc().filter(|c| !is_invisible(*c)).map(|c| fold_punctuation(c).unwrap_or(c));
+        let folded = cluster
+            .nfkc()
+            .filter(|c| !is_invisible(*c))
+            .map(|c| fold_punctuation(c).unwrap_or(c));
         b.push_cluster(folded, cluster, start..i);
     }
-    Normalized { text: b.text, map: b.map }
+    Normalized {
+        text: b.text,
+        map: b.map,
+    }
 }
 
 /// Byte ranges of the words of an already normalised text.
@@ -177,7 +217,10 @@ impl Iterator for Words<'_> {
 
     fn next(&mut self) -> Option<Range<usize>> {
         let text = self.text;
-        let mut chars = text[self.pos..].char_indices().map(|(i, c)| (i + self.pos, c)).peekable();
+        let mut chars = text[self.pos..]
+            .char_indices()
+            .map(|(i, c)| (i + self.pos, c))
+            .peekable();
         // Skip to the first word character.
         let start = loop {
             let (i, c) = chars.next()?;
@@ -224,7 +267,9 @@ impl Iterator for Words<'_> {
 /// byte ranges in `input`.
 pub fn normalized_words(input: &str) -> Vec<(String, Range<usize>)> {
     let n = normalize(input);
-    words(&n.text).map(|r| (n.text[r.clone()].to_string(), n.source_range(r))).collect()
+    words(&n.text)
+        .map(|r| (n.text[r.clone()].to_string(), n.source_range(r)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -237,9 +282,15 @@ mod tests {
 
     #[test]
     fn folds_typography_case_and_space() {
-        assert_eq!(norm("Kata’ib  “Hezbollah”\n\t– ok"), "kata'ib \"hezbollah\" - ok");
+        assert_eq!(
+            norm("Kata’ib  “Hezbollah”\n\t– ok"),
+            "kata'ib \"hezbollah\" - ok"
+        );
         assert_eq!(norm("ﬁne ＡＢＣ"), "fine abc");
-        assert_eq!(norm("soft\u{00AD}ware zero\u{200B}width"), "software zerowidth");
+        assert_eq!(
+            norm("soft\u{00AD}ware zero\u{200B}width"),
+            "software zerowidth"
+        );
         assert_eq!(norm("a\u{2212}b \u{2014} c"), "a-b - c");
         assert_eq!(norm("«Bonjour»"), "\"bonjour\"");
         assert_eq!(norm("caf\u{0065}\u{0301}"), "café");
@@ -261,7 +312,10 @@ mod tests {
     fn words_keep_apostrophes_and_number_separators() {
         let t = norm("Don't say 2,500 troops, 3.5 per-cent; Iraq's end.");
         let w: Vec<&str> = words(&t).map(|r| &t[r]).collect();
-        assert_eq!(w, ["don't", "say", "2,500", "troops", "3.5", "per", "cent", "iraq's", "end"]);
+        assert_eq!(
+            w,
+            ["don't", "say", "2,500", "troops", "3.5", "per", "cent", "iraq's", "end"]
+        );
     }
 
     #[test]

@@ -57,14 +57,23 @@ impl OffsetMap {
             return;
         }
         if let Some(last) = self.segments.last_mut() {
-            if last.linear && last.src_start + last.src_len == src_start && last.start + last.len == self.derived_len {
+            if last.linear
+                && last.src_start + last.src_len == src_start
+                && last.start + last.len == self.derived_len
+            {
                 last.len += len;
                 last.src_len += len;
                 self.derived_len += len;
                 return;
             }
         }
-        self.segments.push(Segment { start: self.derived_len, len, src_start, src_len: len, linear: true });
+        self.segments.push(Segment {
+            start: self.derived_len,
+            len,
+            src_start,
+            src_len: len,
+            linear: true,
+        });
         self.derived_len += len;
     }
 
@@ -174,7 +183,13 @@ impl OffsetMap {
             let len = u32::from_le_bytes(c[0..4].try_into().ok()?) as usize;
             let src_start = u32::from_le_bytes(c[4..8].try_into().ok()?) as usize;
             let src_len = u32::from_le_bytes(c[8..12].try_into().ok()?) as usize;
-            out.segments.push(Segment { start: out.derived_len, len, src_start, src_len, linear: c[12] == 1 });
+            out.segments.push(Segment {
+                start: out.derived_len,
+                len,
+                src_start,
+                src_len,
+                linear: c[12] == 1,
+            });
             out.derived_len += len;
         }
         Some(out)
