@@ -17,8 +17,6 @@ pub enum CheckError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Index(#[from] IndexError),
-    #[error("no sources: {0}")]
-    NoSources(String),
 }
 
 /// A quotation and its verdict.
@@ -36,6 +34,9 @@ pub struct Checker {
     pub index: SourceIndex,
     pub options: MatchOptions,
     pub min_words: usize,
+    /// Source folders, files or globs in effect.
+    pub specs: Vec<String>,
+    exclude: globset::GlobSet,
 }
 
 /// What opening a workspace found out.
@@ -46,52 +47,87 @@ pub struct OpenReport {
     pub refresh: RefreshReport,
     /// Problems with source folders and files.
     pub warnings: Vec<Warning>,
+    /// Set when no source file was found at all: says where sourced looked.
+    pub no_sources: Option<String>,
 }
 
 impl Checker {
-    /// Open the workspace's index and bring it up to date with the sources.
+    /// Open the workspace's index and bring it up to date with the sources. Finding no
+    /// source at all is not an error here (see [`OpenReport::no_sources`]).
     pub fn open(
         workspace: Workspace,
         source_overrides: &[String],
     ) -> Result<(Checker, OpenReport), CheckError> {
-        let mut report = OpenReport::default();
-        let specs = workspace.sources(source_overrides);
         let exclude = workspace.exclude()?;
-        let (files, mut warnings) = corpus::discover(&specs, &workspace.root, &exclude);
-        let (mut index, messages) = SourceIndex::open(&workspace.index_dir())?;
-        report.messages = messages;
-        let options = RefreshOptions {
-            max_file_bytes: workspace.config.max_file_mb.saturating_mul(1 << 20),
-            ..Default::default()
-        };
-        let refresh = index.refresh(&files, &options)?;
-        if let Some(stale) = &refresh.stale {
-            report.messages.push(stale.clone());
-        }
-        warnings.extend(refresh.warnings.iter().cloned());
-        if files.is_empty() {
-            let shown = specs.join(", ");
-            return Err(CheckError::NoSources(format!(
-                "no source files (.txt, .md, .html) found in {shown} (relative to {})",
-                workspace.root.display()
-            )));
-        }
-        report.refresh = refresh;
-        report.warnings = warnings;
+        let (index, messages) = SourceIndex::open(&workspace.index_dir())?;
         let options = MatchOptions {
             mismatch_similarity: workspace.config.mismatch_similarity,
             ..Default::default()
         };
         let min_words = workspace.config.min_words;
-        Ok((
-            Checker {
-                workspace,
-                index,
-                options,
-                min_words,
-            },
-            report,
-        ))
+        let specs = workspace.sources(source_overrides);
+        let mut checker = Checker {
+            workspace,
+            index,
+            options,
+            min_words,
+            specs,
+            exclude,
+        };
+        let mut report = checker.refresh()?;
+        report.messages.splice(0..0, messages);
+        Ok((checker, report))
+    }
+
+    /// Walk the source folders again and bring the index up to date.
+    pub fn refresh(&mut self) -> Result<OpenReport, CheckError> {
+        let mut report = OpenReport::default();
+        let (files, mut warnings) =
+            corpus::discover(&self.specs, &self.workspace.root, &self.exclude);
+        let refresh = self.index.refresh(&files, &self.refresh_options())?;
+        if let Some(stale) = &refresh.stale {
+            report.messages.push(stale.clone());
+        }
+        warnings.extend(refresh.warnings.iter().cloned());
+        if files.is_empty() {
+            report.no_sources = Some(format!(
+                "no source files (.txt, .md, .html) found in {} (relative to {})",
+                self.specs.join(", "),
+                self.workspace.root.display()
+            ));
+        }
+        report.refresh = refresh;
+        report.warnings = warnings;
+        Ok(report)
+    }
+
+    /// Re-index just these files (changed, created or deleted on disk); paths outside the
+    /// sources are ignored.
+    pub fn update_files(&mut self, paths: &[PathBuf]) -> Result<RefreshReport, CheckError> {
+        let root = &self.workspace.root;
+        let mut changed = Vec::new();
+        let mut removed = Vec::new();
+        for p in paths {
+            let p = crate::config::absolute(p);
+            if !corpus::discover::is_under(&p, &self.specs, root, &self.exclude) {
+                continue;
+            }
+            match corpus::discover::source_file(&p, root) {
+                Some(f) => changed.push(f),
+                None if !p.exists() => removed.push(corpus::discover::display_path(&p, root)),
+                None => {}
+            }
+        }
+        Ok(self
+            .index
+            .update(&changed, &removed, &self.refresh_options())?)
+    }
+
+    fn refresh_options(&self) -> RefreshOptions {
+        RefreshOptions {
+            max_file_bytes: self.workspace.config.max_file_mb.saturating_mul(1 << 20),
+            ..Default::default()
+        }
     }
 
     /// Scan and check a note whose text is `text` (read from `path`, which locates relative

@@ -124,6 +124,9 @@ fn open(args: &SourceArgs, start: &Path, min_words: Option<usize>) -> anyhow::Re
     for w in &report.warnings {
         eprintln!("sourced: warning: {w}");
     }
+    if let Some(none) = report.no_sources {
+        anyhow::bail!("{none}");
+    }
     Ok(checker)
 }
 

@@ -86,6 +86,46 @@ pub fn discover(
     (files, warnings)
 }
 
+/// A single file as a source, if it exists and has a source format.
+pub fn source_file(path: &Path, root: &Path) -> Option<SourceFile> {
+    Format::of(path)?;
+    let md = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    let mtime = md
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    Some(SourceFile {
+        path: path.to_path_buf(),
+        display: display_path(path, root),
+        mtime,
+        size: md.len(),
+    })
+}
+
+/// Whether `path` (absolute) falls under one of `specs` (folders, files or globs relative to
+/// `root`) and is not excluded.
+pub fn is_under(path: &Path, specs: &[String], root: &Path, exclude: &GlobSet) -> bool {
+    let display = display_path(path, root);
+    if exclude.is_match(&display) || exclude.is_match(path) {
+        return false;
+    }
+    specs.iter().any(|spec| {
+        let full = if Path::new(spec).is_absolute() {
+            PathBuf::from(spec)
+        } else {
+            root.join(spec)
+        };
+        let full = crate::config::absolute(&full);
+        if is_glob(spec) {
+            globset::Glob::new(&full.to_string_lossy())
+                .is_ok_and(|g| g.compile_matcher().is_match(path))
+        } else {
+            path.starts_with(&full)
+        }
+    })
+}
+
 fn walk(
     start: &Path,
     root: &Path,

@@ -225,57 +225,112 @@ impl SourceIndex {
         Ok(out)
     }
 
-    /// Bring the index up to date with `files`.
+    /// Bring the index up to date with `files`, the complete list of sources: added and
+    /// changed files are (re)indexed, files no longer listed are removed.
     pub fn refresh(
         &mut self,
         files: &[SourceFile],
         options: &RefreshOptions,
     ) -> Result<RefreshReport, IndexError> {
         let started = Instant::now();
-        let mut report = RefreshReport::default();
         let plan = self.plan(files)?;
-        if plan.is_empty() {
-            report.unchanged = files.len();
-            report.sources = self.source_count();
-            report.warnings = self.skipped_warnings(files)?;
-            report.elapsed = started.elapsed();
-            return Ok(report);
-        }
-        let writer = match self.acquire_writer(options)? {
-            Some(w) => w,
-            None => {
-                report.stale = Some(format!(
-                    "another sourced process is updating the index at {}; using it as it was",
-                    self.dir.display()
-                ));
-                report.sources = self.source_count();
-                report.elapsed = started.elapsed();
-                return Ok(report);
+        let mut report = if plan.is_empty() {
+            RefreshReport {
+                unchanged: files.len(),
+                ..Default::default()
             }
+        } else {
+            let mut writer = match self.acquire_writer(options)? {
+                Some(w) => w,
+                None => return Ok(self.stale_report(started)),
+            };
+            // Another process may have done the work while we waited.
+            self.reader.reload()?;
+            let plan = self.plan(files)?;
+            let mut report =
+                self.write(&mut writer, &plan.add, &plan.update, &plan.remove, options)?;
+            report.unchanged = plan.unchanged.len();
+            report
         };
-        // Another process may have done the work while we waited.
-        self.reader.reload()?;
-        let plan = self.plan(files)?;
-        for path in plan
-            .remove
+        report
+            .warnings
+            .extend(self.skipped_warnings(files, &report.warnings)?);
+        report.sources = self.source_count();
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Re-index exactly these files and remove these paths, without looking at any other
+    /// file (the language server's answer to a watched-file event).
+    pub fn update(
+        &mut self,
+        changed: &[SourceFile],
+        removed: &[String],
+        options: &RefreshOptions,
+    ) -> Result<RefreshReport, IndexError> {
+        let started = Instant::now();
+        if changed.is_empty() && removed.is_empty() {
+            return Ok(RefreshReport {
+                sources: self.source_count(),
+                ..Default::default()
+            });
+        }
+        let Some(mut writer) = self.acquire_writer(options)? else {
+            return Ok(self.stale_report(started));
+        };
+        let recorded = self.recorded()?;
+        let (update, add): (Vec<&SourceFile>, Vec<&SourceFile>) = changed
             .iter()
-            .chain(plan.update.iter().map(|f| &f.display))
-        {
+            .partition(|f| recorded.contains_key(&f.display));
+        let removed: Vec<String> = removed
+            .iter()
+            .filter(|p| recorded.contains_key(*p))
+            .cloned()
+            .collect();
+        let mut report = self.write(&mut writer, &add, &update, &removed, options)?;
+        report.sources = self.source_count();
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    fn stale_report(&self, started: Instant) -> RefreshReport {
+        RefreshReport {
+            stale: Some(format!(
+                "another sourced process is updating the index at {}; using it as it was",
+                self.dir.display()
+            )),
+            sources: self.source_count(),
+            elapsed: started.elapsed(),
+            ..Default::default()
+        }
+    }
+
+    /// Delete `remove` and the old versions of `update`, index `add` and `update`, commit.
+    fn write(
+        &mut self,
+        writer: &mut IndexWriter<TantivyDocument>,
+        add: &[&SourceFile],
+        update: &[&SourceFile],
+        remove: &[String],
+        options: &RefreshOptions,
+    ) -> Result<RefreshReport, IndexError> {
+        let mut report = RefreshReport::default();
+        for path in remove.iter().chain(update.iter().map(|f| &f.display)) {
             writer.delete_term(Term::from_field_text(self.fields.path, path));
         }
         let fields = self.fields;
         let max = options.max_file_bytes;
-        let results: Vec<Result<u64, Warning>> = plan
-            .add
+        let shared: &IndexWriter<TantivyDocument> = writer;
+        let results: Vec<Result<u64, Warning>> = add
             .par_iter()
-            .chain(plan.update.par_iter())
+            .chain(update.par_iter())
             .map(|file| match corpus::load(file, max) {
-                Ok(doc) => add_source(&writer, fields, &doc).map(|_| file.size),
+                Ok(doc) => add_source(shared, fields, &doc).map(|_| file.size),
                 Err(w) => {
                     // Remember files that will stay unreadable until they change; a read error
                     // (permissions, a file vanishing) is tried again next time.
                     if !w.message.contains("cannot read") {
-                        let _ = writer.add_document(skipped_doc(fields, file, &w.message));
+                        let _ = shared.add_document(skipped_doc(fields, file, &w.message));
                     }
                     Err(w)
                 }
@@ -287,18 +342,11 @@ impl SourceIndex {
                 Err(w) => report.warnings.push(w),
             }
         }
-        let mut writer = writer;
         writer.commit()?;
-        drop(writer);
         self.reader.reload()?;
-        report.added = plan.add.len();
-        report.updated = plan.update.len();
-        report.removed = plan.remove.len();
-        report.unchanged = files.len() - report.added - report.updated;
-        let mut unchanged_skipped = self.skipped_warnings(&plan.unchanged)?;
-        report.warnings.append(&mut unchanged_skipped);
-        report.sources = self.source_count();
-        report.elapsed = started.elapsed();
+        report.added = add.len();
+        report.updated = update.len();
+        report.removed = remove.len();
         Ok(report)
     }
 
@@ -309,7 +357,7 @@ impl SourceIndex {
             match recorded.remove(&f.display) {
                 None => plan.add.push(f),
                 Some(r) if r.mtime != f.mtime || r.size != f.size => plan.update.push(f),
-                Some(_) => plan.unchanged.push(f.clone()),
+                Some(_) => plan.unchanged.push(f),
             }
         }
         plan.remove = recorded.into_keys().collect();
@@ -346,11 +394,19 @@ impl SourceIndex {
         }
     }
 
-    /// Warnings for files recorded as skipped (so that every run names them).
-    fn skipped_warnings(&self, files: &[SourceFile]) -> Result<Vec<Warning>, IndexError> {
+    /// Warnings for files recorded as skipped (so that every run names them), except those
+    /// already in `reported`.
+    fn skipped_warnings(
+        &self,
+        files: &[SourceFile],
+        reported: &[Warning],
+    ) -> Result<Vec<Warning>, IndexError> {
         let recorded = self.recorded()?;
         let mut out = Vec::new();
         for f in files {
+            if reported.iter().any(|w| w.path == f.display) {
+                continue;
+            }
             if recorded.get(&f.display).is_some_and(|r| r.skipped) {
                 let message = self
                     .stored_meta(&f.display)?
@@ -460,7 +516,7 @@ struct Plan<'a> {
     add: Vec<&'a SourceFile>,
     update: Vec<&'a SourceFile>,
     remove: Vec<String>,
-    unchanged: Vec<SourceFile>,
+    unchanged: Vec<&'a SourceFile>,
 }
 
 impl Plan<'_> {
