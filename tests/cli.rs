@@ -1,0 +1,270 @@
+//! The `sourced` binary end to end: output formats, exit codes, error messages.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// A workspace in a temp folder: the seeds, the sample note, a sourced.toml.
+fn workspace() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("seeds")).unwrap();
+    std::fs::create_dir_all(dir.path().join("examples")).unwrap();
+    for e in std::fs::read_dir(repo.join("seeds")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join("seeds").join(e.file_name())).unwrap();
+    }
+    std::fs::copy(
+        repo.join("examples/notes.md"),
+        dir.path().join("examples/notes.md"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("sourced.toml"), "sources = [\"seeds\"]\n").unwrap();
+    dir
+}
+
+fn sourced(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sourced"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let ws = workspace();
+    let out = sourced(
+        ws.path(),
+        &["check", "examples/notes.md", "--format", "json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1})
+    );
+    let q = &json["quotes"][0];
+    let keys: Vec<&str> = q.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "text",
+            "status",
+            "cited",
+            "source",
+            "similarity",
+            "diff"
+        ]
+    );
+    let s = q["source"].as_object().unwrap();
+    let keys: Vec<&str> = s.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "text",
+            "title",
+            "author",
+            "date"
+        ]
+    );
+    insta::assert_snapshot!("check_json", stdout(&out));
+}
+
+#[test]
+fn human_output_is_compiler_style() {
+    let ws = workspace();
+    let out = sourced(ws.path(), &["check", "examples/notes.md"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("examples/notes.md:51:2: error: quote not found in sources"),
+        "{text}"
+    );
+    assert!(
+        text.contains("examples/notes.md:39:19: warning: quote differs from the source"),
+        "{text}"
+    );
+    assert!(text.contains("[-not-]"), "{text}");
+    assert!(text.contains("[-2,500-]{+5,000+}"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
+    assert!(
+        text.ends_with("12 quotes: 7 verified, 3 mismatch, 1 not found, 1 misattributed\n"),
+        "{text}"
+    );
+    insta::assert_snapshot!("check_human", text);
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let ws = workspace();
+    let out = sourced(
+        ws.path(),
+        &["check", "examples/notes.md", "--format", "sarif"],
+    );
+    let sarif: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "sourced");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        5,
+        "one result per quote that is not verified"
+    );
+    for r in results {
+        assert!(rules.contains(&r["ruleId"].as_str().unwrap()));
+        assert!(["error", "warning"].contains(&r["level"].as_str().unwrap()));
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "examples/notes.md");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(r["message"]["text"].as_str().unwrap().len() > 10);
+    }
+}
+
+#[test]
+fn github_output_is_workflow_annotations() {
+    let ws = workspace();
+    let out = sourced(
+        ws.path(),
+        &["check", "examples/notes.md", "--format", "github"],
+    );
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("::error file=examples/notes.md,line=51,col=2,")),
+        "{text}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::warning ")).count(),
+        4
+    );
+}
+
+#[test]
+fn exit_codes_say_verified_or_not_and_errors_are_two() {
+    let ws = workspace();
+    std::fs::write(
+        ws.path().join("ok.md"),
+        "“The US carried out airstrikes on Thursday” they said.\n",
+    )
+    .unwrap();
+    assert_eq!(
+        sourced(ws.path(), &["check", "ok.md"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        sourced(ws.path(), &["check", "examples"]).status.code(),
+        Some(1)
+    );
+    let missing = sourced(ws.path(), &["check", "nope.md"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.md"));
+    let no_sources = sourced(ws.path(), &["check", "ok.md", "--sources", "empty-folder"]);
+    assert_eq!(no_sources.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&no_sources.stderr);
+    assert!(
+        err.contains("sources folder not found") && err.contains("no source files"),
+        "{err}"
+    );
+    assert_eq!(
+        sourced(ws.path(), &["check", "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn default_notes_are_the_markdown_files_outside_the_sources() {
+    let ws = workspace();
+    // A Markdown source must not be taken for a note.
+    std::fs::write(
+        ws.path().join("seeds/extra.md"),
+        "“This sentence is a source, not a note to check”\n",
+    )
+    .unwrap();
+    let out = sourced(ws.path(), &["check", "--format", "json"]);
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let files: std::collections::BTreeSet<&str> = json["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["examples/notes.md"]);
+}
+
+#[test]
+fn bad_source_files_are_skipped_with_one_warning_each() {
+    let ws = workspace();
+    std::fs::write(
+        ws.path().join("seeds/binary.txt"),
+        b"PDF\x00\x01\x02 binary",
+    )
+    .unwrap();
+    std::fs::write(ws.path().join("seeds/latin1.txt"), b"caf\xe9 au lait").unwrap();
+    std::fs::write(ws.path().join("seeds/empty.md"), b"").unwrap();
+    let out = sourced(ws.path(), &["check", "examples/notes.md"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("seeds/binary.txt: skipped: binary file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("seeds/latin1.txt: skipped: not valid UTF-8"),
+        "{err}"
+    );
+    assert_eq!(err.matches("warning:").count(), 2, "{err}");
+    // Still reported on the next run, from the index.
+    let again = sourced(ws.path(), &["check", "examples/notes.md"]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr)
+            .matches("warning:")
+            .count(),
+        2
+    );
+    assert!(stdout(&again).contains("7 verified"));
+}
+
+#[test]
+fn invalid_config_is_a_clear_error() {
+    let ws = workspace();
+    std::fs::write(ws.path().join("sourced.toml"), "sources = 3\n").unwrap();
+    let out = sourced(ws.path(), &["check", "examples/notes.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sourced.toml") && err.contains("sources"),
+        "{err}"
+    );
+}

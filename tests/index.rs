@@ -1,0 +1,203 @@
+//! The persistent index: incremental refresh, damage and version recovery, two processes.
+
+use sourced::corpus::{discover, SourceFile};
+use sourced::index::{RefreshOptions, SourceIndex};
+use std::path::Path;
+
+fn files(root: &Path) -> Vec<SourceFile> {
+    let (files, warnings) = discover(&["src".into()], root, &globset::GlobSet::empty());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    files
+}
+
+fn write(root: &Path, name: &str, text: &str) {
+    let p = root.join("src").join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+#[test]
+fn refresh_touches_only_added_changed_and_removed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "a.txt",
+        "Alpha text about the harbour and its many boats.",
+    );
+    write(
+        root,
+        "b.md",
+        "# Bravo\n\nBravo text about the mountain pass in winter.",
+    );
+    let cache = root.join(".sourced");
+    let opts = RefreshOptions::default();
+    let (mut index, messages) = SourceIndex::open(&cache).unwrap();
+    assert!(messages.is_empty());
+    let r = index.refresh(&files(root), &opts).unwrap();
+    assert_eq!(
+        (r.added, r.updated, r.removed, r.unchanged, r.sources),
+        (2, 0, 0, 0, 2)
+    );
+
+    let r = index.refresh(&files(root), &opts).unwrap();
+    assert_eq!(
+        (r.added, r.updated, r.removed, r.unchanged, r.bytes_indexed),
+        (0, 0, 0, 2, 0)
+    );
+
+    // Change one file (different size, so the change is seen even with a coarse mtime).
+    write(
+        root,
+        "a.txt",
+        "Alpha text about the harbour and its many fishing boats.",
+    );
+    write(root, "c.txt", "Charlie text.");
+    std::fs::remove_file(root.join("src/b.md")).unwrap();
+    let r = index.refresh(&files(root), &opts).unwrap();
+    assert_eq!(
+        (r.added, r.updated, r.removed, r.unchanged, r.sources),
+        (1, 1, 1, 0, 2)
+    );
+    let a_len = std::fs::metadata(root.join("src/a.txt")).unwrap().len();
+    let c_len = std::fs::metadata(root.join("src/c.txt")).unwrap().len();
+    assert_eq!(r.bytes_indexed, a_len + c_len);
+    assert_eq!(index.resolve_key("b").unwrap(), Vec::<String>::new());
+    assert_eq!(index.resolve_key("a").unwrap(), ["src/a.txt"]);
+
+    // Reopening finds everything in place without re-indexing.
+    drop(index);
+    let (mut index, _) = SourceIndex::open(&cache).unwrap();
+    let r = index.refresh(&files(root), &opts).unwrap();
+    assert_eq!((r.added, r.unchanged), (0, 2));
+}
+
+#[test]
+fn update_reindexes_exactly_the_named_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Alpha.");
+    write(root, "b.txt", "Bravo.");
+    let (mut index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    index
+        .refresh(&files(root), &RefreshOptions::default())
+        .unwrap();
+    write(root, "b.txt", "Bravo, changed.");
+    let b = files(root)
+        .into_iter()
+        .find(|f| f.display == "src/b.txt")
+        .unwrap();
+    let r = index
+        .update(&[b], &["src/a.txt".into()], &RefreshOptions::default())
+        .unwrap();
+    assert_eq!((r.added, r.updated, r.removed, r.sources), (0, 1, 1, 1));
+    assert_eq!(r.bytes_indexed, "Bravo, changed.".len() as u64);
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Alpha text about the harbour.");
+    let cache = root.join(".sourced");
+    let (mut index, _) = SourceIndex::open(&cache).unwrap();
+    index
+        .refresh(&files(root), &RefreshOptions::default())
+        .unwrap();
+    let index_dir = index.dir().to_path_buf();
+    drop(index);
+    std::fs::write(index_dir.join("meta.json"), "{ not json").unwrap();
+    let (mut index, messages) = SourceIndex::open(&cache).unwrap();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("damaged") && m.contains("rebuilding")),
+        "{messages:?}"
+    );
+    let r = index
+        .refresh(&files(root), &RefreshOptions::default())
+        .unwrap();
+    assert_eq!(r.added, 1);
+}
+
+#[test]
+fn a_missing_segment_file_is_detected_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Alpha text about the harbour.");
+    let cache = root.join(".sourced");
+    let (mut index, _) = SourceIndex::open(&cache).unwrap();
+    index
+        .refresh(&files(root), &RefreshOptions::default())
+        .unwrap();
+    let index_dir = index.dir().to_path_buf();
+    drop(index);
+    for e in std::fs::read_dir(&index_dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "idx" || x == "fast") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let (mut index, messages) = SourceIndex::open(&cache).unwrap();
+    assert!(
+        messages.iter().any(|m| m.contains("damaged")),
+        "{messages:?}"
+    );
+    assert_eq!(
+        index
+            .refresh(&files(root), &RefreshOptions::default())
+            .unwrap()
+            .added,
+        1
+    );
+}
+
+#[test]
+fn an_index_from_another_version_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join(".sourced");
+    std::fs::create_dir_all(cache.join("index-v0")).unwrap();
+    std::fs::write(cache.join("index-v0/meta.json"), "{}").unwrap();
+    let (_index, messages) = SourceIndex::open(&cache).unwrap();
+    assert!(
+        messages.iter().any(|m| m.contains("another version")),
+        "{messages:?}"
+    );
+    assert!(!cache.join("index-v0").exists());
+    assert!(cache.join(".gitignore").exists());
+}
+
+#[test]
+fn two_processes_share_one_index_without_hanging_or_corrupting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for i in 0..60 {
+        let body: String = (0..400)
+            .map(|w| format!("word{} ", (w * 7 + i) % 97))
+            .collect();
+        write(
+            root,
+            &format!("f{i:03}.txt"),
+            &format!("Title {i}\n\nUnique sentence number {i} is here. {body}"),
+        );
+    }
+    std::fs::write(root.join("sourced.toml"), "sources = [\"src\"]\n").unwrap();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sourced"))
+            .arg("index")
+            .current_dir(root)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let (mut index, messages) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    assert!(messages.is_empty(), "{messages:?}");
+    let r = index
+        .refresh(&files(root), &RefreshOptions::default())
+        .unwrap();
+    assert_eq!((r.added, r.unchanged, r.sources), (0, 60, 60));
+}
