@@ -1,0 +1,183 @@
+//! Corpus benchmark: index build, cold open, incremental update and per-quote latency on a
+//! corpus made by `benches/corpus/build.py`.
+//!
+//! ```sh
+//! python3 benches/corpus/build.py --out bench-data/100mb --size 100MB
+//! cargo bench --bench corpus -- bench-data/100mb            # reuses an existing index
+//! cargo bench --bench corpus -- bench-data/100mb --rebuild  # measures a full build
+//! ```
+//!
+//! Expects `DIR/sources/`, `DIR/quotes.jsonl` (`{"kind","quote","source","expected"}` per
+//! line) and optionally `DIR/notes/note_100.md`. Prints Markdown tables.
+
+use sourced::check::Checker;
+use sourced::config::{Config, Workspace};
+use sourced::corpus::discover;
+use sourced::index::{RefreshOptions, SourceIndex};
+use sourced::quotes::matcher::{self, Cited, MatchOptions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn dir_size(p: &Path) -> u64 {
+    walkdir::WalkDir::new(p).into_iter().flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+}
+
+/// Peak resident set size of this process, from /proc (Linux), in MB.
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+#[derive(serde::Deserialize)]
+struct QuoteCase {
+    kind: String,
+    quote: String,
+    expected: String,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let Some(dir) = args.iter().find(|a| !a.starts_with("--")).map(PathBuf::from) else {
+        eprintln!("usage: cargo bench --bench corpus -- DIR [--rebuild]   (DIR from benches/corpus/build.py)");
+        std::process::exit(2);
+    };
+    let rebuild = args.iter().any(|a| a == "--rebuild");
+    let dir = sourced::config::absolute(&dir);
+    let cache = dir.join(".sourced");
+    if rebuild {
+        let _ = std::fs::remove_dir_all(&cache);
+    }
+    let specs = vec!["sources".to_string()];
+    let exclude = globset::GlobSet::empty();
+    let opts = RefreshOptions::default();
+
+    println!("| step | figure |\n| --- | --- |");
+    // 1. Discovery and (re)build.
+    let t = Instant::now();
+    let (files, warnings) = discover(&specs, &dir, &exclude);
+    let walk = t.elapsed();
+    let corpus_bytes: u64 = files.iter().map(|f| f.size).sum();
+    println!("| sources | {} files, {:.1} MB ({} warnings) |", files.len(), corpus_bytes as f64 / 1e6, warnings.len());
+    println!("| walk + stat | {} ms |", ms(walk));
+    let t = Instant::now();
+    let (mut index, _) = SourceIndex::open(&cache).unwrap();
+    let r = index.refresh(&files, &opts).unwrap();
+    let build = t.elapsed();
+    if r.added > 0 {
+        println!(
+            "| index build | {:.2} s, {:.1} MB/s, {} sources |",
+            build.as_secs_f64(),
+            r.bytes_indexed as f64 / 1e6 / build.as_secs_f64(),
+            r.sources
+        );
+    } else {
+        println!("| index build | (index reused: pass --rebuild to measure) |");
+    }
+    println!("| index size | {:.1} MB ({:.2}× the corpus) |", dir_size(&cache) as f64 / 1e6, dir_size(&cache) as f64 / corpus_bytes.max(1) as f64);
+    drop(index);
+
+    // 2. Cold open (no change): open, walk, compare.
+    let t = Instant::now();
+    let (mut index, _) = SourceIndex::open(&cache).unwrap();
+    let open = t.elapsed();
+    let (files, _) = discover(&specs, &dir, &exclude);
+    let r = index.refresh(&files, &opts).unwrap();
+    println!("| open existing index | {} ms |", ms(open));
+    println!("| open + walk + up-to-date check | {} ms ({} unchanged) |", ms(t.elapsed()), r.unchanged);
+
+    // 3. Incremental update of one changed file.
+    if let Some(f) = files.iter().find(|f| f.display.contains("generated")).or(files.first()) {
+        let original = std::fs::read(&f.path).unwrap();
+        let mut changed = original.clone();
+        changed.extend_from_slice(b"\n\nA sentence appended by the benchmark to change this file.\n");
+        std::fs::write(&f.path, &changed).unwrap();
+        let one = discover::source_file(&f.path, &dir).unwrap();
+        let t = Instant::now();
+        index.update(&[one], &[], &opts).unwrap();
+        println!("| update one changed file | {} ms |", ms(t.elapsed()));
+        std::fs::write(&f.path, &original).unwrap();
+        let one = discover::source_file(&f.path, &dir).unwrap();
+        index.update(&[one], &[], &opts).unwrap();
+    }
+
+    // 4. Per-quote latency by kind.
+    let quotes: Vec<QuoteCase> = std::fs::read_to_string(dir.join("quotes.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let options = MatchOptions::default();
+    let mut by_kind: BTreeMap<String, (Vec<Duration>, usize)> = BTreeMap::new();
+    for q in &quotes {
+        let t = Instant::now();
+        let v = matcher::check(&index, &q.quote, &Cited::None, &options).unwrap();
+        let e = by_kind.entry(q.kind.clone()).or_default();
+        e.0.push(t.elapsed());
+        e.1 += usize::from(v.status.as_str() == q.expected);
+    }
+    println!("\n| quote kind | n | p50 ms | p95 ms | p99 ms | max ms | as expected |\n| --- | --- | --- | --- | --- | --- | --- |");
+    let mut all = Vec::new();
+    for (kind, (mut times, ok)) in by_kind {
+        times.sort();
+        all.extend(times.iter().copied());
+        println!(
+            "| {kind} | {} | {} | {} | {} | {} | {ok}/{} |",
+            times.len(),
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.95)),
+            ms(percentile(&times, 0.99)),
+            ms(*times.last().unwrap()),
+            times.len()
+        );
+    }
+    all.sort();
+    println!(
+        "| **all** | {} | {} | {} | {} | {} | |",
+        all.len(),
+        ms(percentile(&all, 0.5)),
+        ms(percentile(&all, 0.95)),
+        ms(percentile(&all, 0.99)),
+        ms(all.last().copied().unwrap_or_default())
+    );
+
+    // 5. A 100-quote note end to end (extraction, citations, matching).
+    drop(index);
+    let note = dir.join("notes/note_100.md");
+    if let Ok(text) = std::fs::read_to_string(&note) {
+        let ws = Workspace {
+            root: dir.clone(),
+            file: None,
+            config: Config { sources: specs.clone(), ..Config::default() },
+        };
+        let t = Instant::now();
+        let (checker, _) = Checker::open(ws, &[]).unwrap();
+        let opened = t.elapsed();
+        let t2 = Instant::now();
+        let results = checker.check_note(&note, &text).unwrap();
+        println!(
+            "\n| 100-quote note | {} quotes checked in {} ms (+ {} ms to open the workspace) |",
+            results.len(),
+            ms(t2.elapsed()),
+            ms(opened)
+        );
+    }
+    println!("| peak RSS | {:.0} MB |", peak_rss_mb());
+}
