@@ -115,10 +115,14 @@ impl<'a> Builder<'a> {
         let raw = &self.src[range.clone()];
         let block = self.block();
         block.text.push_str(text);
-        let verbatim_at = raw.find(text).filter(|&at| {
-            raw[..at].chars().all(|c| inside.contains(&c))
-                && raw[at + text.len()..].chars().all(|c| inside.contains(&c))
-        });
+        let verbatim_at = if raw == text {
+            Some(0)
+        } else {
+            raw.find(text).filter(|&at| {
+                raw[..at].chars().all(|c| inside.contains(&c))
+                    && raw[at + text.len()..].chars().all(|c| inside.contains(&c))
+            })
+        };
         match verbatim_at {
             Some(at) => block.map.push_copy(range.start + at, text.len()),
             None => block.map.push_replaced(text.len(), range),

@@ -209,6 +209,9 @@ pub struct Words<'a> {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || canonical_combining_class(c) != 0
 }
 

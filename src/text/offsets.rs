@@ -135,7 +135,13 @@ impl OffsetMap {
     /// Keep the part of the map covering derived bytes `r`, rebased to start at 0.
     pub fn slice(&self, r: Range<usize>) -> OffsetMap {
         let mut out = OffsetMap::new();
-        for s in &self.segments {
+        let first = self
+            .segments
+            .partition_point(|s| s.start + s.len <= r.start);
+        for s in &self.segments[first..] {
+            if s.start >= r.end {
+                break;
+            }
             let lo = s.start.max(r.start);
             let hi = (s.start + s.len).min(r.end);
             if lo >= hi {
