@@ -10,9 +10,16 @@ use std::hint::black_box;
 
 fn seeds_text() -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
-    paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect::<Vec<_>>().join("\n\n")
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 fn normaliser(c: &mut Criterion) {
@@ -30,12 +37,15 @@ fn normaliser(c: &mut Criterion) {
 }
 
 fn extraction(c: &mut Criterion) {
-    let note = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/notes.md")).unwrap();
+    let note =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/notes.md")).unwrap();
     let big = note.repeat(40);
     let mut g = c.benchmark_group("extract");
     for (name, text) in [("sample-note", &note), ("sample-note-x40", &big)] {
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), text, |b, t| b.iter(|| scan(black_box(t), 4)));
+        g.bench_with_input(BenchmarkId::from_parameter(name), text, |b, t| {
+            b.iter(|| scan(black_box(t), 4))
+        });
     }
     g.finish();
 }
@@ -51,9 +61,17 @@ fn alignment(c: &mut Criterion) {
     altered[10] = "changed";
     altered.remove(17);
     let altered = altered.join(" ");
-    let omission = format!("{} ... {}", region[120..130].join(" "), region[160..170].join(" "));
+    let omission = format!(
+        "{} ... {}",
+        region[120..130].join(" "),
+        region[160..170].join(" ")
+    );
     let mut g = c.benchmark_group("align-300-words");
-    for (name, q) in [("exact-25", exact), ("altered-25", altered), ("omission-20", omission)] {
+    for (name, q) in [
+        ("exact-25", exact),
+        ("altered-25", altered),
+        ("omission-20", omission),
+    ] {
         let p = Pattern::parse(&q);
         g.bench_function(name, |b| b.iter(|| align(black_box(&p), black_box(region))));
     }

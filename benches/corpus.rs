@@ -24,7 +24,13 @@ fn ms(d: Duration) -> String {
 }
 
 fn dir_size(p: &Path) -> u64 {
-    walkdir::WalkDir::new(p).into_iter().flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+    walkdir::WalkDir::new(p)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Peak resident set size of this process, from /proc (Linux), in MB.
@@ -54,8 +60,15 @@ struct QuoteCase {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let Some(dir) = args.iter().find(|a| !a.starts_with("--")).map(PathBuf::from) else {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let Some(dir) = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+    else {
         eprintln!("usage: cargo bench --bench corpus -- DIR [--rebuild]   (DIR from benches/corpus/build.py)");
         std::process::exit(2);
     };
@@ -75,7 +88,12 @@ fn main() {
     let (files, warnings) = discover(&specs, &dir, &exclude);
     let walk = t.elapsed();
     let corpus_bytes: u64 = files.iter().map(|f| f.size).sum();
-    println!("| sources | {} files, {:.1} MB ({} warnings) |", files.len(), corpus_bytes as f64 / 1e6, warnings.len());
+    println!(
+        "| sources | {} files, {:.1} MB ({} warnings) |",
+        files.len(),
+        corpus_bytes as f64 / 1e6,
+        warnings.len()
+    );
     println!("| walk + stat | {} ms |", ms(walk));
     let t = Instant::now();
     let (mut index, _) = SourceIndex::open(&cache).unwrap();
@@ -91,7 +109,11 @@ fn main() {
     } else {
         println!("| index build | (index reused: pass --rebuild to measure) |");
     }
-    println!("| index size | {:.1} MB ({:.2}× the corpus) |", dir_size(&cache) as f64 / 1e6, dir_size(&cache) as f64 / corpus_bytes.max(1) as f64);
+    println!(
+        "| index size | {:.1} MB ({:.2}× the corpus) |",
+        dir_size(&cache) as f64 / 1e6,
+        dir_size(&cache) as f64 / corpus_bytes.max(1) as f64
+    );
     drop(index);
 
     // 2. Cold open (no change): open, walk, compare.
@@ -101,13 +123,22 @@ fn main() {
     let (files, _) = discover(&specs, &dir, &exclude);
     let r = index.refresh(&files, &opts).unwrap();
     println!("| open existing index | {} ms |", ms(open));
-    println!("| open + walk + up-to-date check | {} ms ({} unchanged) |", ms(t.elapsed()), r.unchanged);
+    println!(
+        "| open + walk + up-to-date check | {} ms ({} unchanged) |",
+        ms(t.elapsed()),
+        r.unchanged
+    );
 
     // 3. Incremental update of one changed file.
-    if let Some(f) = files.iter().find(|f| f.display.contains("generated")).or(files.first()) {
+    if let Some(f) = files
+        .iter()
+        .find(|f| f.display.contains("generated"))
+        .or(files.first())
+    {
         let original = std::fs::read(&f.path).unwrap();
         let mut changed = original.clone();
-        changed.extend_from_slice(b"\n\nA sentence appended by the benchmark to change this file.\n");
+        changed
+            .extend_from_slice(b"\n\nA sentence appended by the benchmark to change this file.\n");
         std::fs::write(&f.path, &changed).unwrap();
         let one = discover::source_file(&f.path, &dir).unwrap();
         let t = Instant::now();
@@ -165,7 +196,10 @@ fn main() {
         let ws = Workspace {
             root: dir.clone(),
             file: None,
-            config: Config { sources: specs.clone(), ..Config::default() },
+            config: Config {
+                sources: specs.clone(),
+                ..Config::default()
+            },
         };
         let t = Instant::now();
         let (checker, _) = Checker::open(ws, &[]).unwrap();
