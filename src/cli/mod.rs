@@ -7,7 +7,7 @@ pub mod human;
 pub mod report;
 pub mod sarif;
 
-use crate::check::Checker;
+use crate::check::{Checker, OpenReport};
 use crate::config::{self, Workspace};
 use clap::{Parser, Subcommand, ValueEnum};
 use report::{Positions, Report};
@@ -101,7 +101,11 @@ fn workspace(args: &SourceArgs, start: &Path) -> anyhow::Result<Workspace> {
     })
 }
 
-fn open(args: &SourceArgs, start: &Path, min_words: Option<usize>) -> anyhow::Result<Checker> {
+fn open(
+    args: &SourceArgs,
+    start: &Path,
+    min_words: Option<usize>,
+) -> anyhow::Result<(Checker, OpenReport)> {
     let mut ws = workspace(args, start)?;
     if let Some(n) = min_words {
         ws.config.min_words = n;
@@ -124,21 +128,26 @@ fn open(args: &SourceArgs, start: &Path, min_words: Option<usize>) -> anyhow::Re
     for w in &report.warnings {
         eprintln!("sourced: warning: {w}");
     }
-    if let Some(none) = report.no_sources {
+    if let Some(none) = &report.no_sources {
         anyhow::bail!("{none}");
     }
-    Ok(checker)
+    Ok((checker, report))
 }
 
 fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
     let cwd = std::env::current_dir()?;
-    let started = std::time::Instant::now();
-    let checker = open(&args, &cwd, None)?;
-    let _ = started;
-    let r = checker.index.source_count();
+    let (checker, report) = open(&args, &cwd, None)?;
+    let r = &report.refresh;
     eprintln!(
-        "sourced: index at {} holds {r} sources",
-        checker.index.dir().display()
+        "sourced: index at {}: {} sources ({} added, {} updated, {} removed, {} unchanged; {:.1} MB read in {:.2} s)",
+        checker.index.dir().display(),
+        r.sources,
+        r.added,
+        r.updated,
+        r.removed,
+        r.unchanged,
+        r.bytes_indexed as f64 / 1e6,
+        r.elapsed.as_secs_f64()
     );
     Ok(0)
 }
@@ -204,7 +213,7 @@ fn note_files(paths: &[PathBuf], checker: &Checker) -> anyhow::Result<Vec<PathBu
 fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let cwd = std::env::current_dir()?;
     let start = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
-    let checker = open(&args.source, &start, args.min_words)?;
+    let (checker, _) = open(&args.source, &start, args.min_words)?;
     let notes = note_files(&args.paths, &checker)?;
     let mut report = Report::new();
     let mut positions = Positions::new(&checker.workspace.root, &checker.index);

