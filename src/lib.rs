@@ -14,5 +14,6 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod index;
+pub mod lsp;
 pub mod quotes;
 pub mod text;

@@ -80,10 +80,17 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Index(args) => run_index(args),
-        Command::Lsp { .. } => {
-            eprintln!("sourced: the language server is not available in this build yet");
-            Ok(2)
-        }
+        Command::Lsp { .. } => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(anyhow::Error::from)
+            .map(|rt| {
+                let code = rt.block_on(crate::lsp::run_stdio());
+                // Reading stdin holds a thread that would keep the runtime (and the process)
+                // alive when the client keeps stdin open after `exit`: do not wait for it.
+                rt.shutdown_background();
+                code
+            }),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,167 @@
+//! Quick fixes. Each diagnostic carries a [`FixData`] in its `data`, so a fix is built from
+//! the diagnostic alone:
+//!
+//! - mismatch: "Replace with the source's wording";
+//! - misattributed: "Change citation to SOURCE" (the `[@key]` gets the real source's key);
+//! - verified but uncited: "Cite SOURCE" (` [@key]` after the closing quotation mark).
+//!
+//! Verified quotes have no diagnostic by default, so their "Cite" fix is also offered from
+//! the latest results of the note.
+
+use super::describe::{after_quote, key_of, shorten};
+use super::documents::Checked;
+use super::position::{self, Encoding};
+use crate::check::QuoteResult;
+use crate::index::SourceInfo;
+use crate::quotes::extract::CitationTarget;
+use crate::quotes::verdict::Status;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, Diagnostic, Position, Range, TextEdit, Uri, WorkspaceEdit,
+};
+
+/// What a diagnostic's quick fixes need, in LSP positions of the version it was made for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixData {
+    /// The verdict (`verified`, `mismatch`, `not-found`, `misattributed`).
+    pub status: String,
+    /// The quoted text (inside the quotation marks).
+    pub quote_range: Range,
+    /// The quote in the source's wording (mismatch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+    /// Citation key of the source the quote comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_title: Option<String>,
+    /// The citation as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cited: Option<String>,
+    /// The cited key in the note (to change a wrong citation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_range: Option<Range>,
+    /// Where a citation goes for an uncited quote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cite_at: Option<Position>,
+}
+
+impl FixData {
+    pub fn new(
+        checked: &Checked,
+        r: &QuoteResult,
+        info: Option<&SourceInfo>,
+        enc: Encoding,
+    ) -> FixData {
+        let v = &r.verdict;
+        let found = v.best.as_ref().filter(|_| v.status != Status::NotFound);
+        let key_range = r.quote.citations.first().and_then(|c| match c.target {
+            CitationTarget::Key(_) => c.key_range.clone(),
+            CitationTarget::Link(_) => None,
+        });
+        FixData {
+            status: v.status.as_str().to_string(),
+            quote_range: position::range(&checked.rope, r.quote.range.clone(), enc),
+            replacement: v
+                .best
+                .as_ref()
+                .filter(|_| v.status == Status::Mismatch)
+                .and_then(|m| m.suggestion.clone()),
+            source_key: found.map(|m| key_of(&m.path)),
+            source_title: found.and(info).and_then(|i| i.meta.title.clone()),
+            cited: r.cited.clone(),
+            key_range: key_range.map(|k| position::range(&checked.rope, k, enc)),
+            cite_at: r
+                .cited
+                .is_none()
+                .then(|| position::position(&checked.rope, after_quote(&checked.text, r), enc)),
+        }
+    }
+}
+
+fn label(key: &str, title: Option<&str>) -> String {
+    match title {
+        Some(t) => format!("“{}” [@{key}]", shorten(t, 50)),
+        None => format!("[@{key}]"),
+    }
+}
+
+fn action(
+    uri: &Uri,
+    title: String,
+    edit: TextEdit,
+    diagnostic: Option<&Diagnostic>,
+    preferred: bool,
+) -> CodeAction {
+    CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: diagnostic.map(|d| vec![d.clone()]),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+            ..Default::default()
+        }),
+        is_preferred: preferred.then_some(true),
+        ..Default::default()
+    }
+}
+
+/// The quick fixes for one quote.
+pub fn fixes(uri: &Uri, data: &FixData, diagnostic: Option<&Diagnostic>) -> Vec<CodeAction> {
+    let mut out = Vec::new();
+    let title = data.source_title.as_deref();
+    match data.status.as_str() {
+        "mismatch" => {
+            if let Some(text) = &data.replacement {
+                out.push(action(
+                    uri,
+                    "Replace with the source's wording".into(),
+                    TextEdit::new(data.quote_range, text.clone()),
+                    diagnostic,
+                    true,
+                ));
+            }
+        }
+        "misattributed" => {
+            if let (Some(key), Some(range)) = (&data.source_key, data.key_range) {
+                out.push(action(
+                    uri,
+                    format!("Change citation to {}", label(key, title)),
+                    TextEdit::new(range, key.clone()),
+                    diagnostic,
+                    true,
+                ));
+            }
+        }
+        "verified" => {
+            if let (Some(key), Some(at)) = (&data.source_key, data.cite_at) {
+                out.push(action(
+                    uri,
+                    format!("Cite {}", label(key, title)),
+                    TextEdit::new(Range::new(at, at), format!(" [@{key}]")),
+                    diagnostic,
+                    false,
+                ));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The fixes a `sourced` diagnostic carries.
+pub fn from_diagnostic(uri: &Uri, diagnostic: &Diagnostic) -> Vec<CodeAction> {
+    if diagnostic.source.as_deref() != Some(super::diagnostics::SOURCE) {
+        return Vec::new();
+    }
+    let Some(data) = diagnostic
+        .data
+        .clone()
+        .and_then(|d| serde_json::from_value::<FixData>(d).ok())
+    else {
+        return Vec::new();
+    };
+    fixes(uri, &data, Some(diagnostic))
+}

@@ -1,0 +1,57 @@
+//! Go to definition: from a quotation to every place in the sources where it was found (the
+//! best match and any others), from a `[@key]` or a link citation to the source file.
+
+use super::documents::Checked;
+use super::position::Encoding;
+use super::sources;
+use super::state::State;
+use crate::quotes::extract::CitationTarget;
+use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, Range, Uri};
+
+/// The definition at byte `offset` of a checked note.
+pub fn definition(
+    checked: &Checked,
+    offset: usize,
+    enc: Encoding,
+    state: &State,
+) -> Option<GotoDefinitionResponse> {
+    let mut locations = Vec::new();
+    if let Some(c) = checked.citation_at(offset) {
+        let paths = match &c.target {
+            CitationTarget::Key(k) => state
+                .index
+                .with(|ix| ix.index.resolve_key(k).unwrap_or_default())
+                .unwrap_or_default(),
+            CitationTarget::Link(dest) => {
+                vec![crate::check::resolve_link(
+                    &checked.root,
+                    &checked.path,
+                    dest,
+                )]
+            }
+        };
+        for p in paths {
+            let abs = sources::absolute(&checked.root, &p);
+            if abs.is_file() {
+                if let Some(uri) = Uri::from_file_path(&abs) {
+                    locations.push(Location::new(uri, Range::default()));
+                }
+            }
+        }
+    } else if let Some(r) = checked.quote_at(offset) {
+        let v = &r.verdict;
+        for m in v.best.iter().chain(&v.also) {
+            if let Some(l) = state
+                .sources
+                .location(&checked.root, &m.path, m.range.clone(), enc)
+            {
+                locations.push(l);
+            }
+        }
+    }
+    match locations.len() {
+        0 => None,
+        1 => Some(GotoDefinitionResponse::Scalar(locations.remove(0))),
+        _ => Some(GotoDefinitionResponse::Array(locations)),
+    }
+}

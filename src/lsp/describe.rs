@@ -1,0 +1,79 @@
+//! Words about verdicts shared by diagnostics, hovers, hints and code actions: the word diff,
+//! how a source is named, where a citation goes.
+
+use crate::check::QuoteResult;
+use crate::index::SourceInfo;
+use crate::quotes::verdict::{DiffOp, Op, SourceMatch};
+use std::path::Path;
+
+/// The word diff of a match as plain text: equal words as they are, `[-source-]` for the
+/// source's words the note dropped or replaced, `{+note+}` for the note's own words (the same
+/// notation as `sourced check`).
+pub fn word_diff(diff: &[DiffOp]) -> String {
+    diff.iter()
+        .map(|d| match d.op {
+            Op::Equal => d.note.clone(),
+            Op::Replace => format!("[-{}-]{{+{}+}}", d.source, d.note),
+            Op::Delete => format!("[-{}-]", d.source),
+            Op::Insert => format!("{{+{}+}}", d.note),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The citation key of a source: its file stem.
+pub fn key_of(path: &str) -> String {
+    Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
+}
+
+/// A source named for people: its title if known, else its path.
+pub fn source_name(m: &SourceMatch, info: Option<&SourceInfo>) -> String {
+    match info.and_then(|i| i.meta.title.clone()) {
+        Some(t) => format!("“{t}” ({})", m.path),
+        None => m.path.clone(),
+    }
+}
+
+/// Title, author and date of a source, as far as known, comma separated.
+pub fn byline(info: Option<&SourceInfo>) -> String {
+    let Some(info) = info else {
+        return String::new();
+    };
+    [&info.meta.title, &info.meta.author, &info.meta.date]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn percent(similarity: f32) -> String {
+    format!("{:.0}%", similarity * 100.0)
+}
+
+/// Cut `s` to at most `max` characters, with an ellipsis.
+pub fn shorten(s: &str, max: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Byte offset in the note just after the closing quotation mark of a quote (where a
+/// citation or an inlay hint goes). For a blockquote: the end of its text.
+pub fn after_quote(note: &str, r: &QuoteResult) -> usize {
+    let end = r.quote.range.end.min(note.len());
+    if !note.is_char_boundary(end) {
+        return end;
+    }
+    match note[end..].chars().next() {
+        Some(c @ ('”' | '"' | '»')) => end + c.len_utf8(),
+        _ => end,
+    }
+}

@@ -1,0 +1,108 @@
+//! Check results to LSP diagnostics: one per quotation whose verdict has a severity, with the
+//! source passage as related information and everything its quick fixes need in `data`.
+
+use super::actions::FixData;
+use super::describe::{percent, shorten, source_name, word_diff};
+use super::documents::Checked;
+use super::position::{self, Encoding};
+use super::settings::Settings;
+use super::state::State;
+use crate::quotes::verdict::Status;
+use tower_lsp_server::ls_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
+};
+
+pub const SOURCE: &str = "sourced";
+
+/// The diagnostics for a checked note.
+pub fn diagnostics(
+    checked: &Checked,
+    settings: &Settings,
+    enc: Encoding,
+    state: &State,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for r in &checked.results {
+        let v = &r.verdict;
+        let Some(severity) = settings.severity.of(v.status) else {
+            continue;
+        };
+        let info = v
+            .best
+            .as_ref()
+            .and_then(|m| state.index.source_info(&m.path));
+        let name = v.best.as_ref().map(|m| source_name(m, info.as_ref()));
+        let message = match (v.status, &v.best) {
+            (Status::NotFound, None) => "quote not found in sources".to_string(),
+            (Status::NotFound, Some(m)) => format!(
+                "quote not found in sources; closest passage ({} similar) in {}: “{}”",
+                percent(m.similarity),
+                name.clone().unwrap_or_default(),
+                shorten(&m.text, 160)
+            ),
+            (Status::Mismatch, Some(m)) => format!(
+                "quote differs from the source ({} similar): {}\nsource: {}",
+                percent(m.similarity),
+                word_diff(&m.diff),
+                name.clone().unwrap_or_default()
+            ),
+            (Status::Misattributed, Some(m)) => format!(
+                "quote cited to {} but found in {} (cite [@{}])",
+                r.cited.as_deref().unwrap_or("another source"),
+                name.clone().unwrap_or_default(),
+                super::describe::key_of(&m.path)
+            ),
+            (Status::Verified, _) => format!(
+                "quote found in {}",
+                name.clone().unwrap_or_else(|| "the sources".into())
+            ),
+            (status, None) => format!("quote {}", status.as_str()),
+        };
+        let mut related = Vec::new();
+        let label = match v.status {
+            Status::NotFound => "closest passage",
+            Status::Misattributed => "where the quote comes from",
+            _ => "source passage",
+        };
+        let places = v
+            .best
+            .iter()
+            .map(|m| (m, label))
+            .chain(v.also.iter().map(|m| (m, "also found here")));
+        for (m, label) in places {
+            if let Some(location) =
+                state
+                    .sources
+                    .location(&checked.root, &m.path, m.range.clone(), enc)
+            {
+                related.push(DiagnosticRelatedInformation {
+                    location,
+                    message: label.to_string(),
+                });
+            }
+        }
+        let data = FixData::new(checked, r, info.as_ref(), enc);
+        out.push(Diagnostic {
+            range: position::range(&checked.rope, r.quote.range.clone(), enc),
+            severity: Some(severity),
+            code: Some(NumberOrString::String(v.status.as_str().to_string())),
+            source: Some(SOURCE.to_string()),
+            message,
+            related_information: (!related.is_empty()).then_some(related),
+            data: serde_json::to_value(data).ok(),
+            ..Default::default()
+        });
+    }
+    out
+}
+
+/// One diagnostic over the whole note saying why it was not checked.
+pub fn not_checked(message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        source: Some(SOURCE.to_string()),
+        code: Some(NumberOrString::String("not-checked".into())),
+        message,
+        ..Default::default()
+    }
+}

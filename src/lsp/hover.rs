@@ -1,0 +1,231 @@
+//! Hover on a quotation: the verdict, the source (title, author, date, path and line), the
+//! source paragraph with the matched words in bold, and the word diff of a mismatch. Hover on
+//! a `[@key]` citation: the source it names.
+
+use super::describe::{byline, key_of, percent, word_diff};
+use super::documents::Checked;
+use super::position::{self, Encoding};
+use super::sources;
+use super::state::State;
+use crate::check::QuoteResult;
+use crate::quotes::extract::{Citation, CitationTarget};
+use crate::quotes::verdict::{SourceMatch, Status};
+use std::fmt::Write;
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
+
+/// Shown while the index is not open yet.
+pub const BUILDING: &str = "**sourced**: the index of the sources is still being built; \
+                            this quotation will be checked when it is ready.";
+
+pub fn markdown(value: String, range: Option<tower_lsp_server::ls_types::Range>) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range,
+    }
+}
+
+/// The hover at byte `offset` of a checked note.
+pub fn hover(checked: &Checked, offset: usize, enc: Encoding, state: &State) -> Option<Hover> {
+    if let Some(c) = checked.citation_at(offset) {
+        let text = citation(checked, c, state)?;
+        return Some(markdown(
+            text,
+            Some(position::range(&checked.rope, c.range.clone(), enc)),
+        ));
+    }
+    let r = checked.quote_at(offset)?;
+    Some(markdown(
+        quote(checked, r, enc, state),
+        Some(position::range(&checked.rope, r.quote.range.clone(), enc)),
+    ))
+}
+
+fn citation(checked: &Checked, c: &Citation, state: &State) -> Option<String> {
+    let (label, paths) = match &c.target {
+        CitationTarget::Key(k) => (
+            format!("[@{k}]"),
+            state
+                .index
+                .with(|ix| ix.index.resolve_key(k).unwrap_or_default())?,
+        ),
+        CitationTarget::Link(dest) => {
+            let p = crate::check::resolve_link(&checked.root, &checked.path, dest);
+            let known = state.index.source_info(&p).is_some();
+            (
+                format!("`{dest}`"),
+                if known { vec![p] } else { Vec::new() },
+            )
+        }
+    };
+    let mut out = format!("**sourced** · citation {label}\n\n");
+    if paths.is_empty() {
+        out.push_str("No source in the index has this key.");
+    }
+    for p in paths {
+        let info = state.index.source_info(&p);
+        let by = byline(info.as_ref());
+        let _ = writeln!(
+            out,
+            "- {}`{p}`",
+            if by.is_empty() {
+                String::new()
+            } else {
+                format!("{by} — ")
+            }
+        );
+    }
+    Some(out)
+}
+
+fn headline(r: &QuoteResult) -> String {
+    let v = &r.verdict;
+    match v.status {
+        Status::Verified => "✓ **verified**: found word for word".to_string(),
+        Status::Mismatch => format!(
+            "≠ **mismatch**: the source's wording differs ({} similar)",
+            percent(v.similarity())
+        ),
+        Status::NotFound => "✗ **not found** in the sources".to_string(),
+        Status::Misattributed => format!(
+            "⚠ **misattributed**: cited to `{}` but found in another source",
+            r.cited.as_deref().unwrap_or("?")
+        ),
+    }
+}
+
+/// The Markdown for one quote.
+pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, state: &State) -> String {
+    let mut out = format!("**sourced** · {}\n\n", headline(r));
+    let v = &r.verdict;
+    let Some(m) = &v.best else {
+        return out;
+    };
+    if v.status == Status::NotFound {
+        let _ = writeln!(
+            out,
+            "Closest passage ({} similar):\n",
+            percent(m.similarity)
+        );
+    }
+    source_block(&mut out, checked, m, enc, state);
+    if matches!(v.status, Status::Mismatch | Status::Misattributed) && !m.diff.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nDiff (`[-source-]{{+note+}}`):\n\n```text\n{}\n```",
+            word_diff(&m.diff)
+        );
+    }
+    if v.status == Status::Misattributed {
+        let _ = writeln!(out, "\nCite it as `[@{}]`.", key_of(&m.path));
+    }
+    if !v.also.is_empty() {
+        let _ = writeln!(out, "\nAlso found in:");
+        for a in &v.also {
+            let line = line_of(checked, a, enc, state);
+            let _ = writeln!(out, "- `{}`{line}", a.path);
+        }
+    }
+    out
+}
+
+fn line_of(checked: &Checked, m: &SourceMatch, enc: Encoding, state: &State) -> String {
+    state
+        .sources
+        .get(&sources::absolute(&checked.root, &m.path))
+        .map(|t| {
+            format!(
+                " line {}",
+                position::position(&t.rope, m.range.start, enc).line + 1
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Who wrote the source, where it is, and the paragraph with the match in bold.
+fn source_block(
+    out: &mut String,
+    checked: &Checked,
+    m: &SourceMatch,
+    enc: Encoding,
+    state: &State,
+) {
+    let info = state.index.source_info(&m.path);
+    let title = info.as_ref().and_then(|i| i.meta.title.clone());
+    let rest: Vec<String> = info
+        .as_ref()
+        .map(|i| {
+            [&i.meta.author, &i.meta.date]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    match title {
+        Some(t) => {
+            let _ = write!(out, "*{}*", escape(&t));
+        }
+        None => out.push_str("Source"),
+    }
+    if !rest.is_empty() {
+        let _ = write!(out, " — {}", escape(&rest.join(", ")));
+    }
+    let _ = writeln!(out, "  \n`{}`{}\n", m.path, line_of(checked, m, enc, state));
+    let abs = sources::absolute(&checked.root, &m.path);
+    let html = abs
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    let (before, matched, after) = match state.sources.get(&abs) {
+        // HTML markup would drown the words: show the visible text of the match alone.
+        Some(_) if html => (String::new(), m.text.clone(), String::new()),
+        Some(t) => sources::paragraph(&t.text, m.range.clone()),
+        None => (String::new(), m.text.clone(), String::new()),
+    };
+    let para = format!("{before}{}{after}", bold(&matched));
+    for line in para.lines() {
+        let _ = writeln!(out, "> {}", line.trim_end_matches('\r'));
+    }
+}
+
+/// `**text**` with the emphasis inside any surrounding whitespace (or nothing if empty).
+fn bold(s: &str) -> String {
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        return s.to_string();
+    }
+    let lead = &s[..s.len() - s.trim_start().len()];
+    let tail = &s[s.trim_end().len()..];
+    // A blank line inside would end the emphasis: keep it on each paragraph.
+    let inner = trimmed
+        .split("\n\n")
+        .map(|p| format!("**{}**", p.trim()))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    format!("{lead}{inner}{tail}")
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '_' | '`' | '[' | ']' | '<' | '>' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bold_keeps_whitespace_outside() {
+        assert_eq!(bold(" two words "), " **two words** ");
+        assert_eq!(bold("a\n\nb"), "**a**\n\n**b**");
+        assert_eq!(bold(""), "");
+    }
+}

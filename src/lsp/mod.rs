@@ -1,0 +1,97 @@
+//! The language server (`sourced lsp`): the core's verdicts in the editor, over stdio.
+//!
+//! The only module that knows tower-lsp-server and LSP types. A map, one job per module:
+//!
+//! | module        | job                                                               |
+//! |---------------|-------------------------------------------------------------------|
+//! | `server`      | the `LanguageServer` handlers (thin), capabilities, settings      |
+//! | `state`       | shared state: documents, index slot, settings; locks; `blocking`  |
+//! | `documents`   | open notes (ropey) with versions, in-order edits, latest results  |
+//! | `position`    | byte offsets ⇄ LSP positions (UTF-8 or UTF-16), clamped           |
+//! | `settings`    | `initializationOptions` / `didChangeConfiguration` (`"sourced"`)  |
+//! | `workspace`   | the index in the background: open, progress, watched-file updates |
+//! | `schedule`    | debounced checks, version checks, publishing diagnostics          |
+//! | `diagnostics` | verdicts → diagnostics (related source passage, fix data)         |
+//! | `actions`     | quick fixes built from a diagnostic's `data`                      |
+//! | `hover`, `definition`, `completion`, `symbols` | the other requests             |
+//! | `sources`     | source files read from disk for locations and hover paragraphs    |
+//! | `describe`    | shared wording: word diff, source names                           |
+//! | `progress`    | `window/workDoneProgress` when the client supports it             |
+//! | `transport`   | drops malformed frames before they reach tower-lsp-server         |
+//!
+//! Heavy work (checking a note, opening the index, reading sources) runs on tokio's blocking
+//! pool behind `catch_unwind`; handlers never hold a lock across an `.await`.
+
+mod actions;
+mod completion;
+mod definition;
+mod describe;
+mod diagnostics;
+mod documents;
+mod hover;
+pub mod position;
+mod progress;
+mod schedule;
+mod server;
+pub mod settings;
+mod sources;
+mod state;
+mod symbols;
+mod transport;
+mod workspace;
+
+pub use actions::FixData;
+pub use server::Server;
+
+use state::State;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server as Transport};
+
+/// Serve the protocol on `input`/`output` until the client sends `exit` (or closes the
+/// input). Returns the exit code: 0 after a `shutdown` request, 1 otherwise.
+pub async fn serve<I, O>(input: I, output: O) -> i32
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite,
+{
+    let state = Arc::new(State::default());
+    let shared = state.clone();
+    let (service, socket) = LspService::new(move |client| Server::new(client, shared));
+    let (to_server, server_input) = tokio::io::duplex(1 << 16);
+    let pump = tokio::spawn(transport::pump(input, to_server));
+    Transport::new(server_input, output, socket)
+        .serve(service)
+        .await;
+    pump.abort();
+    if state.shutdown.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
+}
+
+/// `sourced lsp`: log to stderr (filter in `SOURCED_LOG`, default `warn,sourced=info`),
+/// serve on stdin/stdout.
+pub async fn run_stdio() -> i32 {
+    init_logging();
+    tracing::info!(
+        "sourced {} language server starting",
+        env!("CARGO_PKG_VERSION")
+    );
+    let code = serve(tokio::io::stdin(), tokio::io::stdout()).await;
+    tracing::info!("exiting with code {code}");
+    code
+}
+
+/// Logs go to stderr only: stdout carries the protocol.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SOURCED_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sourced=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}

@@ -1,0 +1,203 @@
+//! Source files as the editor sees them: their text read from disk (cached while unchanged),
+//! ranges turned into LSP locations, and the paragraph around a match for hovers.
+
+use super::position::{self, Encoding};
+use super::state::lock;
+use ropey::Rope;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+use tower_lsp_server::ls_types::{Location, Uri};
+
+/// Files cached at most; the cache is emptied when full.
+const CAPACITY: usize = 64;
+
+/// A source file's text.
+#[derive(Debug)]
+pub struct SourceText {
+    pub path: PathBuf,
+    pub text: String,
+    pub rope: Rope,
+    mtime: Option<SystemTime>,
+}
+
+/// Source texts by absolute path, re-read when the file's modification time changes.
+#[derive(Debug, Default)]
+pub struct SourceTexts {
+    cache: Mutex<HashMap<PathBuf, Arc<SourceText>>>,
+}
+
+fn mtime(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+impl SourceTexts {
+    /// The text of `path` (absolute), or `None` if it cannot be read.
+    pub fn get(&self, path: &Path) -> Option<Arc<SourceText>> {
+        let now = mtime(path);
+        if let Some(t) = lock(&self.cache).get(path) {
+            if t.mtime.is_some() && t.mtime == now {
+                return Some(t.clone());
+            }
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let entry = Arc::new(SourceText {
+            path: path.to_path_buf(),
+            rope: Rope::from_str(&text),
+            text,
+            mtime: now,
+        });
+        let mut cache = lock(&self.cache);
+        if cache.len() >= CAPACITY {
+            cache.clear();
+        }
+        cache.insert(path.to_path_buf(), entry.clone());
+        Some(entry)
+    }
+
+    /// Forget these files (they changed on disk).
+    pub fn forget(&self, paths: &[PathBuf]) {
+        let mut cache = lock(&self.cache);
+        for p in paths {
+            cache.remove(p);
+        }
+    }
+
+    pub fn clear(&self) {
+        lock(&self.cache).clear();
+    }
+
+    /// The location of byte range `range` of source `path` (as stored in the index: relative
+    /// to `root` or absolute).
+    pub fn location(
+        &self,
+        root: &Path,
+        path: &str,
+        range: Range<usize>,
+        enc: Encoding,
+    ) -> Option<Location> {
+        let abs = absolute(root, path);
+        let uri = Uri::from_file_path(&abs)?;
+        let text = self.get(&abs)?;
+        Some(Location::new(uri, position::range(&text.rope, range, enc)))
+    }
+}
+
+/// A source path from the index, made absolute.
+pub fn absolute(root: &Path, path: &str) -> PathBuf {
+    crate::config::absolute(&root.join(path))
+}
+
+/// Longest paragraph excerpt shown, in bytes, on each side of the match.
+const CONTEXT: usize = 600;
+
+/// The blank-line-delimited paragraph around `range` of `text`, as (before, matched, after),
+/// trimmed to a few hundred bytes on each side of the match.
+pub fn paragraph(text: &str, range: Range<usize>) -> (String, String, String) {
+    let start = floor(text, range.start.min(text.len()));
+    let end = floor(text, range.end.clamp(start, text.len()));
+    let para_start = blank_line_before(text, start);
+    let para_end = blank_line_after(text, end);
+    let mut before_start = para_start;
+    let mut ellipsis_before = "";
+    if start - para_start > CONTEXT {
+        before_start = floor(text, start - CONTEXT);
+        // Start at a word.
+        if let Some(sp) = text[before_start..start].find(char::is_whitespace) {
+            before_start += sp;
+        }
+        ellipsis_before = "…";
+    }
+    let mut after_end = para_end;
+    let mut ellipsis_after = "";
+    if para_end - end > CONTEXT {
+        after_end = floor(text, end + CONTEXT);
+        if let Some(sp) = text[end..after_end].rfind(char::is_whitespace) {
+            after_end = end + sp;
+        }
+        ellipsis_after = "…";
+    }
+    (
+        format!(
+            "{ellipsis_before}{}",
+            text[before_start..start].trim_start()
+        ),
+        text[start..end].to_string(),
+        format!("{}{ellipsis_after}", text[end..after_end].trim_end()),
+    )
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Start of the paragraph containing `at`: just after the last blank line before it.
+fn blank_line_before(text: &str, at: usize) -> usize {
+    let head = &text[..at];
+    let mut pos = head.len();
+    // Walk back line by line until a line that is empty or whitespace only.
+    loop {
+        let line_start = head[..pos].rfind('\n').map_or(0, |i| i + 1);
+        if line_start == 0 {
+            return 0;
+        }
+        let prev_start = head[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+        if head[prev_start..line_start].trim().is_empty() {
+            return line_start;
+        }
+        pos = line_start - 1;
+    }
+}
+
+/// End of the paragraph containing `at`: the end of the last non-blank line from it on.
+fn blank_line_after(text: &str, at: usize) -> usize {
+    let mut pos = at;
+    loop {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if line_end >= text.len() {
+            return text.len();
+        }
+        let next_end = text[line_end + 1..]
+            .find('\n')
+            .map_or(text.len(), |i| line_end + 1 + i);
+        if text[line_end + 1..next_end].trim().is_empty() {
+            return line_end;
+        }
+        pos = line_end + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraph_around_a_match() {
+        let text = "Title\n\nFirst line of it\nhas the words here and more.\r\n\r\nNext para.";
+        let s = text.find("the words").unwrap();
+        let (b, m, a) = paragraph(text, s..s + 9);
+        assert_eq!(b, "First line of it\nhas ");
+        assert_eq!(m, "the words");
+        assert_eq!(a, " here and more.");
+        // Out of range: clamped, no panic.
+        let (b, m, a) = paragraph(text, 500..900);
+        assert_eq!((b.as_str(), m.as_str(), a.as_str()), ("Next para.", "", ""));
+    }
+
+    #[test]
+    fn long_paragraphs_are_cut_around_the_match() {
+        let long = "word ".repeat(1000);
+        let text = format!("{long}MATCH{long}");
+        let s = text.find("MATCH").unwrap();
+        let (b, m, a) = paragraph(&text, s..s + 5);
+        assert_eq!(m, "MATCH");
+        assert!(b.starts_with('…') && b.len() < CONTEXT + 10, "{}", b.len());
+        assert!(a.ends_with('…') && a.len() < CONTEXT + 10);
+    }
+}
