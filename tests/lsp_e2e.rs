@@ -819,3 +819,47 @@ async fn exit_ends_the_server_even_with_stdin_open() {
     c.initialize(init_params(ws.path(), false, fast())).await;
     assert_eq!(c.exit().await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_sourced_toml_is_reported_and_a_fixed_one_reloaded() {
+    let ws = seeds_workspace();
+    let config = ws.path().join("sourced.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, "sourcez = [\"seeds\"]\n").unwrap();
+    let mut c = TestClient::start();
+    c.initialize(init_params(ws.path(), false, fast())).await;
+    let msg = c
+        .wait_for("error message", |m| {
+            m["method"] == "window/showMessage" && m["params"]["type"] == 1
+        })
+        .await;
+    let text = msg["params"]["message"].as_str().unwrap();
+    assert!(
+        text.contains("sourced.toml") && text.contains("sourcez"),
+        "{text}"
+    );
+    let uri = note_uri(ws.path(), "n.md");
+    let note = "“The 5,000 troops who remain the country a decade later”\n";
+    c.open(&uri, note).await;
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": pos(note, "5,000", 0)}),
+        )
+        .await;
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("could not be opened"),
+        "{h}"
+    );
+    // Fixed on disk: the watcher event re-opens the workspace and the note is checked.
+    std::fs::write(&config, good).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 2}]}),
+    )
+    .await;
+    assert_eq!(codes(&c.diagnostics(&uri, Some(1)).await), ["mismatch"]);
+}

@@ -90,9 +90,13 @@ impl Server {
         if old.min_words != new.min_words {
             // `None` again: back to sourced.toml's value.
             let n = new.min_words;
-            self.state.index.with_mut(|c| {
-                c.min_words = n.unwrap_or(c.workspace.config.min_words);
-            });
+            let state = self.state.clone();
+            blocking("setting min_words", move || {
+                state.index.with_mut(|c| {
+                    c.min_words = n.unwrap_or(c.workspace.config.min_words);
+                })
+            })
+            .await;
         }
         if old != new {
             self.recheck_all(Duration::ZERO);
@@ -204,11 +208,11 @@ impl LanguageServer for Server {
                 .show_message(MessageType::WARNING, format!("sourced: {p}"))
                 .await;
         }
-        if conf.caps.watch_registration {
-            self.register_watchers().await;
-        }
         if conf.root.is_some() && !self.state.index_started.swap(true, Ordering::SeqCst) {
             self.open_index();
+        }
+        if conf.caps.watch_registration {
+            self.register_watchers().await;
         }
     }
 
@@ -306,6 +310,12 @@ impl LanguageServer for Server {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
         let pos = p.position;
+        let status = self.state.index.status();
+        let min_words = self
+            .state
+            .settings()
+            .min_words
+            .unwrap_or(crate::config::Config::default().min_words);
         Ok(self
             .with_checked(
                 &p.text_document.uri,
@@ -315,16 +325,24 @@ impl LanguageServer for Server {
                     hover::hover(c, offset, enc, state)
                 },
                 move |rope, enc| {
-                    // Not checked yet: say so on quotations only.
+                    // Not checked yet: say why, on quotations only.
                     let offset = position::offset(rope, pos, enc);
                     let text = rope.to_string();
-                    let scan = extract::scan(&text, crate::config::Config::default().min_words);
+                    let scan = extract::scan(&text, min_words);
                     let q = scan
                         .quotes
                         .iter()
                         .find(|q| q.range.start <= offset && offset <= q.range.end)?;
+                    let message = match status {
+                        IndexStatus::Failed(e) => {
+                            format!(
+                                "**sourced**: the index of the sources could not be opened: {e}"
+                            )
+                        }
+                        _ => hover::BUILDING.to_string(),
+                    };
                     Some(hover::markdown(
-                        hover::BUILDING.to_string(),
+                        message,
                         Some(position::range(rope, q.range.clone(), enc)),
                     ))
                 },
@@ -454,12 +472,5 @@ impl LanguageServer for Server {
                 |_, _| None,
             )
             .await)
-    }
-}
-
-impl Server {
-    /// Where the index stands, for logs and tests.
-    pub fn index_status(&self) -> IndexStatus {
-        self.state.index.status()
     }
 }

@@ -32,8 +32,10 @@ impl Server {
         };
         let conf = self.state.conf();
         let index = &self.state.index;
-        index.replace(None);
         index.set_status(IndexStatus::Building);
+        // Closing the old index waits for checks that use it: not on the async runtime.
+        let state = self.state.clone();
+        blocking("closing the index", move || state.index.replace(None)).await;
         self.state.sources.clear();
         if !conf.settings.index_delay.is_zero() {
             tokio::time::sleep(conf.settings.index_delay).await;
@@ -69,12 +71,18 @@ impl Server {
             ))
             .await;
         let started = Instant::now();
-        let opened = blocking("opening the index", move || Checker::open(ws, &overrides)).await;
+        let state = self.state.clone();
+        let opened = blocking("opening the index", move || {
+            Checker::open(ws, &overrides).map(|(checker, report)| {
+                state.index.replace(Some(checker));
+                report
+            })
+        })
+        .await;
         match opened {
-            Some(Ok((checker, report))) => {
-                let summary = self.report_open(&report, started.elapsed()).await;
-                index.replace(Some(checker));
+            Some(Ok(report)) => {
                 index.set_status(IndexStatus::Ready);
+                let summary = self.report_open(&report, started.elapsed()).await;
                 progress.end(summary).await;
                 self.recheck_all(Duration::ZERO);
                 self.refresh_inlay_hints();
