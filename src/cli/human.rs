@@ -2,7 +2,7 @@
 //! source location and a word diff (`[-source-]{+note+}`). Colour only on a terminal.
 
 use super::report::{QuoteReport, Report};
-use crate::quotes::verdict::{Op, Status};
+use crate::quotes::verdict::Status;
 use std::fmt::Write;
 
 pub struct Style {
@@ -38,20 +38,13 @@ fn title(s: &super::report::SourceReport) -> String {
 }
 
 /// The word diff of a quote: equal words plain, `[-source-]` dropped or replaced,
-/// `{+note+}` added or replacing.
+/// `{+note+}` added or replacing; coloured on a terminal.
 pub fn word_diff(q: &QuoteReport, style: &Style) -> String {
-    let mut out = Vec::new();
-    for d in &q.diff {
-        let del = || style.paint("31", &format!("[-{}-]", d.source));
-        let ins = || style.paint("32", &format!("{{+{}+}}", d.note));
-        match d.op {
-            Op::Equal => out.push(d.note.clone()),
-            Op::Replace => out.push(format!("{}{}", del(), ins())),
-            Op::Delete => out.push(del()),
-            Op::Insert => out.push(ins()),
-        }
-    }
-    out.join(" ")
+    crate::quotes::verdict::word_diff_with(
+        &q.diff,
+        |s| style.paint("31", &format!("[-{s}-]")),
+        |n| style.paint("32", &format!("{{+{n}+}}")),
+    )
 }
 
 /// Render the report. `verbose` also lists verified quotes.

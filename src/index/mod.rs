@@ -151,7 +151,7 @@ impl SourceIndex {
             path: dir.to_path_buf(),
             source,
         })?;
-        let directory = MmapDirectory::open(dir).map_err(|e| TantivyError::from(e))?;
+        let directory = MmapDirectory::open(dir).map_err(TantivyError::from)?;
         let (schema, _) = schema::build();
         let index = Index::open_or_create(directory, schema)?;
         analyzer::register(&index);

@@ -3,23 +3,11 @@
 
 use crate::check::QuoteResult;
 use crate::index::SourceInfo;
-use crate::quotes::verdict::{DiffOp, Op, SourceMatch};
+use crate::quotes::verdict::SourceMatch;
 use std::path::Path;
 
-/// The word diff of a match as plain text: equal words as they are, `[-source-]` for the
-/// source's words the note dropped or replaced, `{+note+}` for the note's own words (the same
-/// notation as `sourced check`).
-pub fn word_diff(diff: &[DiffOp]) -> String {
-    diff.iter()
-        .map(|d| match d.op {
-            Op::Equal => d.note.clone(),
-            Op::Replace => format!("[-{}-]{{+{}+}}", d.source, d.note),
-            Op::Delete => format!("[-{}-]", d.source),
-            Op::Insert => format!("{{+{}+}}", d.note),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+/// The word diff of a match as plain text (the same notation as `sourced check`).
+pub use crate::quotes::verdict::word_diff;
 
 /// The citation key of a source: its file stem.
 pub fn key_of(path: &str) -> String {

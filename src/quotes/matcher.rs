@@ -163,6 +163,13 @@ fn word_range(pattern: &Pattern, piece: usize) -> Range<usize> {
     }
 }
 
+/// A run of alignment steps of one kind: quote piece indexes and source word indexes.
+struct Run {
+    op: Op,
+    note: Option<Range<usize>>,
+    source: Option<Range<usize>>,
+}
+
 /// Merge alignment steps into runs of one kind, with the words of each side.
 fn diff(
     quote: &str,
@@ -172,8 +179,7 @@ fn diff(
     visible: &[Range<usize>],
 ) -> Vec<DiffOp> {
     let mut out: Vec<DiffOp> = Vec::new();
-    // For each run: its op, the note piece range, the source word range.
-    let mut runs: Vec<(Op, Option<Range<usize>>, Option<Range<usize>>)> = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
     for step in &a.steps {
         let (op, q, s) = match step {
             Step::Equal { q, s } => (Op::Equal, Some(*q), Some(*s)),
@@ -181,7 +187,11 @@ fn diff(
             Step::Delete { s } => (Op::Delete, None, Some(*s)),
             Step::Insert { q } => (Op::Insert, Some(*q), None),
             Step::Gap { .. } => {
-                runs.push((Op::Equal, None, None)); // a break between runs
+                runs.push(Run {
+                    op: Op::Equal,
+                    note: None,
+                    source: None,
+                }); // a break between runs
                 continue;
             }
         };
@@ -194,20 +204,29 @@ fn diff(
             }
         };
         match runs.last_mut() {
-            Some((last, lq, ls)) if *last == op && (lq.is_some() || ls.is_some()) => {
-                extend(lq, q);
-                extend(ls, s);
+            Some(last) if last.op == op && (last.note.is_some() || last.source.is_some()) => {
+                extend(&mut last.note, q);
+                extend(&mut last.source, s);
             }
             _ => {
                 let mut lq = None;
                 let mut ls = None;
                 extend(&mut lq, q);
                 extend(&mut ls, s);
-                runs.push((op, lq, ls));
+                runs.push(Run {
+                    op,
+                    note: lq,
+                    source: ls,
+                });
             }
         }
     }
-    for (op, q, s) in runs {
+    for Run {
+        op,
+        note: q,
+        source: s,
+    } in runs
+    {
         if q.is_none() && s.is_none() {
             continue;
         }

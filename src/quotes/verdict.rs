@@ -93,3 +93,26 @@ impl Verdict {
         self.best.as_ref().map_or(0.0, |m| m.similarity)
     }
 }
+
+/// The word diff as one line: equal words as they are, the source's dropped or replaced words
+/// through `del`, the note's own words through `ins` (e.g. `[-source-]` and `{+note+}`).
+pub fn word_diff_with(
+    diff: &[DiffOp],
+    del: impl Fn(&str) -> String,
+    ins: impl Fn(&str) -> String,
+) -> String {
+    diff.iter()
+        .map(|d| match d.op {
+            Op::Equal => d.note.clone(),
+            Op::Replace => format!("{}{}", del(&d.source), ins(&d.note)),
+            Op::Delete => del(&d.source),
+            Op::Insert => ins(&d.note),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// [`word_diff_with`] in plain text: `[-source-]{+note+}`.
+pub fn word_diff(diff: &[DiffOp]) -> String {
+    word_diff_with(diff, |s| format!("[-{s}-]"), |n| format!("{{+{n}+}}"))
+}

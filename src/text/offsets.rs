@@ -181,7 +181,7 @@ impl OffsetMap {
 
     /// Inverse of [`OffsetMap::to_bytes`]; `None` if the bytes are damaged.
     pub fn from_bytes(bytes: &[u8]) -> Option<OffsetMap> {
-        if bytes.len() % 13 != 0 {
+        if !bytes.len().is_multiple_of(13) {
             return None;
         }
         let mut out = OffsetMap::new();
