@@ -1,7 +1,22 @@
 #!/usr/bin/env bash
 # The project's whole test suite: what the README's test command and CI run.
+#   1. cargo test: unit tests, verdicts on the seeds, CLI, index, in-process LSP end to end;
+#   2. pytest-lsp over the release binary with the recorded capabilities of Neovim, VS Code
+#      and Emacs;
+#   3. headless Neovim 0.11 opening a note on the seeds.
+# Needs the Python tools in tests/requirements.txt (installed by .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== cargo test"
 cargo test --all-targets --locked
+
+echo "== release build for the real-client tests"
+cargo build --release --locked
+export SOURCED_BIN="$PWD/target/release/sourced"
+
+echo "== pytest-lsp (Neovim, VS Code, Emacs client capabilities)"
+(cd tests/pytest && python3 -m pytest -q -p no:cacheprovider)
+
+echo "== headless Neovim"
+bash tests/nvim/run.sh

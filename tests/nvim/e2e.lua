@@ -7,11 +7,13 @@
 
 local bin = assert(os.getenv("SOURCED_BIN"), "SOURCED_BIN")
 local ws = assert(os.getenv("SOURCED_WS"), "SOURCED_WS")
-local failures = 0
+local failures, passes = 0, 0
 
 local function check(name, ok, detail)
   print(string.format("%s %s%s", ok and "ok  " or "FAIL", name, ok and "" or ("  -- " .. vim.inspect(detail))))
-  if not ok then
+  if ok then
+    passes = passes + 1
+  else
     failures = failures + 1
   end
 end
@@ -85,5 +87,5 @@ if uri then
   check("the cursor is on the quoted line", vim.api.nvim_win_get_cursor(0)[1] == 9, vim.api.nvim_win_get_cursor(0))
 end
 
-print(string.format("%d failed", failures))
+print(string.format("nvim: %d passed, %d failed", passes, failures))
 vim.cmd((failures == 0) and "qall!" or "cquit! 1")

@@ -19,4 +19,4 @@ An altered number: “The 5,000 troops who remain the country a decade later are
 A fabricated one: “The Martian ambassador praised the excellent cheese of the lunar republic”.
 NOTE
 # A fresh HOME so that no user configuration is loaded.
-HOME="$ws/home" SOURCED_BIN="$bin" SOURCED_WS="$ws" timeout 120 nvim --headless --clean -l tests/nvim/e2e.lua
+HOME="$ws/home" SOURCED_BIN="${SOURCED_BIN:-$bin}" SOURCED_WS="$ws" timeout 120 nvim --headless --clean -l tests/nvim/e2e.lua
