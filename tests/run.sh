@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== cargo test"
-cargo test --all-targets --locked
+cargo test --locked
 
 echo "== release build for the real-client tests"
 cargo build --release --locked
