@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod entities;
 pub mod index;
 pub mod lsp;
 pub mod quotes;

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 every quote verified, 1 some quote is not, 2 usage or I/O errors.
 
+pub mod entities;
 pub mod github;
 pub mod human;
 pub mod report;
@@ -31,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Build or refresh the index of the sources, and report what changed.
     Index(SourceArgs),
+    /// List the named entities of the sources (persons, organisations, places).
+    Entities(entities::EntitiesArgs),
     /// Run the language server over stdio.
     Lsp {
         /// Accepted for compatibility with editor clients; stdio is the only transport.
@@ -80,6 +83,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Index(args) => run_index(args),
+        Command::Entities(args) => entities::run(args),
         Command::Lsp { .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()

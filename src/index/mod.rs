@@ -14,10 +14,12 @@ pub mod retrieve;
 pub mod schema;
 
 use crate::corpus::{self, Metadata, SourceDoc, SourceFile, Warning};
+use crate::entities::{EntityTable, Registry, SourceEntities};
 use rayon::prelude::*;
 use schema::Fields;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
@@ -103,6 +105,8 @@ pub struct SourceIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// The last entity table built: (index state, registry fingerprint, table).
+    entity_cache: Mutex<Option<(u64, u64, Arc<EntityTable>)>>,
 }
 
 const SKIPPED_PREFIX: &str = "skipped:";
@@ -166,6 +170,7 @@ impl SourceIndex {
             index,
             reader,
             fields,
+            entity_cache: Mutex::new(None),
         };
         this.recorded()?;
         Ok(this)
@@ -492,6 +497,57 @@ impl SourceIndex {
         Ok(out)
     }
 
+    /// The named entities of every indexed source, as stored at index time.
+    pub fn source_entities(&self) -> Result<Vec<(String, SourceEntities)>, IndexError> {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::query::ExistsQuery;
+        let searcher = self.reader.searcher();
+        let docs = searcher.search(&ExistsQuery::new("mtime".into(), false), &DocSetCollector)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let (Some(path), Some(json)) = (
+                doc.get_first(self.fields.path).and_then(|v| v.as_str()),
+                doc.get_first(self.fields.entities).and_then(|v| v.as_str()),
+            ) else {
+                continue;
+            };
+            if let Some(se) = SourceEntities::from_json(json) {
+                out.push((path.to_string(), se));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    /// The entity table of the indexed sources with `registry` applied. Built from the
+    /// stored per-source entities once per index state and registry, then shared.
+    pub fn entity_table(&self, registry: &Registry) -> Result<Arc<EntityTable>, IndexError> {
+        let state = self.state_fingerprint();
+        let reg = registry.fingerprint();
+        let mut cache = self.entity_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((s, r, table)) = cache.as_ref() {
+            if *s == state && *r == reg {
+                return Ok(table.clone());
+            }
+        }
+        let table = Arc::new(EntityTable::build(self.source_entities()?, registry));
+        *cache = Some((state, reg, table.clone()));
+        Ok(table)
+    }
+
+    /// Changes whenever the searcher sees other segments or other deletions.
+    fn state_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for s in self.reader.searcher().segment_readers() {
+            s.segment_id().uuid_string().hash(&mut h);
+            s.num_docs().hash(&mut h);
+            s.num_deleted_docs().hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// Every indexed source with its keys and metadata (for completion and listings).
     pub fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
         let mut paths: Vec<_> = self
@@ -545,6 +601,11 @@ fn add_source(
     if let Some(id) = &doc.meta.id {
         file_doc.add_text(f.key, id);
     }
+    let mut entities = crate::entities::extract(doc);
+    if let Ok(raw) = std::fs::read_to_string(&doc.file.path) {
+        entities.locate(&raw);
+    }
+    file_doc.add_text(f.entities, entities.to_json());
     writer.add_document(file_doc).map_err(fail)?;
     for p in passages::split(doc) {
         writer

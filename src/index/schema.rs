@@ -1,7 +1,8 @@
 //! The index schema. One index holds two kinds of documents:
 //!
 //! - a *file* document per source: path, citation keys, mtime and size (to find what
-//!   changed), metadata as JSON;
+//!   changed), metadata as JSON, the named entities found in it as JSON
+//!   ([`crate::entities::SourceEntities`]);
 //! - *passage* documents: consecutive runs of [`PASSAGE_WORDS`] words of a source's visible
 //!   text, indexed with positions (phrase queries), stored with their offset map back to the
 //!   file's bytes.
@@ -15,7 +16,7 @@ use tantivy::schema::{
 
 /// Bump when the schema, the normaliser or the passage layout changes: older indexes are
 /// then rebuilt automatically.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Words per passage.
 pub const PASSAGE_WORDS: usize = 100;
@@ -31,6 +32,7 @@ pub struct Fields {
     pub passage_key: Field,
     pub text: Field,
     pub map: Field,
+    pub entities: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -52,6 +54,7 @@ pub fn build() -> (Schema, Fields) {
         passage_key: b.add_text_field("passage_key", STRING),
         text: b.add_text_field("text", text_options),
         map: b.add_bytes_field("map", STORED),
+        entities: b.add_text_field("entities", STORED),
     };
     (b.build(), fields)
 }
@@ -74,5 +77,6 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         passage_key: f("passage_key")?,
         text: f("text")?,
         map: f("map")?,
+        entities: f("entities")?,
     })
 }

@@ -1,0 +1,208 @@
+//! Acronyms defined in parentheses: `Harakat Hezbollah al-Nujaba (HHN)`,
+//! `Islamic State (IS, formerly ISIS)`, `Haashd al-Shabi (PMU/PMF)`,
+//! `the so-called Islamic State in Iraq and Syria (ISIS)`. The long form is the shortest span
+//! before the parenthesis whose initials spell the acronym (function words and particles
+//! skipped), else the multi-word name right before it.
+
+use super::builtin;
+use super::context::Context;
+use super::extract::Candidate;
+use super::found::EntityKind;
+use super::keys::{is_acronym, lookup_key, strip_possessive};
+use super::lexicon as lex;
+use super::merge::initials;
+use super::tokens::Token;
+use std::collections::HashSet;
+
+/// Words allowed between acronyms inside the parenthesis.
+const CONNECTORS: &[&str] = &[
+    "formerly",
+    "or",
+    "aka",
+    "also",
+    "known",
+    "as",
+    "previously",
+    "now",
+    "a",
+    "k",
+    "the",
+];
+
+/// Lowercase words allowed inside a long form.
+const INNER: &[&str] = &[
+    "in", "and", "of", "the", "for", "on", "al", "bin", "de", "du", "la", "le", "el",
+];
+
+/// Find definitions, add or adjust their candidates, and return links between candidate
+/// indexes (long form, acronym).
+pub fn definitions(
+    text: &str,
+    toks: &[Token],
+    _ctx: &Context,
+    cands: &mut Vec<Candidate>,
+) -> Vec<(usize, usize)> {
+    let n = toks.len();
+    let mut removed: HashSet<usize> = HashSet::new();
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    for p in 0..n {
+        if toks[p].punct() != Some('(') || p == 0 || !toks[p - 1].is_word() {
+            continue;
+        }
+        // The acronyms inside.
+        let mut items = Vec::new();
+        let mut q = p + 1;
+        let mut ok = true;
+        while q < n && q <= p + 16 {
+            let t = &toks[q];
+            match t.punct() {
+                Some(')') => break,
+                Some(',' | '/' | ';' | '.') => {}
+                Some(_) => {
+                    ok = false;
+                    break;
+                }
+                None => {
+                    let w = &text[t.range()];
+                    if is_acronym(strip_possessive(w)) {
+                        items.push(q);
+                    } else if !CONNECTORS.contains(&w.to_lowercase().as_str()) {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            q += 1;
+        }
+        if !ok || items.is_empty() || toks.get(q).and_then(Token::punct) != Some(')') {
+            continue;
+        }
+        let keys: Vec<String> = items
+            .iter()
+            .map(|&i| lookup_key(&text[toks[i].range()]))
+            .collect();
+        let end = p - 1;
+        // The shortest span whose initials spell one of the acronyms.
+        let mut long: Option<usize> = None;
+        let mut s = end;
+        loop {
+            let t = &toks[s];
+            if !t.is_word() {
+                break;
+            }
+            let w = &text[t.range()];
+            let lower_start = w.starts_with(char::is_lowercase);
+            if lower_start {
+                let base = w.split(['-', '‐']).next().unwrap_or("").to_lowercase();
+                let allowed = INNER.contains(&base.as_str())
+                    || lex::HYPHEN_PARTICLES.contains(base.as_str()) && w.contains('-');
+                if !allowed {
+                    break;
+                }
+            } else {
+                let span = &text[t.start..toks[end].end];
+                if let Some(init) = initials(span) {
+                    if keys.contains(&init) {
+                        long = Some(s);
+                        break;
+                    }
+                }
+            }
+            if s == 0 || end - s >= 10 || !toks[s].space_before {
+                break;
+            }
+            s -= 1;
+        }
+        // Else the multi-word name right before the parenthesis.
+        let existing = cands
+            .iter()
+            .enumerate()
+            .find(|(i, c)| !removed.contains(i) && c.toks.end == p && !c.weak);
+        let long_toks = match (long, existing) {
+            (Some(s), _) => s..p,
+            (None, Some((_, c))) if text[c.range.clone()].split_whitespace().count() >= 2 => {
+                c.toks.clone()
+            }
+            _ => continue,
+        };
+        let range = toks[long_toks.start].start..toks[long_toks.end - 1].end;
+        let surface = &text[range.clone()];
+        let range = range.start..range.start + strip_possessive(surface).len();
+        let surface = &text[range.clone()];
+        // Reuse a candidate with exactly this span, else replace what it covers.
+        let same = cands
+            .iter()
+            .position(|c| c.toks == long_toks && !c.weak)
+            .filter(|i| !removed.contains(i));
+        let mut roles = Vec::new();
+        let mut descriptions = Vec::new();
+        let long_idx = match same {
+            Some(i) => i,
+            None => {
+                let mut kind = builtin::group_of(&lookup_key(surface))
+                    .map(|g| g.kind)
+                    .unwrap_or(EntityKind::Organization);
+                for (i, c) in cands.iter().enumerate() {
+                    if c.toks.start < long_toks.end && long_toks.start < c.toks.end {
+                        removed.insert(i);
+                        roles.extend(c.roles.iter().cloned());
+                        descriptions.extend(c.descriptions.iter().cloned());
+                        if c.toks == long_toks {
+                            kind = c.kind;
+                        }
+                    }
+                }
+                cands.push(Candidate {
+                    toks: long_toks.clone(),
+                    range,
+                    kind,
+                    weak: false,
+                    roles,
+                    descriptions,
+                });
+                cands.len() - 1
+            }
+        };
+        cands[long_idx].weak = false;
+        let kind = cands[long_idx].kind;
+        for &it in &items {
+            let r = toks[it].range();
+            let surface = &text[r.clone()];
+            let r = r.start..r.start + strip_possessive(surface).len();
+            for (i, c) in cands.iter().enumerate() {
+                if c.toks.start <= it && it < c.toks.end {
+                    removed.insert(i);
+                }
+            }
+            cands.push(Candidate {
+                toks: it..it + 1,
+                range: r,
+                kind,
+                weak: false,
+                roles: Vec::new(),
+                descriptions: Vec::new(),
+            });
+            links.push((long_idx, cands.len() - 1));
+        }
+    }
+    if removed.is_empty() {
+        return links;
+    }
+    // Drop replaced candidates and renumber the links.
+    let mut new_index = vec![usize::MAX; cands.len()];
+    let mut kept = Vec::with_capacity(cands.len());
+    for (i, c) in std::mem::take(cands).into_iter().enumerate() {
+        if !removed.contains(&i) {
+            new_index[i] = kept.len();
+            kept.push(c);
+        }
+    }
+    *cands = kept;
+    links
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let (a, b) = (new_index[a], new_index[b]);
+            (a != usize::MAX && b != usize::MAX).then_some((a, b))
+        })
+        .collect()
+}

@@ -1,0 +1,404 @@
+//! Where each word stands: at a sentence start, in a title-case line or a shouted run, in a
+//! short quoted name; which part of a hyphenated word is a name; and which words the source
+//! capitalises mid-sentence (the evidence that a word capitalised by position is a name).
+
+use super::keys::lookup_key;
+use super::lexicon::{ABBREVIATIONS, HYPHEN_PARTICLES, PREFIXES};
+use super::tokens::Token;
+use std::collections::HashSet;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordInfo {
+    /// First word of a sentence, a line or a long quotation.
+    pub initial: bool,
+    /// In a title-case line (`Iraq Wants to Kick Out US Troops`) or a shouted run.
+    pub title: bool,
+    /// Two or more words in capitals in a row (`IRAQ REPORT`).
+    pub shout: bool,
+    /// Inside a short quotation (`"New Eastern Outlook"`): a name, not a sentence.
+    pub short_quote: bool,
+    /// The name part ends with a possessive (`Iraq’s`).
+    pub possessive: bool,
+    /// A name cannot go on past this word (`US-led`, `Iraq’s`).
+    pub stops_run: bool,
+}
+
+pub struct Context {
+    pub info: Vec<WordInfo>,
+    parts: Vec<Option<Range<usize>>>,
+    /// Lookup keys of words capitalised in the middle of a sentence outside titles.
+    pub strong: HashSet<String>,
+}
+
+const OPENERS: &[char] = &[
+    '“', '"', '‘', '\'', '(', '[', '*', '_', '«', '„', '‚', '¿', '¡', '—', '–', '-', '•', '#', '>',
+    '©',
+];
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '“' | '"' | '‘' | '\'' | '«' | '„' | '‚')
+}
+
+fn is_closing_quote(c: char) -> bool {
+    matches!(c, '”' | '"' | '’' | '\'' | '»')
+}
+
+/// Small words that do not count in a title-case test.
+const TITLE_SMALL: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as",
+    "vs", "but", "nor", "into", "is", "its",
+];
+
+impl Context {
+    pub fn new(text: &str, toks: &[Token]) -> Context {
+        let n = toks.len();
+        let mut info = vec![WordInfo::default(); n];
+        let mut parts = vec![None; n];
+        for (i, t) in toks.iter().enumerate() {
+            if !t.is_word() {
+                continue;
+            }
+            if let Some((r, tail)) = name_part(text, t) {
+                let word = &text[t.range()];
+                let poss = ["'s", "’s", "ʼs"].iter().any(|s| word.ends_with(s))
+                    && r.end + 4 >= t.end
+                    && r.end < t.end;
+                info[i].possessive = poss;
+                info[i].stops_run = tail || poss;
+                parts[i] = Some(r);
+            }
+        }
+        // Short quotations.
+        let mut i = 0;
+        while i < n {
+            if toks[i].punct().is_some_and(is_quote) {
+                let mut words = 0;
+                let mut j = i + 1;
+                let mut closed = None;
+                while j < n && j <= i + 8 {
+                    if let Some(c) = toks[j].punct() {
+                        if is_closing_quote(c) {
+                            closed = Some(j);
+                            break;
+                        }
+                    } else {
+                        words += 1;
+                    }
+                    if toks[j].line_start {
+                        break;
+                    }
+                    j += 1;
+                }
+                if let Some(j) = closed {
+                    if (1..=4).contains(&words) {
+                        for k in i + 1..j {
+                            info[k].short_quote = true;
+                        }
+                        i = j + 1;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+        // Sentence starts.
+        for i in 0..n {
+            if toks[i].is_word() {
+                info[i].initial = is_initial(text, toks, &info, i);
+            }
+        }
+        // Title-case lines and shouted runs.
+        let mut line_start = 0;
+        for i in 0..=n {
+            if i == n || (i > line_start && toks[i].line_start) {
+                mark_titles(text, toks, &mut info, line_start..i);
+                line_start = i;
+            }
+        }
+        let mut strong = HashSet::new();
+        for i in 0..n {
+            if let Some(r) = &parts[i] {
+                if !info[i].initial && !info[i].title {
+                    strong.insert(lookup_key(&text[r.clone()]));
+                }
+            }
+        }
+        Context {
+            info,
+            parts,
+            strong,
+        }
+    }
+
+    /// The name part of word token `i`, if it is name-like.
+    pub fn name_part(&self, i: usize) -> Option<Range<usize>> {
+        self.parts.get(i).cloned().flatten()
+    }
+}
+
+fn is_initial(text: &str, toks: &[Token], info: &[WordInfo], i: usize) -> bool {
+    let mut j = i;
+    let mut quoted = false;
+    loop {
+        if toks[j].line_start || j == 0 {
+            return true;
+        }
+        let p = &toks[j - 1];
+        match p.punct() {
+            Some(c) if OPENERS.contains(&c) => {
+                if is_quote(c) && !info[i].short_quote {
+                    quoted = true;
+                }
+                j -= 1;
+            }
+            Some('.') => {
+                if j >= 2 && toks[j - 2].is_word() && !p.space_before {
+                    let w = &text[toks[j - 2].range()];
+                    let lower = w.to_lowercase();
+                    let single_cap = w.chars().count() == 1 && w.starts_with(char::is_uppercase);
+                    if ABBREVIATIONS.contains(lower.as_str()) || single_cap {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            Some('!' | '?' | ':' | ';' | '…' | '|' | '•' | '·' | '↑') => return true,
+            // `… “the regime.” Protesters`: a sentence ended inside the quotation.
+            Some(c) if is_closing_quote(c) || c == ')' => {
+                return quoted || (j >= 2 && matches!(toks[j - 2].punct(), Some('.' | '!' | '?')));
+            }
+            Some('/') => return p.space_before,
+            _ => return quoted,
+        }
+    }
+}
+
+fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<usize>) {
+    let words: Vec<usize> = line.clone().filter(|&i| toks[i].is_word()).collect();
+    if words.is_empty() {
+        return;
+    }
+    let mut content = 0;
+    let mut caps = 0;
+    for &i in &words {
+        let w = &text[toks[i].range()];
+        let Some(c) = w.chars().next() else { continue };
+        if !c.is_alphabetic() || info[i].short_quote {
+            continue;
+        }
+        let lower = w.to_lowercase();
+        if TITLE_SMALL.contains(&lower.as_str()) {
+            continue;
+        }
+        content += 1;
+        if c.is_uppercase() {
+            caps += 1;
+        }
+    }
+    // A line that ends like a sentence is a sentence, not a headline.
+    let last = toks[line.end - 1].punct();
+    let sentence = words.len() > 5 && matches!(last, Some('.' | '!' | '?' | ','));
+    let title_line = content >= 2 && caps * 10 >= content * 7 && words.len() <= 30 && !sentence;
+    // Quoted titles inside a line: `“U.S. Soldiers Under Threat as Iran Allies Join …”`.
+    let mut quoted: Vec<Range<usize>> = Vec::new();
+    let mut k = line.start;
+    while k < line.end {
+        if toks[k].punct().is_some_and(is_quote) {
+            let mut j = k + 1;
+            while j < line.end && !toks[j].punct().is_some_and(is_closing_quote) {
+                j += 1;
+            }
+            if j < line.end {
+                quoted.push(k + 1..j);
+            }
+            k = j + 1;
+        } else {
+            k += 1;
+        }
+    }
+    for q in quoted {
+        let ws: Vec<usize> = q.clone().filter(|&i| toks[i].is_word()).collect();
+        let (mut c, mut u) = (0, 0);
+        for &i in &ws {
+            let w = &text[toks[i].range()];
+            if !w.starts_with(char::is_alphabetic)
+                || TITLE_SMALL.contains(&w.to_lowercase().as_str())
+            {
+                continue;
+            }
+            c += 1;
+            if w.starts_with(char::is_uppercase) {
+                u += 1;
+            }
+        }
+        if c >= 4 && u * 10 >= c * 7 {
+            for i in ws {
+                info[i].title = true;
+            }
+        }
+    }
+    if title_line {
+        for &i in &words {
+            info[i].title = true;
+        }
+    }
+    // Shouted runs: two or more words in capitals in a row.
+    let is_caps = |i: usize| {
+        let w = &text[toks[i].range()];
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().all(|c| !c.is_lowercase())
+    };
+    let mut run: Vec<usize> = Vec::new();
+    let flush = |run: &mut Vec<usize>, info: &mut [WordInfo]| {
+        if run.len() >= 2 {
+            for &i in run.iter() {
+                info[i].shout = true;
+                info[i].title = true;
+            }
+        }
+        run.clear();
+    };
+    for &i in &words {
+        if is_caps(i) && run.last().is_none_or(|&p| p + 1 == i) {
+            run.push(i);
+        } else {
+            flush(&mut run, info);
+            if is_caps(i) {
+                run.push(i);
+            }
+        }
+    }
+    flush(&mut run, info);
+}
+
+/// The name-like part of a word token and whether a lowercase tail follows it
+/// (`US-led` → `US`, tail). `None` when no part is a name.
+fn name_part(text: &str, t: &Token) -> Option<(Range<usize>, bool)> {
+    let word = &text[t.range()];
+    let first = word.chars().next()?;
+    if first.is_numeric() {
+        return None;
+    }
+    let mut pieces: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for p in word.split(['-', '‐', '‑']) {
+        pieces.push((at, p));
+        at += p.len()
+            + word[at + p.len()..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+    }
+    let cap = |s: &str| s.chars().next().is_some_and(char::is_uppercase);
+    let mut start_piece = 0;
+    if pieces.len() > 1 {
+        let p0 = pieces[0].1.to_lowercase();
+        if PREFIXES.contains(p0.as_str()) && cap(pieces[1].1) {
+            start_piece = 1;
+        } else if !cap(pieces[0].1) && !(HYPHEN_PARTICLES.contains(p0.as_str()) && cap(pieces[1].1))
+        {
+            return None;
+        }
+    } else if !cap(word) {
+        return None;
+    }
+    // Extend over capitalised pieces (and particles before one).
+    let mut end_piece = start_piece;
+    let mut tail = false;
+    for k in start_piece..pieces.len() {
+        let p = pieces[k].1;
+        let lower = p.to_lowercase();
+        let particle = HYPHEN_PARTICLES.contains(lower.as_str())
+            && pieces.get(k + 1).is_some_and(|n| cap(n.1));
+        if k == start_piece || cap(p) || particle || p.chars().all(|c| c.is_numeric()) && false {
+            end_piece = k;
+        } else {
+            tail = true;
+            break;
+        }
+    }
+    let s = pieces[start_piece].0;
+    let (e_at, e_str) = pieces[end_piece];
+    let mut e = e_at + e_str.len();
+    // A possessive on the last piece.
+    let last = &word[..e];
+    for suffix in ["'s", "’s", "ʼs"] {
+        if last.ends_with(suffix) && last.len() > suffix.len() + 1 {
+            e -= suffix.len();
+            break;
+        }
+    }
+    if !tail && end_piece + 1 < pieces.len() {
+        tail = true;
+    }
+    Some((t.start + s..t.start + e, tail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::tokens::tokenize;
+
+    fn info_of(text: &str, word: &str) -> WordInfo {
+        let toks = tokenize(text);
+        let ctx = Context::new(text, &toks);
+        let i = toks.iter().position(|t| &text[t.range()] == word).unwrap();
+        ctx.info[i]
+    }
+
+    fn part(text: &str, word: &str) -> Option<String> {
+        let toks = tokenize(text);
+        let ctx = Context::new(text, &toks);
+        let i = toks.iter().position(|t| &text[t.range()] == word).unwrap();
+        ctx.name_part(i).map(|r| text[r].to_string())
+    }
+
+    #[test]
+    fn sentence_starts() {
+        assert!(info_of("Despite this.", "Despite").initial);
+        assert!(info_of("It ended. Thus we go.", "Thus").initial);
+        assert!(!info_of("by Maj. Gen. Pat Ryder today", "Pat").initial);
+        assert!(!info_of("the U.S. Army said", "Army").initial);
+        assert!(info_of("he said, “We affirm our principled position in this”", "We").initial);
+        assert!(!info_of("the magazine “New Eastern Outlook” said", "New").initial);
+        assert!(!info_of("and Soleimani came", "Soleimani").initial);
+    }
+
+    #[test]
+    fn titles_and_shouting() {
+        assert!(
+            info_of(
+                "Iraq Wants to Kick Out US Troops\n\nBody text here.",
+                "Wants"
+            )
+            .title
+        );
+        assert!(!info_of("The troops stayed in Iraq for years and more.", "Iraq").title);
+        assert!(info_of("In-depth Report: IRAQ REPORT", "REPORT").shout);
+        assert!(info_of("a 2018 article titled, “U.S. Soldiers Under Threat as Iran Allies Join Iraq Military”, said", "Allies").title);
+    }
+
+    #[test]
+    fn name_parts_of_hyphenated_words() {
+        assert_eq!(
+            part("the al-Muhandis case", "al-Muhandis").unwrap(),
+            "al-Muhandis"
+        );
+        assert_eq!(part("the US-led coalition", "US-led").unwrap(), "US");
+        assert_eq!(part("Anti-ISIS Forces", "Anti-ISIS").unwrap(), "ISIS");
+        assert_eq!(
+            part("a Bangkok-based writer", "Bangkok-based").unwrap(),
+            "Bangkok"
+        );
+        assert_eq!(part("Iraq’s end", "Iraq’s").unwrap(), "Iraq");
+        assert_eq!(
+            part("Abdul-Mahdi said", "Abdul-Mahdi").unwrap(),
+            "Abdul-Mahdi"
+        );
+        assert_eq!(part("state-sponsored militias", "state-sponsored"), None);
+        assert_eq!(
+            part("anti-Iranian views", "anti-Iranian").unwrap(),
+            "Iranian"
+        );
+    }
+}

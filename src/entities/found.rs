@@ -1,0 +1,129 @@
+//! What extraction finds in one source, as stored in the index (JSON in the file document's
+//! `entities` field) and read back to build the [`super::EntityTable`].
+
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// What an entity is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Organization,
+    Place,
+    #[default]
+    Other,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+            EntityKind::Other => "other",
+        }
+    }
+
+    /// Parse `person`, `organization` (or `organisation`, `org`), `place`, `other`.
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "person" | "per" => EntityKind::Person,
+            "organization" | "organisation" | "org" => EntityKind::Organization,
+            "place" | "location" | "loc" | "gpe" => EntityKind::Place,
+            "other" | "misc" => EntityKind::Other,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything one source says about one entity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Found {
+    /// The fullest name the source uses.
+    pub name: String,
+    pub kind: EntityKind,
+    /// Only seen where any capitalised word may stand (sentence starts, title-case lines):
+    /// kept only when another source confirms the name.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub weak: bool,
+    /// Every surface form as written (possessives removed), with how often it occurs.
+    pub aliases: Vec<(String, u32)>,
+    /// Role titles (`Prime Minister`, `commander`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub descriptions: Vec<FoundDescription>,
+    /// Byte ranges of the mentions in the source file, as flat `start, end` pairs in order.
+    #[serde(rename = "m")]
+    pub mentions: Vec<usize>,
+    /// 1-based line and column (in characters) of the first mention in the file; 0 when the
+    /// file could not be read to find them.
+    #[serde(default)]
+    pub line: u32,
+    #[serde(default)]
+    pub column: u32,
+    /// The sentence around the first mention (visible text, trimmed).
+    #[serde(default)]
+    pub context: String,
+}
+
+impl Found {
+    /// Mention ranges in the source file.
+    pub fn mention_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.mentions.chunks_exact(2).map(|p| p[0]..p[1])
+    }
+
+    pub fn mention_count(&self) -> usize {
+        self.mentions.len() / 2
+    }
+
+    pub fn first_range(&self) -> Option<Range<usize>> {
+        self.mention_ranges().next()
+    }
+}
+
+/// A description from the text (an appositive, a role phrase, an "X is a …" clause).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoundDescription {
+    pub text: String,
+    /// Byte range in the source file.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The entities of one source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceEntities {
+    pub found: Vec<Found>,
+}
+
+impl SourceEntities {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(s: &str) -> Option<SourceEntities> {
+        serde_json::from_str(s).ok()
+    }
+
+    /// Fill in line, column of each first mention from the file's text.
+    pub fn locate(&mut self, file_text: &str) {
+        let lines = crate::text::lines::LineIndex::new(file_text);
+        for f in &mut self.found {
+            if let Some(r) = f.first_range() {
+                let (line, column) = lines.line_col(file_text, r.start);
+                f.line = line as u32;
+                f.column = column as u32;
+            }
+        }
+    }
+}

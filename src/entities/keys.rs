@@ -1,0 +1,181 @@
+//! Comparison keys for surface forms, built on the shared normaliser so that entity lookups
+//! agree with quote matching on what is "the same text":
+//!
+//! - [`lookup_key`]: normalised (NFKC, folded quotes and dashes, lowercase), a trailing
+//!   possessive (`’s`, `'s`, `'`) removed, then everything but letters and digits removed:
+//!   `Kata’ib Hezbollah`, `Kataib Hezbollah` and `KATA'IB HEZBOLLAH` share `kataibhezbollah`,
+//!   `Abdul-Mahdi` and `Abdul Mahdi` share `abdulmahdi`.
+//! - [`parts`]: the name's words, normalised, split on spaces and hyphens, particles
+//!   (`al`, `bin`…) dropped: for surname and transliteration comparisons.
+//! - [`edit_distance`]: Levenshtein distance over characters, with a cap.
+
+use super::lexicon::{HYPHEN_PARTICLES, PARTICLES};
+use crate::text::normalize;
+
+/// `surface` without a trailing possessive (`Iraq’s` → `Iraq`, `US'` → `US`).
+pub fn strip_possessive(surface: &str) -> &str {
+    for suffix in ["'s", "’s", "ʼs", "'S", "’S"] {
+        if let Some(base) = surface.strip_suffix(suffix) {
+            if base.chars().count() >= 2 {
+                return base;
+            }
+        }
+    }
+    for suffix in ["'", "’"] {
+        if let Some(base) = surface.strip_suffix(suffix) {
+            if base.ends_with(['s', 'S']) {
+                return base;
+            }
+        }
+    }
+    surface
+}
+
+/// The key two surface forms of one name share (see the module documentation).
+pub fn lookup_key(surface: &str) -> String {
+    let n = normalize(strip_possessive(surface.trim()));
+    n.text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The normalised words of a name, split on spaces and hyphens, without particles and
+/// apostrophes: `Abu Mahdi al-Muhandis` → `abu mahdi muhandis`, `Kata'ib` → `kataib`.
+pub fn parts(surface: &str) -> Vec<String> {
+    let n = normalize(strip_possessive(surface.trim()));
+    let mut out = Vec::new();
+    for piece in n.text.split(|c: char| c.is_whitespace() || c == '-') {
+        let w: String = piece.chars().filter(|c| c.is_alphanumeric()).collect();
+        if w.is_empty() {
+            continue;
+        }
+        if (PARTICLES.contains(w.as_str())
+            || HYPHEN_PARTICLES.contains(w.as_str())
+            || matches!(w.as_str(), "of" | "for" | "on" | "the" | "and" | "in"))
+            && w != "abu"
+        {
+            continue;
+        }
+        out.push(w);
+    }
+    out
+}
+
+/// The lookup key of a name without its particles: `Ali al-Sistani` and `Ali Sistani` share
+/// `alisistani`.
+pub fn bare_key(surface: &str) -> String {
+    parts(surface).concat()
+}
+
+/// Levenshtein distance between `a` and `b` in characters, or `max + 1` when it is larger
+/// than `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()].min(max + 1)
+}
+
+/// Whether two multi-part names are spelling or transliteration variants of each other: the
+/// same number of parts (at least two), at least one part equal, and every other part of four
+/// or more letters within one edit (`Adel Abdul Mahdi` / `Adil Abdul-Mahdi`,
+/// `Saddam Hussein` / `Saddam Hussain`).
+pub fn variants(a: &[String], b: &[String]) -> bool {
+    if a.len() < 2 || a.len() != b.len() || a == b {
+        return a.len() >= 2 && a == b;
+    }
+    let mut equal = 0;
+    for (x, y) in a.iter().zip(b) {
+        if x == y {
+            equal += 1;
+        } else if x.chars().count() < 4
+            || y.chars().count() < 4
+            || edit_distance(x, y, 1) > 1
+            || x.chars().next() != y.chars().next()
+        {
+            return false;
+        }
+    }
+    equal >= 1
+}
+
+/// Whether `word` is an acronym: two to eight characters, starting with a capital letter, at
+/// least two capitals and no lowercase letter other than one inner `of`-style letter
+/// (`ISIS`, `PMU`, `U.S.`, `IRCC`).
+pub fn is_acronym(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let n = word.chars().count();
+    if !(2..=8).contains(&n) || letters.len() < 2 {
+        return false;
+    }
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    let lower = letters.len() - upper;
+    upper >= 2
+        && lower == 0
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '&')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_typography_case_possessives_and_separators() {
+        assert_eq!(lookup_key("Kata’ib Hezbollah"), "kataibhezbollah");
+        assert_eq!(lookup_key("Kataib Hezbollah"), "kataibhezbollah");
+        assert_eq!(lookup_key("Abdul-Mahdi"), lookup_key("abdul mahdi"));
+        assert_eq!(lookup_key("Iraq’s"), "iraq");
+        assert_eq!(lookup_key("US'"), "us");
+        assert_eq!(lookup_key("U.S."), "us");
+        assert_eq!(strip_possessive("Kata'ib"), "Kata'ib");
+    }
+
+    #[test]
+    fn parts_drop_particles() {
+        assert_eq!(parts("Abu Mahdi al-Muhandis"), ["abu", "mahdi", "muhandis"]);
+        assert_eq!(bare_key("Ali al-Sistani"), bare_key("Ali Sistani"));
+        assert_eq!(parts("Adil Abdul-Mahdi"), ["adil", "abdul", "mahdi"]);
+    }
+
+    #[test]
+    fn transliteration_variants() {
+        let p = |s: &str| parts(s);
+        assert!(variants(&p("Adel Abdul Mahdi"), &p("Adil Abdul-Mahdi")));
+        assert!(variants(&p("Saddam Hussein"), &p("Saddam Hussain")));
+        assert!(!variants(&p("Iraq"), &p("Iran")));
+        assert!(!variants(&p("North Korea"), &p("South Korea")));
+        assert!(!variants(&p("Abu Mahdi"), &p("Abu Bakr")));
+        assert_eq!(edit_distance("adel", "adil", 2), 1);
+        assert_eq!(edit_distance("kitten", "sitting", 1), 2);
+    }
+
+    #[test]
+    fn acronyms() {
+        for a in ["ISIS", "PMU", "KH", "U.S.", "IRCC", "IS"] {
+            assert!(is_acronym(a), "{a}");
+        }
+        for w in ["Iraq", "I", "A", "Kata'ib", "usa"] {
+            assert!(!is_acronym(w), "{w}");
+        }
+    }
+}
