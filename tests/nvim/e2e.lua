@@ -87,5 +87,5 @@ if uri then
   check("the cursor is on the quoted line", vim.api.nvim_win_get_cursor(0)[1] == 9, vim.api.nvim_win_get_cursor(0))
 end
 
-print(string.format("nvim: %d passed, %d failed", passes, failures))
+io.stdout:write(string.format("nvim: %d passed, %d failed\n", passes, failures))
 vim.cmd((failures == 0) and "qall!" or "cquit! 1")
