@@ -10,7 +10,7 @@ local ws = assert(os.getenv("SOURCED_WS"), "SOURCED_WS")
 local failures, passes = 0, 0
 
 local function check(name, ok, detail)
-  print(string.format("%s %s%s", ok and "ok  " or "FAIL", name, ok and "" or ("  -- " .. vim.inspect(detail))))
+  io.stdout:write(string.format("%s %s%s\n", ok and "ok  " or "FAIL", name, ok and "" or ("  -- " .. vim.inspect(detail))))
   if ok then
     passes = passes + 1
   else
