@@ -206,16 +206,24 @@ impl SourceIndex {
             let Some(paths) = ff.str("path")? else {
                 continue;
             };
-            let mut path = String::new();
+            // Read the path dictionary in one sequential pass: looking terms up one by one
+            // decompresses a block each time.
+            let mut names = Vec::with_capacity(paths.num_terms());
+            let mut stream = paths.dictionary().stream()?;
+            while stream.advance() {
+                names.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
             for doc in segment.doc_ids_alive() {
                 let (Some(m), Some(s)) = (mtime.first(doc), size.first(doc)) else {
                     continue;
                 };
-                let Some(ord) = paths.term_ords(doc).next() else {
+                let Some(path) = paths
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| names.get(o as usize))
+                else {
                     continue;
                 };
-                path.clear();
-                paths.ord_to_str(ord, &mut path)?;
                 // Skipped files are recorded with the top bit of `size` set.
                 out.insert(
                     path.clone(),
@@ -601,7 +609,11 @@ fn add_source(
     if let Some(id) = &doc.meta.id {
         file_doc.add_text(f.key, id);
     }
-    let mut entities = crate::entities::extract(doc);
+    // A bug in the entity finder must not stop indexing: the source then has no entities.
+    let mut entities = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::entities::extract(doc)
+    }))
+    .unwrap_or_default();
     if let Ok(raw) = std::fs::read_to_string(&doc.file.path) {
         entities.locate(&raw);
     }
