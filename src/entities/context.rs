@@ -92,8 +92,8 @@ impl Context {
                 }
                 if let Some(j) = closed {
                     if (1..=4).contains(&words) {
-                        for k in i + 1..j {
-                            info[k].short_quote = true;
+                        for inf in &mut info[i + 1..j] {
+                            inf.short_quote = true;
                         }
                         i = j + 1;
                         continue;
@@ -174,6 +174,11 @@ fn is_initial(text: &str, toks: &[Token], info: &[WordInfo], i: usize) -> bool {
     }
 }
 
+/// A small word of a title (`of`, `the`), any case.
+fn small(w: &str) -> bool {
+    w.len() <= 4 && TITLE_SMALL.iter().any(|s| s.eq_ignore_ascii_case(w))
+}
+
 fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<usize>) {
     let words: Vec<usize> = line.clone().filter(|&i| toks[i].is_word()).collect();
     if words.is_empty() {
@@ -184,11 +189,7 @@ fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<us
     for &i in &words {
         let w = &text[toks[i].range()];
         let Some(c) = w.chars().next() else { continue };
-        if !c.is_alphabetic() || info[i].short_quote {
-            continue;
-        }
-        let lower = w.to_lowercase();
-        if TITLE_SMALL.contains(&lower.as_str()) {
+        if !c.is_alphabetic() || info[i].short_quote || small(w) {
             continue;
         }
         content += 1;
@@ -222,9 +223,7 @@ fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<us
         let (mut c, mut u) = (0, 0);
         for &i in &ws {
             let w = &text[toks[i].range()];
-            if !w.starts_with(char::is_alphabetic)
-                || TITLE_SMALL.contains(&w.to_lowercase().as_str())
-            {
+            if !w.starts_with(char::is_alphabetic) || small(w) {
                 continue;
             }
             c += 1;
@@ -248,6 +247,7 @@ fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<us
         let w = &text[toks[i].range()];
         w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().all(|c| !c.is_lowercase())
     };
+    let caps_words: Vec<bool> = words.iter().map(|&i| is_caps(i)).collect();
     let mut run: Vec<usize> = Vec::new();
     let flush = |run: &mut Vec<usize>, info: &mut [WordInfo]| {
         if run.len() >= 2 {
@@ -258,12 +258,12 @@ fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<us
         }
         run.clear();
     };
-    for &i in &words {
-        if is_caps(i) && run.last().is_none_or(|&p| p + 1 == i) {
+    for (&i, &caps) in words.iter().zip(&caps_words) {
+        if caps && run.last().is_none_or(|&p| p + 1 == i) {
             run.push(i);
         } else {
             flush(&mut run, info);
-            if is_caps(i) {
+            if caps {
                 run.push(i);
             }
         }
@@ -295,7 +295,7 @@ fn name_part(text: &str, t: &Token) -> Option<(Range<usize>, bool)> {
         let p0 = pieces[0].1.to_lowercase();
         if PREFIXES.contains(p0.as_str()) && cap(pieces[1].1) {
             start_piece = 1;
-        } else if !cap(pieces[0].1) && !(HYPHEN_PARTICLES.contains(p0.as_str()) && cap(pieces[1].1))
+        } else if !(cap(pieces[0].1) || HYPHEN_PARTICLES.contains(p0.as_str()) && cap(pieces[1].1))
         {
             return None;
         }
@@ -307,10 +307,11 @@ fn name_part(text: &str, t: &Token) -> Option<(Range<usize>, bool)> {
     let mut tail = false;
     for k in start_piece..pieces.len() {
         let p = pieces[k].1;
-        let lower = p.to_lowercase();
-        let particle = HYPHEN_PARTICLES.contains(lower.as_str())
-            && pieces.get(k + 1).is_some_and(|n| cap(n.1));
-        if k == start_piece || cap(p) || particle || p.chars().all(|c| c.is_numeric()) && false {
+        let particle = || {
+            HYPHEN_PARTICLES.contains(p.to_lowercase().as_str())
+                && pieces.get(k + 1).is_some_and(|n| cap(n.1))
+        };
+        if k == start_piece || cap(p) || particle() {
             end_piece = k;
         } else {
             tail = true;

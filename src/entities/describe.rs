@@ -53,7 +53,10 @@ pub fn describe(text: &str, toks: &[Token], cands: &mut [Candidate]) {
         let subject = sentence_start(toks, c.toks.start);
         let e = c.toks.end;
         // A possessive name (`Iraq’s sovereignty`) has no appositive.
-        if text[c.range.end..toks[e - 1].end].contains(['\'', '’']) {
+        if text
+            .get(c.range.end..toks[e - 1].end)
+            .is_some_and(|s| s.contains(['\'', '’']))
+        {
             continue;
         }
         let before = c.toks.start.checked_sub(1).and_then(lower);

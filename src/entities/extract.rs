@@ -284,8 +284,7 @@ impl Finder<'_> {
         }
         let title = run.iter().any(|w| w.info.title);
         // Role titles: the last role word followed by a name.
-        let is_role_word =
-            |w: &RunWord| !w.joiner && lex::is_role(&w.lower) && !(w.lower == "general" && false);
+        let is_role_word = |w: &RunWord| !w.joiner && lex::is_role(&w.lower);
         let mut r = None;
         if !title {
             for (k, w) in run.iter().enumerate().rev() {
@@ -323,7 +322,7 @@ impl Finder<'_> {
             }
             let mut descriptions = Vec::new();
             let phrase = self.text[phrase_start..phrase_end].to_string();
-            if !roles.iter().any(|r| *r == phrase) {
+            if !roles.contains(&phrase) {
                 descriptions.push(phrase_start..phrase_end);
             }
             let mut pr = PendingRole {
@@ -339,7 +338,7 @@ impl Finder<'_> {
         }
         // A run of role words alone (`US President`, `the Prime Minister`): may name the
         // person after a comma.
-        if !title && run.iter().any(|w| is_role_word(w)) && is_role_word(run.last().expect("run")) {
+        if !title && run.iter().any(is_role_word) && is_role_word(run.last().expect("run")) {
             let mut cs = run.len() - 1;
             while cs > 0
                 && (lex::is_role(&run[cs - 1].lower)
@@ -360,7 +359,7 @@ impl Finder<'_> {
             Some(p) => {
                 let mut descriptions = Vec::new();
                 let phrase = self.text[p.description.clone()].to_string();
-                if !p.roles.iter().any(|r| *r == phrase) {
+                if !p.roles.contains(&phrase) {
                     descriptions.push(p.description);
                 }
                 self.person(run, p.roles, descriptions);
@@ -418,15 +417,13 @@ impl Finder<'_> {
             // word is capitalised.
             let positional = w.info.initial || w.info.title;
             let function = FUNCTION_WORDS.contains(&w.lower.as_str()) && stop(self.text, w);
-            if (function || positional && stop(self.text, w))
+            let strip = (function || positional && stop(self.text, w))
                 && !(words.len() > 1 && self.known(&words))
-            {
-                words.remove(0);
-            } else if lex::is_adjective(&w.lower) && !rest_generic && !self.known(&words) {
-                words.remove(0);
-            } else {
+                || lex::is_adjective(&w.lower) && !rest_generic && !self.known(&words);
+            if !strip {
                 break;
             }
+            words.remove(0);
             let t = trim_joiners(&words).to_vec();
             words = t;
         }
@@ -464,7 +461,7 @@ impl Finder<'_> {
                 // Unconfirmed: a weak single-word candidate for corpus-level confirmation.
                 if !w.joiner && self.could_be_name(w) {
                     self.push(
-                        &[w.clone()],
+                        std::slice::from_ref(w),
                         EntityKind::Other,
                         true,
                         Vec::new(),
@@ -919,6 +916,12 @@ fn build(
         }
         let name = choose_name(&counts, kind);
         let first = &cands[sorted[0]];
+        // Weak names are kept only if another source confirms them: no context needed yet.
+        let context = if weak {
+            String::new()
+        } else {
+            context_of(text, first.range.clone())
+        };
         found.push(Found {
             name,
             kind,
@@ -929,7 +932,7 @@ fn build(
             mentions,
             line: 0,
             column: 0,
-            context: context_of(text, first.range.clone()),
+            context,
         });
     }
     found.sort_by_key(|f| f.mentions.first().copied().unwrap_or(0));
@@ -974,7 +977,7 @@ pub(crate) fn clean(s: &str) -> String {
 
 /// The sentence around `r`, at most about 160 characters.
 pub(crate) fn context_of(text: &str, r: Range<usize>) -> String {
-    const SPAN: usize = 80;
+    const SPAN: usize = 45;
     let mut start = r.start;
     let mut steps = 0;
     for (i, c) in text[..r.start].char_indices().rev() {

@@ -62,17 +62,18 @@ pub struct Found {
     pub roles: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub descriptions: Vec<FoundDescription>,
-    /// Byte ranges of the mentions in the source file, as flat `start, end` pairs in order.
-    #[serde(rename = "m")]
+    /// Byte ranges of the mentions in the source file, as flat `start, end` pairs in order
+    /// (stored as deltas: each start from the previous start, each end from its start).
+    #[serde(rename = "m", with = "deltas")]
     pub mentions: Vec<usize>,
     /// 1-based line and column (in characters) of the first mention in the file; 0 when the
     /// file could not be read to find them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub column: u32,
     /// The sentence around the first mention (visible text, trimmed).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub context: String,
 }
 
@@ -89,6 +90,10 @@ impl Found {
     pub fn first_range(&self) -> Option<Range<usize>> {
         self.mention_ranges().next()
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A description from the text (an appositive, a role phrase, an "X is a …" clause).
@@ -125,5 +130,54 @@ impl SourceEntities {
                 f.column = column as u32;
             }
         }
+    }
+}
+
+/// Mention ranges stored compactly: `[start0, len0, start1 - start0, len1, …]`.
+mod deltas {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(flat: &[usize], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(flat.len());
+        let mut prev = 0;
+        for p in flat.chunks_exact(2) {
+            out.push(p[0].saturating_sub(prev));
+            out.push(p[1].saturating_sub(p[0]));
+            prev = p[0];
+        }
+        out.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+        let v: Vec<usize> = Vec::deserialize(d)?;
+        let mut out = Vec::with_capacity(v.len());
+        let mut prev = 0;
+        for p in v.chunks_exact(2) {
+            let start = prev + p[0];
+            out.push(start);
+            out.push(start + p[1]);
+            prev = start;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_round_trip_through_json() {
+        let se = SourceEntities {
+            found: vec![Found {
+                name: "Iraq".into(),
+                mentions: vec![10, 14, 120, 124, 125, 131],
+                aliases: vec![("Iraq".into(), 3)],
+                ..Default::default()
+            }],
+        };
+        let json = se.to_json();
+        assert!(json.contains("\"m\":[10,4,110,4,5,6]"), "{json}");
+        assert_eq!(SourceEntities::from_json(&json).unwrap(), se);
     }
 }

@@ -33,16 +33,30 @@ pub fn strip_possessive(surface: &str) -> &str {
 
 /// The key two surface forms of one name share (see the module documentation).
 pub fn lookup_key(surface: &str) -> String {
-    let n = normalize(strip_possessive(surface.trim()));
+    let s = strip_possessive(surface.trim());
+    if s.is_ascii() {
+        // What the normaliser does to ASCII: lowercase (and spaces, dropped here anyway).
+        return s
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect();
+    }
+    let n = normalize(s);
     n.text.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// The normalised words of a name, split on spaces and hyphens, without particles and
 /// apostrophes: `Abu Mahdi al-Muhandis` → `abu mahdi muhandis`, `Kata'ib` → `kataib`.
 pub fn parts(surface: &str) -> Vec<String> {
-    let n = normalize(strip_possessive(surface.trim()));
+    let s = strip_possessive(surface.trim());
+    let text = if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        normalize(s).text
+    };
     let mut out = Vec::new();
-    for piece in n.text.split(|c: char| c.is_whitespace() || c == '-') {
+    for piece in text.split(|c: char| c.is_whitespace() || c == '-') {
         let w: String = piece.chars().filter(|c| c.is_alphanumeric()).collect();
         if w.is_empty() {
             continue;
@@ -141,6 +155,7 @@ mod tests {
 
     #[test]
     fn keys_ignore_typography_case_possessives_and_separators() {
+        assert_eq!(lookup_key("Ｋａｔａ’ib"), lookup_key("kata'ib"));
         assert_eq!(lookup_key("Kata’ib Hezbollah"), "kataibhezbollah");
         assert_eq!(lookup_key("Kataib Hezbollah"), "kataibhezbollah");
         assert_eq!(lookup_key("Abdul-Mahdi"), lookup_key("abdul mahdi"));

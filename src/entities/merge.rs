@@ -251,7 +251,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
             if let Some(a) = acronym_key(s) {
                 acronyms.entry(a).or_default().insert(root);
             } else if s.split_whitespace().count() >= 2
-                && !s.split_whitespace().any(|w| is_acronym(w))
+                && !s.split_whitespace().any(is_acronym)
                 && kinds.get(&root) != Some(&EntityKind::Person)
                 && nd.kind != EntityKind::Person
             {
@@ -261,22 +261,17 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
             }
         }
     }
+    // An acronym joins a multi-word name only when no other cluster has those initials.
     let mut pairs = Vec::new();
     for (a, roots) in &acronyms {
         if let Some(fits) = inits.get(a) {
-            for &r in roots {
-                let others: Vec<usize> = fits.iter().copied().filter(|&f| f != r).collect();
-                if others.len() == 1 && !fits.contains(&r) {
-                    pairs.push((r, others[0]));
-                }
-            }
-        }
-    }
-    for (init, roots) in &inits {
-        if let Some(fits) = acronyms.get(init) {
-            for &r in roots {
-                let others: Vec<usize> = fits.iter().copied().filter(|&f| f != r).collect();
-                if others.len() == 1 && !fits.contains(&r) {
+            let others: Vec<usize> = fits
+                .iter()
+                .copied()
+                .filter(|f| !roots.contains(f))
+                .collect();
+            if others.len() == 1 {
+                for &r in roots {
                     pairs.push((r, others[0]));
                 }
             }

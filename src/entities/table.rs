@@ -350,6 +350,10 @@ impl EntityTable {
             }
             let mut matched = None;
             for &j in ends.iter().rev() {
+                // A name ends with a name word (`Soleimani`, not `Soleimani and`).
+                if !starts_name(&text[toks[j].range()]) {
+                    continue;
+                }
                 let r = toks[i].start..toks[j].end;
                 let surface = &text[r.clone()];
                 let stripped = strip_possessive(surface);

@@ -106,9 +106,9 @@ fn word_end(text: &str, start: usize) -> usize {
     let mut all_lower = true;
     let mut letters = 0usize;
     let mut dotted = false;
-    let mut it = text[start..].char_indices().map(|(k, c)| (start + k, c));
+    let it = text[start..].char_indices().map(|(k, c)| (start + k, c));
     let next_char = |at: usize| text[at..].chars().next();
-    while let Some((i, c)) = it.next() {
+    for (i, c) in it {
         if is_word_char(c) {
             // Glued words: `commentAnti`, `caMost`.
             if c.is_uppercase()
