@@ -42,6 +42,8 @@ pub struct SourceDoc {
     /// From `text` to byte offsets in the file.
     pub map: OffsetMap,
     pub meta: Metadata,
+    /// The file's text as read (for line and column lookups without reading it again).
+    pub raw: String,
 }
 
 /// Why a file was skipped, or something worth telling about it.
@@ -76,7 +78,7 @@ pub fn load(file: &SourceFile, max_bytes: u64) -> Result<SourceDoc, Warning> {
     let bytes =
         std::fs::read(&file.path).map_err(|e| warn(format!("skipped: cannot read: {e}")))?;
     let src = decode(&bytes).map_err(warn)?;
-    Ok(parse(file.clone(), &src))
+    Ok(parse(file.clone(), src))
 }
 
 /// Bytes to text, refusing binary files and invalid UTF-8 (a UTF-8 BOM is allowed).
@@ -95,11 +97,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
 }
 
 /// Parse the text of a source file.
-pub fn parse(file: SourceFile, src: &str) -> SourceDoc {
+pub fn parse(file: SourceFile, src: String) -> SourceDoc {
     let (doc, html_meta) = match Format::of(&file.path).unwrap_or(Format::Markdown) {
-        Format::Markdown => (markdown::parse(src), None),
+        Format::Markdown => (markdown::parse(&src), None),
         Format::Html => {
-            let (doc, meta) = html::parse(src);
+            let (doc, meta) = html::parse(&src);
             (doc, Some(meta))
         }
     };
@@ -110,5 +112,6 @@ pub fn parse(file: SourceFile, src: &str) -> SourceDoc {
         text,
         map,
         meta,
+        raw: src,
     }
 }

@@ -614,9 +614,7 @@ fn add_source(
         crate::entities::extract(doc)
     }))
     .unwrap_or_default();
-    if let Ok(raw) = std::fs::read_to_string(&doc.file.path) {
-        entities.locate(&raw);
-    }
+    entities.locate(&doc.raw);
     file_doc.add_text(f.entities, entities.to_json());
     writer.add_document(file_doc).map_err(fail)?;
     for p in passages::split(doc) {
