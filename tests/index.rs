@@ -94,18 +94,23 @@ fn update_reindexes_exactly_the_named_files() {
     assert_eq!(r.bytes_indexed, "Bravo, changed.".len() as u64);
 }
 
-#[test]
-fn a_damaged_index_is_rebuilt_with_a_message() {
+/// A workspace with one indexed source, the index closed: (workspace, cache, index folder).
+fn indexed_one_file() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write(root, "a.txt", "Alpha text about the harbour.");
-    let cache = root.join(".sourced");
+    write(dir.path(), "a.txt", "Alpha text about the harbour.");
+    let cache = dir.path().join(".sourced");
     let (mut index, _) = SourceIndex::open(&cache).unwrap();
     index
-        .refresh(&files(root), &RefreshOptions::default())
+        .refresh(&files(dir.path()), &RefreshOptions::default())
         .unwrap();
     let index_dir = index.dir().to_path_buf();
-    drop(index);
+    (dir, cache, index_dir)
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_with_a_message() {
+    let (dir, cache, index_dir) = indexed_one_file();
+    let root = dir.path();
     std::fs::write(index_dir.join("meta.json"), "{ not json").unwrap();
     let (mut index, messages) = SourceIndex::open(&cache).unwrap();
     assert!(
@@ -122,16 +127,8 @@ fn a_damaged_index_is_rebuilt_with_a_message() {
 
 #[test]
 fn a_missing_segment_file_is_detected_and_rebuilt() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, cache, index_dir) = indexed_one_file();
     let root = dir.path();
-    write(root, "a.txt", "Alpha text about the harbour.");
-    let cache = root.join(".sourced");
-    let (mut index, _) = SourceIndex::open(&cache).unwrap();
-    index
-        .refresh(&files(root), &RefreshOptions::default())
-        .unwrap();
-    let index_dir = index.dir().to_path_buf();
-    drop(index);
     for e in std::fs::read_dir(&index_dir).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "idx" || x == "fast") {

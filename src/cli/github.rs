@@ -17,45 +17,11 @@ fn escape_property(s: &str) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for q in &report.quotes {
-        let (level, title, message) = match q.status {
-            Status::Verified => continue,
-            Status::NotFound => (
-                "error",
-                "Quote not found",
-                "quote not found in sources".to_string(),
-            ),
-            Status::Mismatch => (
-                "warning",
-                "Quote differs from source",
-                format!(
-                    "quote differs from {}",
-                    q.source
-                        .as_ref()
-                        .map_or("the source".into(), |s| format!("{}:{}", s.path, s.line))
-                ),
-            ),
-            Status::Misattributed => (
-                "warning",
-                "Quote misattributed",
-                format!(
-                    "quote cited to {} but found in {}",
-                    q.cited.as_deref().unwrap_or("?"),
-                    q.source
-                        .as_ref()
-                        .map_or("another source".into(), |s| format!(
-                            "{}:{}",
-                            s.path, s.line
-                        ))
-                ),
-            ),
-        };
-        let diff = if q.diff.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "\n{}",
-                super::human::word_diff(q, &super::human::Style { color: false })
-            )
+        let Some(level) = q.level() else { continue };
+        let title = match q.status {
+            Status::NotFound => "Quote not found",
+            Status::Mismatch => "Quote differs from source",
+            _ => "Quote misattributed",
         };
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
@@ -65,7 +31,7 @@ pub fn render(report: &Report) -> String {
             q.end_line,
             q.end_column,
             escape_property(title),
-            escape_data(&format!("{message}: “{}”{diff}", q.text)),
+            escape_data(&q.message()),
         ));
     }
     out

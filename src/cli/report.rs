@@ -52,6 +52,43 @@ pub struct SourceReport {
     pub date: Option<String>,
 }
 
+impl QuoteReport {
+    /// Severity for annotations: `None` for a verified quote.
+    pub fn level(&self) -> Option<&'static str> {
+        match self.status {
+            Status::Verified => None,
+            Status::NotFound => Some("error"),
+            Status::Mismatch | Status::Misattributed => Some("warning"),
+        }
+    }
+
+    /// One-line message for annotations (SARIF, GitHub): what is wrong and where the source is.
+    pub fn message(&self) -> String {
+        let at = self
+            .source
+            .as_ref()
+            .map_or("another source".to_string(), |s| {
+                format!("{}:{}", s.path, s.line)
+            });
+        match self.status {
+            Status::Verified => format!("quote found in {at}"),
+            Status::NotFound => format!("quote not found in sources: “{}”", self.text),
+            Status::Mismatch => format!(
+                "quote differs from {at} ({:.0}% similar): {}",
+                self.similarity * 100.0,
+                crate::quotes::verdict::word_diff(&self.diff)
+            ),
+            Status::Misattributed => {
+                format!(
+                    "quote cited to {} but found in {at}: “{}”",
+                    self.cited.as_deref().unwrap_or("?"),
+                    self.text
+                )
+            }
+        }
+    }
+}
+
 impl Report {
     pub fn new() -> Report {
         Report {

@@ -2,7 +2,6 @@
 //! not verified, the source location as a related location.
 
 use super::report::{QuoteReport, Report};
-use crate::quotes::verdict::Status;
 use serde_json::{json, Value};
 
 fn rule(id: &str, name: &str, text: &str, level: &str) -> Value {
@@ -31,34 +30,9 @@ fn fingerprint(q: &QuoteReport) -> String {
 pub fn render(report: &Report) -> String {
     let mut results = Vec::new();
     for q in &report.quotes {
-        let (rule_id, level, message) = match q.status {
-            Status::Verified => continue,
-            Status::NotFound => (
-                "not-found",
-                "error",
-                format!("Quote not found in sources: “{}”", q.text),
-            ),
-            Status::Mismatch => (
-                "mismatch",
-                "warning",
-                format!(
-                    "Quote differs from the source ({:.0}% similar): {}",
-                    q.similarity * 100.0,
-                    super::human::word_diff(q, &super::human::Style { color: false })
-                ),
-            ),
-            Status::Misattributed => (
-                "misattributed",
-                "warning",
-                format!(
-                    "Quote cited to {} but found in {}",
-                    q.cited.as_deref().unwrap_or("?"),
-                    q.source
-                        .as_ref()
-                        .map_or("another source".into(), |s| s.path.clone())
-                ),
-            ),
-        };
+        let Some(level) = q.level() else { continue };
+        let rule_id = q.status.as_str();
+        let message = q.message();
         let mut result = json!({
             "ruleId": rule_id,
             "level": level,
