@@ -1,7 +1,9 @@
 //! Go to definition: from a quotation to every place in the sources where it was found (the
-//! best match and any others), from a `[@key]` or a link citation to the source file.
+//! best match and any others), from a `[@key]` or a link citation to the source file, from
+//! an entity's name to its first mention in each source (most mentions first).
 
 use super::documents::Checked;
+use super::entities;
 use super::position::Encoding;
 use super::sources;
 use super::state::State;
@@ -47,6 +49,10 @@ pub fn definition(
             {
                 locations.push(l);
             }
+        }
+    } else if let Some(ents) = state.index.entities() {
+        if let Some((_, e)) = ents.table.at(&checked.text, offset) {
+            locations = entities::definition(e, &ents, state, enc);
         }
     }
     match locations.len() {

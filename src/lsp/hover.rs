@@ -1,9 +1,11 @@
 //! Hover on a quotation: the verdict, the source (title, author, date, path and line), the
 //! source paragraph with the matched words in bold, and the word diff of a mismatch. Hover on
-//! a `[@key]` citation: the source it names.
+//! a `[@key]` citation: the source it names. Hover on an entity's name: its card
+//! ([`super::entities::card`]), after the quote's hover when the name is inside a quotation.
 
 use super::describe::{byline, key_of, percent, word_diff};
 use super::documents::Checked;
+use super::entities;
 use super::position::{self, Encoding};
 use super::sources;
 use super::state::State;
@@ -27,7 +29,10 @@ pub fn markdown(value: String, range: Option<tower_lsp_server::ls_types::Range>)
     }
 }
 
-/// The hover at byte `offset` of a checked note.
+/// The hover at byte `offset` of a checked note: a citation's source; a quotation's verdict
+/// (followed by the entity card if the cursor is on a name in it); else the card of the
+/// entity named there, or a word that a capitalised name under the cursor is not in the
+/// sources.
 pub fn hover(checked: &Checked, offset: usize, enc: Encoding, state: &State) -> Option<Hover> {
     if let Some(c) = checked.citation_at(offset) {
         let text = citation(checked, c, state)?;
@@ -36,10 +41,29 @@ pub fn hover(checked: &Checked, offset: usize, enc: Encoding, state: &State) -> 
             Some(position::range(&checked.rope, c.range.clone(), enc)),
         ));
     }
-    let r = checked.quote_at(offset)?;
+    let ents = state.index.entities();
+    let entity = ents.as_ref().and_then(|ents| {
+        let (m, e) = ents.table.at(&checked.text, offset)?;
+        Some((m.range, entities::card(e, ents, state)))
+    });
+    if let Some(r) = checked.quote_at(offset) {
+        let mut text = quote(checked, r, enc, state);
+        if let Some((_, card)) = entity {
+            text.push_str("\n\n---\n\n");
+            text.push_str(&card);
+        }
+        return Some(markdown(
+            text,
+            Some(position::range(&checked.rope, r.quote.range.clone(), enc)),
+        ));
+    }
+    let (text, range) = match entity {
+        Some((range, card)) => (card, range),
+        None => entities::unknown_name(&checked.text, offset, ents.as_ref()?)?,
+    };
     Some(markdown(
-        quote(checked, r, enc, state),
-        Some(position::range(&checked.rope, r.quote.range.clone(), enc)),
+        text,
+        Some(position::range(&checked.rope, range, enc)),
     ))
 }
 

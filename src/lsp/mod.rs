@@ -14,6 +14,7 @@
 //! | `diagnostics` | verdicts → diagnostics (related source passage, fix data)         |
 //! | `actions`     | quick fixes built from a diagnostic's `data`                      |
 //! | `hover`, `definition`, `completion`, `symbols` | the other requests             |
+//! | `entities`    | named entities: hover card, locations, workspace symbols, names    |
 //! | `sources`     | source files read from disk for locations and hover paragraphs    |
 //! | `describe`    | shared wording: word diff, source names                           |
 //! | `progress`    | `window/workDoneProgress` when the client supports it             |
@@ -28,6 +29,7 @@ mod definition;
 mod describe;
 mod diagnostics;
 mod documents;
+mod entities;
 mod hover;
 pub mod position;
 mod progress;

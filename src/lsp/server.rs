@@ -7,7 +7,7 @@ use super::position::{self, Encoding};
 use super::schedule::Lookup;
 use super::settings::Settings;
 use super::state::{blocking, lock, write, ClientCaps, IndexStatus, State};
-use super::{actions, completion, definition, hover, symbols, workspace};
+use super::{actions, completion, definition, entities, hover, symbols, workspace};
 use crate::quotes::extract;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -51,14 +51,17 @@ impl Server {
     /// Watch source files (and `sourced.toml`) through the client, if it can register
     /// watchers dynamically.
     async fn register_watchers(&self) {
-        let watchers: Vec<FileSystemWatcher> =
-            ["**/*.{txt,md,markdown,html,htm}", "**/sourced.toml"]
-                .into_iter()
-                .map(|g| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(g.to_string()),
-                    kind: None,
-                })
-                .collect();
+        let watchers: Vec<FileSystemWatcher> = [
+            "**/*.{txt,md,markdown,html,htm}",
+            "**/sourced.toml",
+            "**/entities.toml",
+        ]
+        .into_iter()
+        .map(|g| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(g.to_string()),
+            kind: None,
+        })
+        .collect();
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let registration = Registration {
             id: "sourced-watch-sources".into(),
@@ -191,6 +194,8 @@ impl LanguageServer for Server {
                 }),
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -432,10 +437,55 @@ impl LanguageServer for Server {
         let state = self.state.clone();
         let pos = p.position;
         Ok(blocking("completion", move || {
-            // Only look up the sources when the cursor is in a citation.
-            completion::key_at(&rope, pos, enc)?;
-            let catalog = state.index.catalog()?;
-            completion::completion(&rope, pos, enc, &catalog)
+            // Only look up the sources when the cursor is in a citation…
+            if completion::key_at(&rope, pos, enc).is_some() {
+                let catalog = state.index.catalog()?;
+                return completion::completion(&rope, pos, enc, &catalog);
+            }
+            // …else entity names, when a capitalised word is being typed.
+            let cursor = position::char_index(&rope, pos, enc);
+            if entities::prefixes_before(&rope, cursor).is_empty() {
+                return None;
+            }
+            let ents = state.index.entities()?;
+            let items = entities::completion(&rope, cursor, enc, &ents);
+            (!items.is_empty()).then_some(CompletionResponse::Array(items))
+        })
+        .await
+        .flatten())
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let pos = p.position;
+        let uri = p.text_document.uri.clone();
+        Ok(self
+            .with_checked(
+                &p.text_document.uri,
+                "references",
+                move |c, enc, state| {
+                    let offset = position::offset(&c.rope, pos, enc);
+                    let ents = state.index.entities()?;
+                    let (_, e) = ents.table.at(&c.text, offset)?;
+                    let found =
+                        entities::references(e, &ents, state, enc, (&uri, &c.rope, &c.text));
+                    (!found.is_empty()).then_some(found)
+                },
+                |_, _| None,
+            )
+            .await)
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let enc = self.state.encoding();
+        let state = self.state.clone();
+        Ok(blocking("workspace symbols", move || {
+            let ents = state.index.entities()?;
+            let found = entities::workspace_symbols(&params.query, &ents, &state, enc);
+            Some(WorkspaceSymbolResponse::Flat(found))
         })
         .await
         .flatten())

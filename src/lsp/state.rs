@@ -11,10 +11,12 @@ use super::position::Encoding;
 use super::settings::Settings;
 use super::sources::SourceTexts;
 use crate::check::Checker;
+use crate::entities::{EntityTable, Registry};
 use crate::index::SourceInfo;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::SystemTime;
 
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -99,6 +101,21 @@ pub struct IndexSlot {
     generation: AtomicU64,
     /// The list of sources for completion, cached per generation.
     catalog: Mutex<Option<(u64, Arc<Vec<SourceInfo>>)>>,
+    /// `entities.toml` as last read, with the modification time it had then.
+    registry: Mutex<Option<ReadRegistry>>,
+    /// The entity table, cached per generation and registry fingerprint.
+    entities: Mutex<Option<(u64, u64, Entities)>>,
+}
+
+/// `entities.toml`'s path, modification time and contents.
+type ReadRegistry = (PathBuf, Option<SystemTime>, Arc<Registry>);
+
+/// The entity table of the open index and the workspace root its source paths are
+/// relative to.
+#[derive(Clone)]
+pub struct Entities {
+    pub table: Arc<EntityTable>,
+    pub root: PathBuf,
 }
 
 impl Default for IndexSlot {
@@ -109,6 +126,8 @@ impl Default for IndexSlot {
             jobs: tokio::sync::Mutex::new(()),
             generation: AtomicU64::new(0),
             catalog: Mutex::new(None),
+            registry: Mutex::new(None),
+            entities: Mutex::new(None),
         }
     }
 }
@@ -163,6 +182,51 @@ impl IndexSlot {
         );
         *lock(&self.catalog) = Some((generation, list.clone()));
         Some(list)
+    }
+
+    /// The workspace's `entities.toml` (empty if missing or broken, with a warning logged),
+    /// re-read when its modification time changes.
+    fn registry(&self, root: &Path) -> Arc<Registry> {
+        let path = root.join(crate::entities::registry::FILE_NAME);
+        let now = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        if let Some((p, t, r)) = lock(&self.registry).as_ref() {
+            if *p == path && *t == now {
+                return r.clone();
+            }
+        }
+        let registry = Arc::new(Registry::load(root).unwrap_or_else(|e| {
+            tracing::warn!("{e}");
+            Registry::default()
+        }));
+        *lock(&self.registry) = Some((path, now, registry.clone()));
+        registry
+    }
+
+    /// Forget the registry read last (`entities.toml` changed on disk).
+    pub fn forget_registry(&self) {
+        *lock(&self.registry) = None;
+    }
+
+    /// The entity table, built on first use after the index or `entities.toml` changed
+    /// (blocking: call it off the async runtime). `None` while the index is not open or
+    /// when building it failed (logged).
+    pub fn entities(&self) -> Option<Entities> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let root = self.with(|c| c.workspace.root.clone())?;
+        let registry = self.registry(&root);
+        let fingerprint = registry.fingerprint();
+        if let Some((g, f, e)) = lock(&self.entities).as_ref() {
+            if *g == generation && *f == fingerprint && e.root == root {
+                return Some(e.clone());
+            }
+        }
+        let table = self
+            .with(|c| c.index.entity_table(&registry))?
+            .map_err(|e| tracing::warn!("building the entity table: {e}"))
+            .ok()?;
+        let entities = Entities { table, root };
+        *lock(&self.entities) = Some((generation, fingerprint, entities.clone()));
+        Some(entities)
     }
 
     /// Metadata of one source, if the index is open and knows it.

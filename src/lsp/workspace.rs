@@ -1,6 +1,7 @@
 //! The index in the background: opened (and brought up to date) when the server starts, again
 //! when the sources setting or `sourced.toml` changes, and updated file by file when watched
-//! source files change. Opens and updates run one at a time (`IndexSlot::jobs`), on the
+//! source files change. The entity table is built in the background after each of those, and
+//! when `entities.toml` changes. Opens and updates run one at a time (`IndexSlot::jobs`), on the
 //! blocking pool; requests are answered meanwhile.
 
 use super::progress::Progress;
@@ -8,6 +9,7 @@ use super::server::Server;
 use super::state::{blocking, IndexStatus};
 use crate::check::{Checker, OpenReport};
 use crate::config::{Workspace, FILE_NAME};
+use crate::entities::registry::FILE_NAME as ENTITIES_FILE;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tower_lsp_server::ls_types::MessageType;
@@ -86,6 +88,7 @@ impl Server {
                 progress.end(summary).await;
                 self.recheck_all(Duration::ZERO);
                 self.refresh_inlay_hints();
+                self.build_entities();
             }
             Some(Err(e)) => self.index_failed(progress, e.to_string()).await,
             None => self.index_failed(progress, "internal error".into()).await,
@@ -163,9 +166,18 @@ impl Server {
                 this.open_index_now().await;
                 return;
             }
-            let changed = this.update_files(paths).await;
+            let (registry, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
+                .into_iter()
+                .partition(|p| p.file_name().is_some_and(|n| n == ENTITIES_FILE));
+            if !registry.is_empty() {
+                this.state.index.forget_registry();
+            }
+            let changed = !paths.is_empty() && this.update_files(paths).await;
             if changed {
                 this.recheck_all(Duration::ZERO);
+            }
+            if changed || !registry.is_empty() {
+                this.build_entities();
             }
         });
     }
@@ -216,6 +228,25 @@ impl Server {
             // Not open yet: opening reads the files as they are now.
             Some(None) | None => false,
         }
+    }
+
+    /// Build the entity table in the background, so that the first hover does not wait.
+    fn build_entities(&self) {
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let built = blocking("building the entity table", move || {
+                state.index.entities().map(|e| e.table.len())
+            })
+            .await
+            .flatten();
+            if let Some(n) = built {
+                tracing::info!(
+                    "entity table: {n} entities in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+        });
     }
 
     /// Ask the client to fetch inlay hints again, if it can.
