@@ -283,3 +283,48 @@ async fn entities_toml_changes_are_picked_up() {
     assert!(text.contains("Not mentioned in the sources."), "{text}");
     assert_eq!(c.shutdown().await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_the_index_is_ready_entity_requests_are_empty() {
+    let ws = seeds_workspace();
+    let mut c = TestClient::start();
+    c.initialize(init_params(
+        ws.path(),
+        false,
+        json!({"sourced": {"debounceMs": 10, "indexDelayMs": 3000}}),
+    ))
+    .await;
+    let uri = file_uri(&ws.path().join("notes").join("early.md"));
+    c.open(&uri, NOTE).await;
+    for (method, needle) in [
+        ("textDocument/hover", "Soleimani"),
+        ("textDocument/hover", "Quentworth"),
+        ("textDocument/definition", "Tehran"),
+        ("textDocument/references", "PMF"),
+    ] {
+        assert_eq!(
+            at(&mut c, method, &uri, needle, 1).await,
+            Value::Null,
+            "{method}"
+        );
+    }
+    let r = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": pos(NOTE, "Then Solei", 10)}),
+        )
+        .await;
+    assert_eq!(r, Value::Null);
+    let s = c
+        .request("workspace/symbol", json!({"query": "Hezbollah"}))
+        .await;
+    assert_eq!(s, Value::Null);
+    // Once it is open, the same hover shows the card.
+    c.wait_for("index progress end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    })
+    .await;
+    let text = hover_text(&mut c, &uri, "Soleimani", 1).await;
+    assert!(text.starts_with("**Qassem Soleimani**"), "{text}");
+    assert_eq!(c.shutdown().await, 0);
+}
