@@ -18,22 +18,6 @@ fn fast() -> Value {
     json!({"sourced": {"debounceMs": 10}})
 }
 
-/// Wait until the index is open: the end of its work-done progress.
-async fn index_ready(c: &mut TestClient) {
-    c.wait_for("index progress end", |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    })
-    .await;
-}
-
-/// Start a server on `root`, initialized, index open.
-async fn ready(root: &Path, utf8: bool, options: Value) -> (TestClient, Value) {
-    let mut c = TestClient::start();
-    let init = c.initialize(init_params(root, utf8, options)).await;
-    index_ready(&mut c).await;
-    (c, init)
-}
-
 fn note_uri(ws: &Path, name: &str) -> String {
     file_uri(&ws.join("notes").join(name))
 }

@@ -26,18 +26,7 @@ fn seed_uri(name: &str) -> String {
 
 /// A server on the seeds workspace, index open, with `NOTE` open and checked.
 async fn started(ws: &Path) -> (TestClient, String, Value) {
-    let mut c = TestClient::start();
-    let init = c
-        .initialize(init_params(
-            ws,
-            false,
-            json!({"sourced": {"debounceMs": 10}}),
-        ))
-        .await;
-    c.wait_for("index progress end", |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    })
-    .await;
+    let (mut c, init) = ready(ws, false, json!({"sourced": {"debounceMs": 10}})).await;
     let uri = file_uri(&ws.join("notes").join("entities.md"));
     c.open(&uri, NOTE).await;
     c.diagnostics(&uri, Some(1)).await;
@@ -320,10 +309,7 @@ async fn before_the_index_is_ready_entity_requests_are_empty() {
         .await;
     assert_eq!(s, Value::Null);
     // Once it is open, the same hover shows the card.
-    c.wait_for("index progress end", |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    })
-    .await;
+    index_ready(&mut c).await;
     let text = hover_text(&mut c, &uri, "Soleimani", 1).await;
     assert!(text.starts_with("**Qassem Soleimani**"), "{text}");
     assert_eq!(c.shutdown().await, 0);

@@ -268,6 +268,22 @@ pub fn capabilities(utf8: bool) -> Value {
     })
 }
 
+/// Wait until the index is open: the end of its work-done progress.
+pub async fn index_ready(c: &mut TestClient) {
+    c.wait_for("index progress end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    })
+    .await;
+}
+
+/// Start a server on `root`, initialized, index open; returns the initialize result too.
+pub async fn ready(root: &Path, utf8: bool, options: Value) -> (TestClient, Value) {
+    let mut c = TestClient::start();
+    let init = c.initialize(init_params(root, utf8, options)).await;
+    index_ready(&mut c).await;
+    (c, init)
+}
+
 pub fn init_params(root: &Path, utf8: bool, options: Value) -> Value {
     json!({
         "processId": null,
