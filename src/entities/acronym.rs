@@ -12,7 +12,7 @@ use super::keys::{is_acronym, lookup_key, strip_possessive};
 use super::lexicon as lex;
 use super::merge::initials;
 use super::tokens::Token;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// Words allowed between acronyms inside the parenthesis.
 const CONNECTORS: &[&str] = &[
@@ -43,7 +43,7 @@ pub fn definitions(
     cands: &mut Vec<Candidate>,
 ) -> Vec<(usize, usize)> {
     let n = toks.len();
-    let mut removed: HashSet<usize> = HashSet::new();
+    let mut removed: HashSet<usize> = HashSet::default();
     let mut links: Vec<(usize, usize)> = Vec::new();
     for p in 0..n {
         if toks[p].punct() != Some('(') || p == 0 || !toks[p - 1].is_word() {
@@ -100,7 +100,7 @@ pub fn definitions(
                     break;
                 }
             } else {
-                let span = &text[t.start..toks[end].end];
+                let span = &text[t.start()..toks[end].end()];
                 if let Some(init) = initials(span) {
                     if keys.contains(&init) {
                         long = Some(s);
@@ -125,7 +125,7 @@ pub fn definitions(
             }
             _ => continue,
         };
-        let range = toks[long_toks.start].start..toks[long_toks.end - 1].end;
+        let range = toks[long_toks.start].start()..toks[long_toks.end - 1].end();
         let surface = &text[range.clone()];
         let range = range.start..range.start + strip_possessive(surface).len();
         let surface = &text[range.clone()];

@@ -5,7 +5,7 @@
 
 use super::found::EntityKind;
 use super::keys::lookup_key;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
 pub struct Group {
@@ -93,7 +93,7 @@ pub static GROUPS: &[Group] = &[
 ];
 
 static BY_KEY: LazyLock<HashMap<String, usize>> = LazyLock::new(|| {
-    let mut m = HashMap::new();
+    let mut m = HashMap::default();
     for (i, g) in GROUPS.iter().enumerate() {
         for a in g.aliases {
             m.insert(lookup_key(a), i);

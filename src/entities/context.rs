@@ -5,7 +5,7 @@
 use super::keys::lookup_key;
 use super::lexicon::{ABBREVIATIONS, HYPHEN_PARTICLES, PREFIXES};
 use super::tokens::Token;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -26,7 +26,8 @@ pub struct WordInfo {
 
 pub struct Context {
     pub info: Vec<WordInfo>,
-    parts: Vec<Option<Range<usize>>>,
+    /// The name part of each token (`start..end`), empty when it has none.
+    parts: Vec<Range<u32>>,
     /// Lookup keys of words capitalised in the middle of a sentence outside titles.
     pub strong: HashSet<String>,
 }
@@ -44,17 +45,11 @@ fn is_closing_quote(c: char) -> bool {
     matches!(c, '”' | '"' | '’' | '\'' | '»')
 }
 
-/// Small words that do not count in a title-case test.
-const TITLE_SMALL: &[&str] = &[
-    "a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as",
-    "vs", "but", "nor", "into", "is", "its",
-];
-
 impl Context {
     pub fn new(text: &str, toks: &[Token]) -> Context {
         let n = toks.len();
         let mut info = vec![WordInfo::default(); n];
-        let mut parts = vec![None; n];
+        let mut parts = vec![0..0; n];
         for (i, t) in toks.iter().enumerate() {
             if !t.is_word() {
                 continue;
@@ -62,11 +57,11 @@ impl Context {
             if let Some((r, tail)) = name_part(text, t) {
                 let word = &text[t.range()];
                 let poss = ["'s", "’s", "ʼs"].iter().any(|s| word.ends_with(s))
-                    && r.end + 4 >= t.end
-                    && r.end < t.end;
+                    && r.end + 4 >= t.end()
+                    && r.end < t.end();
                 info[i].possessive = poss;
                 info[i].stops_run = tail || poss;
-                parts[i] = Some(r);
+                parts[i] = r.start as u32..r.end as u32;
             }
         }
         // Short quotations.
@@ -103,27 +98,29 @@ impl Context {
             i += 1;
         }
         // Sentence starts.
+        // (Only name words need it: the finder reads `initial` of no other word.)
         for i in 0..n {
-            if toks[i].is_word() {
+            if !parts[i].is_empty() {
                 info[i].initial = is_initial(text, toks, &info, i);
             }
         }
         // Title-case lines and shouted runs.
         let mut line_start = 0;
+        let mut words = Vec::new();
         for i in 0..=n {
             if i == n || (i > line_start && toks[i].line_start) {
-                mark_titles(text, toks, &mut info, line_start..i);
+                mark_titles(text, toks, &mut info, line_start..i, &mut words);
                 line_start = i;
             }
         }
-        let mut strong = HashSet::new();
-        for i in 0..n {
-            if let Some(r) = &parts[i] {
-                if !info[i].initial && !info[i].title {
-                    strong.insert(lookup_key(&text[r.clone()]));
-                }
+        // Keys are computed once per distinct spelling.
+        let mut spellings: HashSet<&str> = HashSet::default();
+        for (r, inf) in parts.iter().zip(&info) {
+            if !r.is_empty() && !inf.initial && !inf.title {
+                spellings.insert(&text[r.start as usize..r.end as usize]);
             }
         }
+        let strong = spellings.into_iter().map(lookup_key).collect();
         Context {
             info,
             parts,
@@ -133,7 +130,8 @@ impl Context {
 
     /// The name part of word token `i`, if it is name-like.
     pub fn name_part(&self, i: usize) -> Option<Range<usize>> {
-        self.parts.get(i).cloned().flatten()
+        let r = self.parts.get(i)?;
+        (!r.is_empty()).then_some(r.start as usize..r.end as usize)
     }
 }
 
@@ -176,31 +174,71 @@ fn is_initial(text: &str, toks: &[Token], info: &[WordInfo], i: usize) -> bool {
 
 /// A small word of a title (`of`, `the`), any case.
 fn small(w: &str) -> bool {
-    w.len() <= 4 && TITLE_SMALL.iter().any(|s| s.eq_ignore_ascii_case(w))
+    if w.len() > 4 {
+        return false;
+    }
+    let mut buf = [0u8; 4];
+    for (b, c) in buf.iter_mut().zip(w.bytes()) {
+        *b = c.to_ascii_lowercase();
+    }
+    matches!(
+        &buf[..w.len()],
+        b"a" | b"an"
+            | b"the"
+            | b"and"
+            | b"or"
+            | b"of"
+            | b"in"
+            | b"on"
+            | b"at"
+            | b"to"
+            | b"for"
+            | b"by"
+            | b"with"
+            | b"from"
+            | b"as"
+            | b"vs"
+            | b"but"
+            | b"nor"
+            | b"into"
+            | b"is"
+            | b"its"
+    )
 }
 
-fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<usize>) {
-    let words: Vec<usize> = line.clone().filter(|&i| toks[i].is_word()).collect();
+/// Mark the title-case and shouted words of one line; `words` is a scratch buffer.
+fn mark_titles(
+    text: &str,
+    toks: &[Token],
+    info: &mut [WordInfo],
+    line: Range<usize>,
+    words: &mut Vec<usize>,
+) {
+    words.clear();
+    words.extend(line.clone().filter(|&i| toks[i].is_word()));
     if words.is_empty() {
         return;
     }
-    let mut content = 0;
-    let mut caps = 0;
-    for &i in &words {
-        let w = &text[toks[i].range()];
-        let Some(c) = w.chars().next() else { continue };
-        if !c.is_alphabetic() || info[i].short_quote || small(w) {
-            continue;
-        }
-        content += 1;
-        if c.is_uppercase() {
-            caps += 1;
-        }
-    }
-    // A line that ends like a sentence is a sentence, not a headline.
+    // A title line: at most 30 words, most content words capitalised, not ending like a
+    // sentence.
     let last = toks[line.end - 1].punct();
     let sentence = words.len() > 5 && matches!(last, Some('.' | '!' | '?' | ','));
-    let title_line = content >= 2 && caps * 10 >= content * 7 && words.len() <= 30 && !sentence;
+    let title_line = words.len() <= 30 && !sentence && {
+        let mut content = 0;
+        let mut caps = 0;
+        for &i in words.iter() {
+            let w = &text[toks[i].range()];
+            let Some(c) = w.chars().next() else { continue };
+            if !c.is_alphabetic() || info[i].short_quote || small(w) {
+                continue;
+            }
+            content += 1;
+            if c.is_uppercase() {
+                caps += 1;
+            }
+        }
+        content >= 2 && caps * 10 >= content * 7
+    };
     // Quoted titles inside a line: `“U.S. Soldiers Under Threat as Iran Allies Join …”`.
     let mut quoted: Vec<Range<usize>> = Vec::new();
     let mut k = line.start;
@@ -238,16 +276,17 @@ fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<us
         }
     }
     if title_line {
-        for &i in &words {
+        for &i in words.iter() {
             info[i].title = true;
         }
     }
     // Shouted runs: two or more words in capitals in a row.
     let is_caps = |i: usize| {
         let w = &text[toks[i].range()];
-        w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().all(|c| !c.is_lowercase())
+        !w.starts_with(char::is_lowercase)
+            && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && w.chars().all(|c| !c.is_lowercase())
     };
-    let caps_words: Vec<bool> = words.iter().map(|&i| is_caps(i)).collect();
     let mut run: Vec<usize> = Vec::new();
     let flush = |run: &mut Vec<usize>, info: &mut [WordInfo]| {
         if run.len() >= 2 {
@@ -258,7 +297,8 @@ fn mark_titles(text: &str, toks: &[Token], info: &mut [WordInfo], line: Range<us
         }
         run.clear();
     };
-    for (&i, &caps) in words.iter().zip(&caps_words) {
+    for &i in words.iter() {
+        let caps = is_caps(i);
         if caps && run.last().is_none_or(|&p| p + 1 == i) {
             run.push(i);
         } else {
@@ -278,6 +318,20 @@ fn name_part(text: &str, t: &Token) -> Option<(Range<usize>, bool)> {
     let first = word.chars().next()?;
     if first.is_numeric() {
         return None;
+    }
+    // Most words have no hyphen: a name when capitalised, without a possessive.
+    if !t.hyphenated {
+        if !first.is_uppercase() {
+            return None;
+        }
+        let mut e = word.len();
+        for suffix in ["'s", "’s", "ʼs"] {
+            if word.ends_with(suffix) && word.len() > suffix.len() + 1 {
+                e -= suffix.len();
+                break;
+            }
+        }
+        return Some((t.start()..t.start() + e, false));
     }
     let mut pieces: Vec<(usize, &str)> = Vec::new();
     let mut at = 0;
@@ -332,7 +386,7 @@ fn name_part(text: &str, t: &Token) -> Option<(Range<usize>, bool)> {
     if !tail && end_piece + 1 < pieces.len() {
         tail = true;
     }
-    Some((t.start + s..t.start + e, tail))
+    Some((t.start() + s..t.start() + e, tail))
 }
 
 #[cfg(test)]

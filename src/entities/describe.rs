@@ -54,7 +54,7 @@ pub fn describe(text: &str, toks: &[Token], cands: &mut [Candidate]) {
         let e = c.toks.end;
         // A possessive name (`Iraq’s sovereignty`) has no appositive.
         if text
-            .get(c.range.end..toks[e - 1].end)
+            .get(c.range.end..toks[e - 1].end())
             .is_some_and(|s| s.contains(['\'', '’']))
         {
             continue;
@@ -104,7 +104,7 @@ fn sentence_start(toks: &[Token], i: usize) -> bool {
 fn noun_phrase(text: &str, toks: &[Token], r: Range<usize>) -> bool {
     let words: Vec<&str> = toks
         .iter()
-        .filter(|t| t.is_word() && t.start >= r.start && t.end <= r.end)
+        .filter(|t| t.is_word() && t.start() >= r.start && t.end() <= r.end)
         .map(|t| &text[t.range()])
         .collect();
     if words.iter().any(|w| {
@@ -178,7 +178,7 @@ fn appositive(text: &str, toks: &[Token], start: usize) -> Option<Range<usize>> 
         i += 1;
     }
     let words = (start..=last).filter(|&k| toks[k].is_word()).count();
-    (words >= 2).then(|| toks[start].start..toks[last].end)
+    (words >= 2).then(|| toks[start].start()..toks[last].end())
 }
 
 /// `is a journalist, writer and political analyst` up to `, who` or the sentence end.
@@ -207,7 +207,7 @@ fn clause(text: &str, toks: &[Token], start: usize) -> Option<Range<usize>> {
         i += 1;
     }
     let words = (start..=last).filter(|&k| toks[k].is_word()).count();
-    (words >= 2).then(|| toks[start].start..toks[last].end)
+    (words >= 2).then(|| toks[start].start()..toks[last].end())
 }
 
 /// The first role word of a description, with a modifier before it (`leader`,
@@ -215,7 +215,7 @@ fn clause(text: &str, toks: &[Token], start: usize) -> Option<Range<usize>> {
 fn first_role(text: &str, toks: &[Token], r: Range<usize>) -> Option<String> {
     let words: Vec<&Token> = toks
         .iter()
-        .filter(|t| t.is_word() && t.start >= r.start && t.end <= r.end)
+        .filter(|t| t.is_word() && t.start() >= r.start && t.end() <= r.end)
         .take(6)
         .collect();
     for (k, t) in words.iter().enumerate() {
@@ -223,11 +223,11 @@ fn first_role(text: &str, toks: &[Token], r: Range<usize>) -> Option<String> {
         if lex::is_role(&w) && !matches!(w.as_str(), "head" | "general" | "major" | "officer") {
             let start =
                 if k > 0 && lex::is_role_modifier(&text[words[k - 1].range()].to_lowercase()) {
-                    words[k - 1].start
+                    words[k - 1].start()
                 } else {
-                    t.start
+                    t.start()
                 };
-            return Some(text[start..t.end].to_string());
+            return Some(text[start..t.end()].to_string());
         }
     }
     None

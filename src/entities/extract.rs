@@ -25,7 +25,7 @@ use super::places;
 use super::tokens::{tokenize, Token};
 use crate::corpus::SourceDoc;
 use crate::text::OffsetMap;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 /// A name found in the visible text.
@@ -189,7 +189,7 @@ impl Finder<'_> {
                     && self.continues(k + 1)
                 {
                     let last = run.last_mut().expect("run");
-                    last.range.end = self.toks[k].end;
+                    last.range.end = self.toks[k].end();
                     run.push(self.word(k + 1).expect("name"));
                     j = k + 1;
                     continue;
@@ -228,8 +228,8 @@ impl Finder<'_> {
                             .iter()
                             .all(|w| lex::is_role_modifier(w) || lex::is_adjective(w));
                         if lex::is_role(last) && mods_ok {
-                            let start = self.toks[between[0]].start;
-                            let end = self.toks[*between.last().expect("between")].end;
+                            let start = self.toks[between[0]].start();
+                            let end = self.toks[*between.last().expect("between")].end();
                             role_after = Some((start..end, self.text[start..end].to_string()));
                         }
                     }
@@ -387,27 +387,24 @@ impl Finder<'_> {
     /// A run without role words: strip what is not part of a name, check evidence, classify.
     fn plain(&mut self, run: &[RunWord], _unused: Option<()>) {
         // Split at inner function words and possessives (`Iraq’s Grand`, `The US Is`).
-        let mut pieces: Vec<Vec<RunWord>> = vec![Vec::new()];
+        let mut start = 0;
         for (k, w) in run.iter().enumerate() {
             let stop = !w.joiner
                 && FUNCTION_WORDS.contains(&w.lower.as_str())
                 && !(w.lower == "is" && &self.text[w.range.clone()] == "IS");
             if stop {
-                pieces.push(Vec::new());
-                continue;
-            }
-            pieces.last_mut().expect("piece").push(w.clone());
-            if self.ctx.info[w.tok].possessive && k + 1 < run.len() {
-                pieces.push(Vec::new());
+                self.piece(&run[start..k]);
+                start = k + 1;
+            } else if self.ctx.info[w.tok].possessive && k + 1 < run.len() {
+                self.piece(&run[start..=k]);
+                start = k + 1;
             }
         }
-        for piece in pieces {
-            self.piece(&piece);
-        }
+        self.piece(&run[start..]);
     }
 
     fn piece(&mut self, words: &[RunWord]) {
-        let mut words: Vec<RunWord> = trim_joiners(words).to_vec();
+        let mut words: &[RunWord] = trim_joiners(words);
         // Leading stopwords (`The Pentagon`) and demonyms before a name (`Iranian Quds Force`,
         // but `Iraqi Parliament` stays whole).
         while let Some(w) = words.first() {
@@ -417,26 +414,25 @@ impl Finder<'_> {
             // word is capitalised.
             let positional = w.info.initial || w.info.title;
             let function = FUNCTION_WORDS.contains(&w.lower.as_str()) && stop(self.text, w);
-            let strip = (function || positional && stop(self.text, w))
-                && !(words.len() > 1 && self.known(&words))
-                || lex::is_adjective(&w.lower) && !rest_generic && !self.known(&words);
+            let stopword = function || positional && stop(self.text, w);
+            let adjective = lex::is_adjective(&w.lower) && !rest_generic;
+            let strip =
+                (stopword || adjective) && !((words.len() > 1 || !stopword) && self.known(words));
             if !strip {
                 break;
             }
-            words.remove(0);
-            let t = trim_joiners(&words).to_vec();
-            words = t;
+            words = trim_joiners(&words[1..]);
         }
         while words.last().is_some_and(|w| {
-            FUNCTION_WORDS.contains(&w.lower.as_str()) && words.len() > 1 && !self.known(&words)
+            FUNCTION_WORDS.contains(&w.lower.as_str()) && words.len() > 1 && !self.known(words)
         }) {
-            words.pop();
+            words = &words[..words.len() - 1];
         }
         if words.is_empty() {
             return;
         }
         // Evidence for words capitalised only by position.
-        let whole_known = self.known(&words);
+        let whole_known = self.known(words);
         let cue = words.iter().any(|w| {
             lex::is_org_cue(&w.lower) && !lex::generic_cue(&w.lower)
                 || w.lower.contains('-')
@@ -445,7 +441,9 @@ impl Finder<'_> {
             && words
                 .iter()
                 .any(|w| lex::is_org_cue(&w.lower) || lex::is_place_cue(&w.lower)));
-        let mut kept: Vec<Vec<(RunWord, bool)>> = vec![Vec::new()];
+        // Confirmed words form groups; an unconfirmed word ends a group.
+        let mut groups: Vec<Range<usize>> = Vec::new();
+        let mut group_start = 0;
         let mut after_given = false;
         for (k, w) in words.iter().enumerate() {
             let positional = w.info.title || (k == 0 && w.info.initial);
@@ -455,9 +453,7 @@ impl Finder<'_> {
                 || (after_given && !stop(self.text, w))
                 || self.evidence(w, words.len() > 1 && k + 1 < words.len());
             after_given = ok && given_name(&w.lower) && k + 1 < words.len();
-            if ok {
-                kept.last_mut().expect("kept").push((w.clone(), positional));
-            } else {
+            if !ok {
                 // Unconfirmed: a weak single-word candidate for corpus-level confirmation.
                 if !w.joiner && self.could_be_name(w) {
                     self.push(
@@ -468,12 +464,13 @@ impl Finder<'_> {
                         Vec::new(),
                     );
                 }
-                kept.push(Vec::new());
+                groups.push(group_start..k);
+                group_start = k + 1;
             }
         }
-        for group in kept {
-            let ws: Vec<RunWord> = group.into_iter().map(|(w, _)| w).collect();
-            let ws = trim_joiners(&ws).to_vec();
+        groups.push(group_start..words.len());
+        for group in groups {
+            let ws = trim_joiners(&words[group]);
             if ws.is_empty() {
                 continue;
             }
@@ -501,7 +498,7 @@ impl Finder<'_> {
             }
             // Acronyms side by side (`US NATO`) are separate names.
             if ws.len() > 1 && ws.iter().all(|w| is_acronym(&self.text[w.range.clone()])) {
-                for w in &ws {
+                for w in ws {
                     let kind = self.classify(std::slice::from_ref(w));
                     self.push(std::slice::from_ref(w), kind, false, Vec::new(), Vec::new());
                 }
@@ -515,8 +512,8 @@ impl Finder<'_> {
             if ws.len() == 1 && self.split_places(&ws[0]) {
                 continue;
             }
-            let kind = self.classify(&ws);
-            self.push(&ws, kind, false, Vec::new(), Vec::new());
+            let kind = self.classify(ws);
+            self.push(ws, kind, false, Vec::new(), Vec::new());
         }
     }
 
@@ -821,11 +818,18 @@ fn build(
     (cands, links): (Vec<Candidate>, Vec<(usize, usize)>),
 ) -> SourceEntities {
     // One node per distinct surface key (strong and weak apart).
-    let mut node_of_key: HashMap<(String, bool), usize> = HashMap::new();
+    let mut node_of_key: HashMap<(String, bool), usize> = HashMap::default();
+    // The same spelling recurs: its node is found without computing its key again.
+    let mut node_of_surface: HashMap<(&str, bool), usize> = HashMap::default();
     let mut nodes: Vec<Node> = Vec::new();
     let mut cand_node = Vec::with_capacity(cands.len());
     for c in &cands {
         let surface = &text[c.range.clone()];
+        if let Some(&id) = node_of_surface.get(&(surface, c.weak)) {
+            nodes[id].weight += 1;
+            cand_node.push(id);
+            continue;
+        }
         let key = (lookup_key(surface), c.weak);
         let id = *node_of_key.entry(key).or_insert_with(|| {
             nodes.push(Node {
@@ -841,6 +845,7 @@ fn build(
         if !nd.surfaces.iter().any(|s| s == surface) {
             nd.surfaces.push(surface.to_string());
         }
+        node_of_surface.insert((surface, c.weak), id);
         cand_node.push(id);
     }
     // Node kinds: votes of their candidates.
@@ -882,7 +887,7 @@ fn build(
         let mut mentions = Vec::with_capacity(ms.len() * 2);
         let mut roles: Vec<String> = Vec::new();
         let mut descs: Vec<FoundDescription> = Vec::new();
-        let mut seen_desc: HashSet<String> = HashSet::new();
+        let mut seen_desc: HashSet<String> = HashSet::default();
         let mut sorted = ms.clone();
         sorted.sort_by_key(|&i| cands[i].range.start);
         sorted.dedup_by_key(|i| cands[*i].range.start);

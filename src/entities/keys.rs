@@ -128,25 +128,27 @@ pub fn variants(a: &[String], b: &[String]) -> bool {
     equal >= 1
 }
 
-/// Whether `word` is an acronym: two to eight characters, starting with a capital letter, at
-/// least two capitals and no lowercase letter other than one inner `of`-style letter
-/// (`ISIS`, `PMU`, `U.S.`, `IRCC`).
+/// Whether `word` is an acronym: two to eight characters (letters, digits, `.`, `&`),
+/// starting with a capital, at least two capitals and no other letters (`ISIS`, `PMU`,
+/// `U.S.`, `AT&T`).
 pub fn is_acronym(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    let n = word.chars().count();
-    if !(2..=8).contains(&n) || letters.len() < 2 {
+    if !word.starts_with(char::is_uppercase) {
         return false;
     }
-    if !word.chars().next().is_some_and(char::is_uppercase) {
-        return false;
+    let (mut n, mut upper) = (0, 0);
+    for c in word.chars() {
+        n += 1;
+        if n > 8 || !(c.is_alphanumeric() || c == '.' || c == '&') {
+            return false;
+        }
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            upper += 1;
+        }
     }
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    let lower = letters.len() - upper;
-    upper >= 2
-        && lower == 0
-        && word
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == '&')
+    n >= 2 && upper >= 2
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! boilerplate), and name particles. Every list is lowercase and looked up with lowercase
 //! words; the given-name list is a data file (`data/given_names.txt`).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 fn set(words: &'static [&'static str]) -> HashSet<&'static str> {

@@ -23,7 +23,7 @@ use super::found::EntityKind;
 use super::keys::{self, is_acronym, lookup_key, parts};
 use super::lexicon::ROLE_ACRONYMS;
 use super::places;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A name or a group of names known to go together.
 #[derive(Debug, Clone, Default)]
@@ -95,25 +95,42 @@ fn acronym_key(surface: &str) -> Option<String> {
 
 /// Cluster kind: the kind with the most weight, named kinds before `other`.
 pub fn vote_kind(kinds: impl Iterator<Item = (EntityKind, usize)>) -> EntityKind {
-    let mut w: HashMap<EntityKind, usize> = HashMap::new();
+    let mut votes = KindVotes::default();
     for (k, n) in kinds {
-        *w.entry(k).or_default() += n.max(1);
+        votes.add(k, n);
     }
-    let mut best = EntityKind::Other;
-    let mut best_w = 0;
-    for k in [
+    votes.winner()
+}
+
+/// Weights of the named kinds (person, organisation, place), for [`vote_kind`].
+#[derive(Default, Clone, Copy)]
+struct KindVotes([usize; 3]);
+
+impl KindVotes {
+    const NAMED: [EntityKind; 3] = [
         EntityKind::Person,
         EntityKind::Organization,
         EntityKind::Place,
-    ] {
-        if let Some(&n) = w.get(&k) {
-            if n > best_w {
-                best = k;
-                best_w = n;
-            }
+    ];
+
+    fn add(&mut self, kind: EntityKind, n: usize) {
+        if let Some(i) = Self::NAMED.iter().position(|&k| k == kind) {
+            self.0[i] += n.max(1);
         }
     }
-    best
+
+    /// The heaviest named kind (the first on a tie), else `other`.
+    fn winner(&self) -> EntityKind {
+        let mut best = EntityKind::Other;
+        let mut best_w = 0;
+        for (k, &w) in Self::NAMED.iter().zip(&self.0) {
+            if w > best_w {
+                best = *k;
+                best_w = w;
+            }
+        }
+        best
+    }
 }
 
 /// Group `nodes` into entities; `links` are explicit pairs of node indexes. Returns clusters
@@ -124,7 +141,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
     let strong = |i: usize| !nodes[i].weak;
 
     // 1. Same lookup key.
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::default();
     let node_keys: Vec<Vec<String>> = nodes
         .iter()
         .map(|nd| nd.surfaces.iter().map(|s| lookup_key(s)).collect())
@@ -149,7 +166,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
         }
     }
     // 3. Built-in groups.
-    let mut group_anchor: HashMap<usize, usize> = HashMap::new();
+    let mut group_anchor: HashMap<usize, usize> = HashMap::default();
     for (i, ks) in node_keys.iter().enumerate() {
         if !strong(i) {
             continue;
@@ -187,7 +204,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
         })
         .collect();
     // 4. Same name without particles.
-    let mut by_bare: HashMap<String, usize> = HashMap::new();
+    let mut by_bare: HashMap<String, usize> = HashMap::default();
     for (i, ps) in node_parts.iter().enumerate() {
         for p in ps.iter().filter(|p| p.len() >= 2) {
             let k = p.concat();
@@ -200,7 +217,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
         }
     }
     // 5. Transliteration variants: compare names with the same number of parts sharing a part.
-    let mut buckets: HashMap<(usize, &str), Vec<(usize, usize)>> = HashMap::new();
+    let mut buckets: HashMap<(usize, &str), Vec<(usize, usize)>> = HashMap::default();
     for (i, ps) in node_parts.iter().enumerate() {
         if nodes[i].kind == EntityKind::Place {
             continue;
@@ -217,7 +234,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
             }
         }
     }
-    let mut compared: HashSet<(usize, usize, usize, usize)> = HashSet::new();
+    let mut compared: HashSet<(usize, usize, usize, usize)> = HashSet::default();
     for list in buckets.values() {
         if list.len() > 64 {
             continue;
@@ -240,8 +257,8 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
     // Cluster kinds so far.
     let kinds = cluster_kinds(nodes, &mut uf);
     // 6. Acronyms and initials.
-    let mut acronyms: HashMap<String, HashSet<usize>> = HashMap::new();
-    let mut inits: HashMap<String, HashSet<usize>> = HashMap::new();
+    let mut acronyms: HashMap<String, HashSet<usize>> = HashMap::default();
+    let mut inits: HashMap<String, HashSet<usize>> = HashMap::default();
     for (i, nd) in nodes.iter().enumerate() {
         if !strong(i) {
             continue;
@@ -252,7 +269,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
                 acronyms.entry(a).or_default().insert(root);
             } else if s.split_whitespace().count() >= 2
                 && !s.split_whitespace().any(is_acronym)
-                && kinds.get(&root) != Some(&EntityKind::Person)
+                && kinds.get(root) != Some(&EntityKind::Person)
                 && nd.kind != EntityKind::Person
             {
                 if let Some(init) = initials(s) {
@@ -282,11 +299,11 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
     }
     // 7. Surnames and lone given names of persons named in full.
     let kinds = cluster_kinds(nodes, &mut uf);
-    let mut tails: HashMap<String, HashSet<usize>> = HashMap::new();
-    let mut firsts: HashMap<String, HashSet<usize>> = HashMap::new();
+    let mut tails: HashMap<String, HashSet<usize>> = HashMap::default();
+    let mut firsts: HashMap<String, HashSet<usize>> = HashMap::default();
     for (i, ps) in node_parts.iter().enumerate() {
         let root = uf.find(i);
-        if kinds.get(&root) != Some(&EntityKind::Person) {
+        if kinds.get(root) != Some(&EntityKind::Person) {
             continue;
         }
         for p in ps.iter().filter(|p| p.len() >= 2) {
@@ -302,7 +319,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
     let mut pairs = Vec::new();
     for (i, ps) in node_parts.iter().enumerate() {
         let root = uf.find(i);
-        let kind = kinds.get(&root).copied().unwrap_or_default();
+        let kind = kinds.get(root).copied().unwrap_or_default();
         if !matches!(kind, EntityKind::Person | EntityKind::Other) {
             continue;
         }
@@ -339,14 +356,14 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
     }
     // 8. Leading words of a longer organisation name.
     let kinds = cluster_kinds(nodes, &mut uf);
-    let mut weights: HashMap<usize, usize> = HashMap::new();
+    let mut weights: HashMap<usize, usize> = HashMap::default();
     for (i, nd) in nodes.iter().enumerate() {
         *weights.entry(uf.find(i)).or_default() += nd.weight;
     }
-    let mut prefixes: HashMap<String, HashSet<usize>> = HashMap::new();
+    let mut prefixes: HashMap<String, HashSet<usize>> = HashMap::default();
     for (i, ps) in node_parts.iter().enumerate() {
         let root = uf.find(i);
-        if kinds.get(&root) != Some(&EntityKind::Organization) {
+        if kinds.get(root) != Some(&EntityKind::Organization) {
             continue;
         }
         for p in ps.iter().filter(|p| p.len() >= 3) {
@@ -359,7 +376,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
     for (i, ps) in node_parts.iter().enumerate() {
         let root = uf.find(i);
         if !matches!(
-            kinds.get(&root),
+            kinds.get(root),
             Some(EntityKind::Organization | EntityKind::Other)
         ) {
             continue;
@@ -382,7 +399,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
         uf.union(a, b);
     }
 
-    let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut out: HashMap<usize, Vec<usize>> = HashMap::default();
     for i in 0..n {
         out.entry(uf.find(i)).or_default().push(i);
     }
@@ -391,18 +408,14 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
     clusters
 }
 
-fn cluster_kinds(nodes: &[Node], uf: &mut UnionFind) -> HashMap<usize, EntityKind> {
-    let mut by_root: HashMap<usize, Vec<(EntityKind, usize)>> = HashMap::new();
+/// The kind of each cluster so far, indexed by its root node (entries of other nodes are
+/// meaningless).
+fn cluster_kinds(nodes: &[Node], uf: &mut UnionFind) -> Vec<EntityKind> {
+    let mut votes = vec![KindVotes::default(); nodes.len()];
     for (i, nd) in nodes.iter().enumerate() {
-        by_root
-            .entry(uf.find(i))
-            .or_default()
-            .push((nd.kind, nd.weight));
+        votes[uf.find(i)].add(nd.kind, nd.weight);
     }
-    by_root
-        .into_iter()
-        .map(|(r, ks)| (r, vote_kind(ks.into_iter())))
-        .collect()
+    votes.iter().map(KindVotes::winner).collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! does the job at no build cost.
 
 use super::keys::lookup_key;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// What kind of place a list entry is.
@@ -41,8 +41,8 @@ static LIST: LazyLock<PlaceList> = LazyLock::new(|| parse(include_str!("data/pla
 fn parse(text: &'static str) -> PlaceList {
     let mut list = PlaceList {
         places: Vec::new(),
-        by_key: HashMap::new(),
-        demonyms: HashSet::new(),
+        by_key: HashMap::default(),
+        demonyms: HashSet::default(),
     };
     let mut kind = PlaceKind::Country;
     for line in text.lines() {

@@ -10,7 +10,7 @@ use super::lexicon::{HYPHEN_PARTICLES, STOPWORDS};
 use super::merge::{self, Node};
 use super::registry::{Registry, FILE_NAME};
 use super::tokens::tokenize;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 /// Index of an entity in its table.
@@ -219,7 +219,7 @@ impl EntityTable {
             entities,
             ..Default::default()
         };
-        let mut non_acronym_keys: HashSet<String> = HashSet::new();
+        let mut non_acronym_keys: HashSet<String> = HashSet::default();
         for e in &t.entities {
             for s in std::iter::once(&e.name).chain(&e.aliases) {
                 let k = lookup_key(s);
@@ -317,7 +317,7 @@ impl EntityTable {
             }
         }
         best.sort();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         best.into_iter()
             .filter(|(_, id)| seen.insert(*id))
             .filter_map(|(_, id)| self.entities.get(id))
@@ -354,7 +354,7 @@ impl EntityTable {
                 if !starts_name(&text[toks[j].range()]) {
                     continue;
                 }
-                let r = toks[i].start..toks[j].end;
+                let r = toks[i].start()..toks[j].end();
                 let surface = &text[r.clone()];
                 let stripped = strip_possessive(surface);
                 let key = lookup_key(stripped);
@@ -409,7 +409,7 @@ impl EntityTable {
         let start = self
             .sorted
             .partition_point(|(k, _, _)| k.as_str() < key.as_str());
-        let mut best: HashMap<EntityId, String> = HashMap::new();
+        let mut best: HashMap<EntityId, String> = HashMap::default();
         for (k, alias, id) in &self.sorted[start..] {
             if !k.starts_with(&key) {
                 break;
@@ -526,7 +526,7 @@ fn assemble(
         .collect();
     let mut roles: Vec<String> = Vec::new();
     let mut descriptions: Vec<Description> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     if let Some(d) = reg.and_then(|r| r.description.clone()) {
         seen.insert(d.to_lowercase());
         descriptions.push(Description {

@@ -14,20 +14,31 @@ pub enum Kind {
     Punct(char),
 }
 
+/// 16 bytes: a source has millions of tokens (texts over 4 GiB are not tokenised).
 #[derive(Debug, Clone)]
 pub struct Token {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
     pub kind: Kind,
     /// Whitespace before the token.
     pub space_before: bool,
     /// A line break before the token (or the start of the text).
     pub line_start: bool,
+    /// A word with a hyphen inside (`Abdul-Mahdi`, `US-led`).
+    pub hyphenated: bool,
 }
 
 impl Token {
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
     pub fn range(&self) -> Range<usize> {
-        self.start..self.end
+        self.start()..self.end()
     }
 
     pub fn is_word(&self) -> bool {
@@ -51,83 +62,105 @@ fn is_hyphen(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || unicode_normalization::char::canonical_combining_class(c) != 0
 }
 
-/// Split `text` into tokens.
+/// The character at byte `at` (a char boundary), decoded cheaply when it is ASCII.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        None => None,
+        Some(&b) if b < 0x80 => Some(b as char),
+        Some(_) => text[at..].chars().next(),
+    }
+}
+
+/// Split `text` into tokens (none for a text over 4 GiB).
 pub fn tokenize(text: &str) -> Vec<Token> {
+    if u32::try_from(text.len()).is_err() {
+        return Vec::new();
+    }
     let mut out = Vec::with_capacity(text.len() / 5);
-    let mut chars = text.char_indices().peekable();
+    let mut i = 0;
     let mut space = false;
     let mut line = true;
-    while let Some(&(i, c)) = chars.peek() {
+    while let Some(c) = char_at(text, i) {
         if c.is_whitespace() {
             space = true;
             if c == '\n' || c == '\r' {
                 line = true;
             }
-            chars.next();
+            i += c.len_utf8();
             continue;
         }
-        if !is_word_char(c) {
-            chars.next();
-            out.push(Token {
-                start: i,
-                end: i + c.len_utf8(),
-                kind: Kind::Punct(c),
-                space_before: space,
-                line_start: line,
-            });
-            space = false;
-            line = false;
-            continue;
-        }
-        let end = word_end(text, i);
-        while chars.peek().is_some_and(|&(j, _)| j < end) {
-            chars.next();
-        }
+        let (end, kind, hyphenated) = if is_word_char(c) {
+            let (end, hyphenated) = word_end(text, i);
+            (end, Kind::Word, hyphenated)
+        } else {
+            (i + c.len_utf8(), Kind::Punct(c), false)
+        };
         out.push(Token {
-            start: i,
-            end,
-            kind: Kind::Word,
+            start: i as u32,
+            end: end as u32,
+            kind,
             space_before: space,
             line_start: line,
+            hyphenated,
         });
         space = false;
         line = false;
+        i = end;
     }
     out
 }
 
-/// End of the word starting at `start`.
-fn word_end(text: &str, start: usize) -> usize {
+/// End of the word starting at `start` (always past its first character), and whether a
+/// hyphen joins two of its parts.
+fn word_end(text: &str, start: usize) -> (usize, bool) {
+    let mut hyphenated = false;
     let mut end = start;
     let mut prev: Option<char> = None;
     let mut all_lower = true;
     let mut letters = 0usize;
     let mut dotted = false;
-    let it = text[start..].char_indices().map(|(k, c)| (start + k, c));
-    let next_char = |at: usize| text[at..].chars().next();
-    for (i, c) in it {
+    let mut i = start;
+    while let Some(c) = char_at(text, i) {
+        let next = i + c.len_utf8();
         if is_word_char(c) {
             // Glued words: `commentAnti`, `caMost`.
             if c.is_uppercase()
                 && prev.is_some_and(char::is_lowercase)
                 && all_lower
                 && letters >= 2
-                && next_char(i + c.len_utf8()).is_some_and(char::is_lowercase)
+                && char_at(text, next).is_some_and(char::is_lowercase)
             {
-                return end;
+                return (end, hyphenated);
             }
             if !c.is_lowercase() {
                 all_lower = false;
             }
             letters += 1;
-            end = i + c.len_utf8();
+            end = next;
             prev = Some(c);
+            i = next;
+            // Fast path: the rest of an ASCII lowercase run changes nothing but the counts.
+            if c.is_ascii_lowercase() {
+                let run = text.as_bytes()[i..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_lowercase())
+                    .count();
+                if run > 0 {
+                    letters += run;
+                    i += run;
+                    end = i;
+                    prev = Some(text.as_bytes()[i - 1] as char);
+                }
+            }
             continue;
         }
-        let after = next_char(i + c.len_utf8());
+        let after = char_at(text, next);
         let joins = if is_apostrophe(c) {
             prev.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphabetic)
         } else if is_hyphen(c) {
@@ -137,11 +170,11 @@ fn word_end(text: &str, start: usize) -> usize {
             let single_cap = prev.is_some_and(char::is_uppercase)
                 && (end - start == prev.map_or(0, char::len_utf8) || dotted);
             if single_cap && after.is_some_and(char::is_uppercase) {
-                let after2 = next_char(i + 1 + after.map_or(0, char::len_utf8));
+                let after2 = char_at(text, next + after.map_or(0, char::len_utf8));
                 after2 == Some('.')
             } else if single_cap && dotted {
                 // The final dot of `U.S.`.
-                return i + 1;
+                return (next, hyphenated);
             } else {
                 false
             }
@@ -154,12 +187,14 @@ fn word_end(text: &str, start: usize) -> usize {
         if c == '.' {
             dotted = true;
         } else {
+            hyphenated |= is_hyphen(c);
             all_lower = false;
         }
-        end = i + c.len_utf8();
+        end = next;
         prev = Some(c);
+        i = next;
     }
-    end
+    (end, hyphenated)
 }
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ pub struct RefreshOptions {
     pub lock_timeout: Duration,
     /// Indexing threads (0: one per core, at most 4).
     pub threads: usize,
+    /// Find the named entities of each source. On by default; the corpus benchmark turns it
+    /// off to measure what extraction adds to the build.
+    pub entities: bool,
 }
 
 impl Default for RefreshOptions {
@@ -59,6 +62,7 @@ impl Default for RefreshOptions {
             max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES,
             lock_timeout: Duration::from_secs(60),
             threads: 0,
+            entities: true,
         }
     }
 }
@@ -333,12 +337,13 @@ impl SourceIndex {
         }
         let fields = self.fields;
         let max = options.max_file_bytes;
+        let entities = options.entities;
         let shared: &IndexWriter<TantivyDocument> = writer;
         let results: Vec<Result<u64, Warning>> = add
             .par_iter()
             .chain(update.par_iter())
             .map(|file| match corpus::load(file, max) {
-                Ok(doc) => add_source(shared, fields, &doc).map(|_| file.size),
+                Ok(doc) => add_source(shared, fields, &doc, entities).map(|_| file.size),
                 Err(w) => {
                     // Remember files that will stay unreadable until they change; a read error
                     // (permissions, a file vanishing) is tried again next time.
@@ -593,6 +598,7 @@ fn add_source(
     writer: &IndexWriter<TantivyDocument>,
     f: Fields,
     doc: &SourceDoc,
+    entities: bool,
 ) -> Result<(), Warning> {
     let fail = |e: TantivyError| Warning {
         path: doc.file.display.clone(),
@@ -609,13 +615,15 @@ fn add_source(
     if let Some(id) = &doc.meta.id {
         file_doc.add_text(f.key, id);
     }
-    // A bug in the entity finder must not stop indexing: the source then has no entities.
-    let mut entities = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::entities::extract(doc)
-    }))
-    .unwrap_or_default();
-    entities.locate(&doc.raw);
-    file_doc.add_text(f.entities, entities.to_json());
+    if entities {
+        // A bug in the entity finder must not stop indexing: the source then has none.
+        let mut found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::entities::extract(doc)
+        }))
+        .unwrap_or_default();
+        found.locate(&doc.raw);
+        file_doc.add_text(f.entities, found.to_json());
+    }
     writer.add_document(file_doc).map_err(fail)?;
     for p in passages::split(doc) {
         writer
