@@ -95,15 +95,23 @@ fn main() {
         warnings.len()
     );
     println!("| walk + stat | {} ms |", ms(walk));
-    // A full build is timed three times with named entities and twice without, alternately
-    // (the machine's noise is larger than the difference); each figure is the fastest run.
-    // The last build with entities is the index the rest of the benchmark uses.
-    let mut builds = if rebuild { 3 } else { 1 };
-    let mut plain_builds = if rebuild { 2 } else { 0 };
-    let (mut best, mut plain_best) = (Duration::MAX, Duration::MAX);
+    // With --rebuild, full builds are timed in rounds of one without named entities and one
+    // with them (this machine's noise is larger than the difference; rounds from
+    // SOURCED_BENCH_ROUNDS, default 5). The last build with entities is the index the rest
+    // of the benchmark uses.
+    let rounds = if rebuild {
+        std::env::var("SOURCED_BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5usize)
+            .max(1)
+    } else {
+        1
+    };
+    let (mut with, mut without) = (Vec::new(), Vec::new());
     let mut report = None;
-    while builds > 0 {
-        if plain_builds >= builds {
+    for _ in 0..rounds {
+        if rebuild {
             let plain_dir = dir.join(".sourced-bench-no-entities");
             let _ = std::fs::remove_dir_all(&plain_dir);
             let no_entities = RefreshOptions {
@@ -113,38 +121,38 @@ fn main() {
             let t = Instant::now();
             let (mut plain, _) = SourceIndex::open(&plain_dir).unwrap();
             plain.refresh(&files, &no_entities).unwrap();
-            plain_best = plain_best.min(t.elapsed());
+            without.push(t.elapsed());
             drop(plain);
             let _ = std::fs::remove_dir_all(&plain_dir);
-            plain_builds -= 1;
-            continue;
-        }
-        if builds > 1 || report.is_some() {
             let _ = std::fs::remove_dir_all(&cache);
         }
         let t = Instant::now();
         let (mut index, _) = SourceIndex::open(&cache).unwrap();
-        let r = index.refresh(&files, &opts).unwrap();
-        best = best.min(t.elapsed());
-        report = Some(r);
-        builds -= 1;
+        report = Some(index.refresh(&files, &opts).unwrap());
+        with.push(t.elapsed());
     }
     let r = report.expect("one build");
+    with.sort();
+    without.sort();
+    let secs =
+        |v: &[Duration], q: f64| v[((v.len() - 1) as f64 * q).round() as usize].as_secs_f64();
     if r.added > 0 {
         println!(
-            "| index build | {:.2} s, {:.1} MB/s, {} sources |",
-            best.as_secs_f64(),
-            r.bytes_indexed as f64 / 1e6 / best.as_secs_f64(),
+            "| index build | {:.2} s (median of {}), {:.1} MB/s, {} sources |",
+            secs(&with, 0.5),
+            with.len(),
+            r.bytes_indexed as f64 / 1e6 / secs(&with, 0.5),
             r.sources
         );
     } else {
         println!("| index build | (index reused: pass --rebuild to measure) |");
     }
-    if plain_best < Duration::MAX {
+    if !without.is_empty() {
         println!(
-            "| index build without entities | {:.2} s: extraction adds {:+.0} % |",
-            plain_best.as_secs_f64(),
-            (best.as_secs_f64() / plain_best.as_secs_f64() - 1.0) * 100.0
+            "| index build without entities | {:.2} s (median): extraction adds {:+.0} % (medians), {:+.0} % (fastest runs) |",
+            secs(&without, 0.5),
+            (secs(&with, 0.5) / secs(&without, 0.5) - 1.0) * 100.0,
+            (secs(&with, 0.0) / secs(&without, 0.0) - 1.0) * 100.0
         );
     }
     println!(

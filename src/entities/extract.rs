@@ -88,7 +88,7 @@ pub(crate) struct RunWord {
     pub joiner: bool,
 }
 
-impl Finder<'_> {
+impl<'a> Finder<'a> {
     fn word(&self, i: usize) -> Option<RunWord> {
         let nw = self.ctx.name_part(i)?;
         let lower = self.text[nw.clone()].to_lowercase();
@@ -101,7 +101,7 @@ impl Finder<'_> {
         })
     }
 
-    fn lower_word(&self, i: usize) -> Option<&str> {
+    fn lower_word(&self, i: usize) -> Option<&'a str> {
         let t = self.toks.get(i)?;
         if !t.is_word() {
             return None;
@@ -142,7 +142,6 @@ impl Finder<'_> {
                 }
                 // Particles and `of` between capitalised words.
                 if let Some(w) = self.lower_word(k) {
-                    let w = w.to_string();
                     let joins_of = ((w == "of" || w == "for")
                         && (lex::is_org_cue(&last.lower)
                             || OF_HEADS.contains(&last.lower.as_str()))
@@ -153,7 +152,7 @@ impl Finder<'_> {
                             .is_some_and(|n| !lex::is_stopword(&n.lower));
                     let quoted_of =
                         (w == "of" || w == "the") && self.ctx.info[last.tok].short_quote;
-                    if (lex::PARTICLES.contains(w.as_str()) || joins_of || quoted_of)
+                    if (lex::PARTICLES.contains(w) || joins_of || quoted_of)
                         && self.toks[k].space_before
                     {
                         // `of the`
@@ -535,7 +534,7 @@ impl Finder<'_> {
         let key = lookup_key(surface);
         places::by_key(&key).is_some()
             || builtin::group_of(&key).is_some()
-            || lex::KNOWN_ORGS.contains(surface.to_lowercase().as_str())
+            || with_lower(surface, |l| lex::KNOWN_ORGS.contains(l))
     }
 
     /// Evidence that a word capitalised by position is a name.
@@ -601,8 +600,7 @@ impl Finder<'_> {
         if places::by_key(&key).is_some() {
             return EntityKind::Place;
         }
-        let lower_surface = surface.to_lowercase();
-        if lex::KNOWN_ORGS.contains(lower_surface.as_str()) {
+        if with_lower(surface, |l| lex::KNOWN_ORGS.contains(l)) {
             return EntityKind::Organization;
         }
         let words: Vec<&str> = ws
@@ -621,12 +619,17 @@ impl Finder<'_> {
         let after = ws.last().map(|w| w.tok + 1).unwrap_or(0);
         let possessive = ws.last().is_some_and(|w| w.info.possessive);
         if let Some(next) = self.lower_word(after).filter(|_| !possessive) {
-            let next = next.to_lowercase();
-            if lex::PLACE_AFTER.contains(next.as_str()) {
-                return EntityKind::Place;
-            }
-            if lex::ORG_AFTER.contains(next.as_str()) {
-                return EntityKind::Organization;
+            let after = with_lower(next, |next| {
+                if lex::PLACE_AFTER.contains(next) {
+                    Some(EntityKind::Place)
+                } else if lex::ORG_AFTER.contains(next) {
+                    Some(EntityKind::Organization)
+                } else {
+                    None
+                }
+            });
+            if let Some(kind) = after {
+                return kind;
             }
         }
         if is_acronym(strip_possessive(surface)) {
@@ -639,22 +642,21 @@ impl Finder<'_> {
                 return EntityKind::Person;
             }
             if ws.iter().any(|w| {
-                let s = &self.text[w.range.clone()];
-                let lw = s.to_lowercase();
-                (lw.starts_with("al-")
-                    || lw.starts_with("el-")
-                    || lw.starts_with("bin ")
-                    || lw == "bin"
-                    || lw == "ibn")
-                    && w.tok != ws[0].tok
+                w.tok != ws[0].tok
+                    && with_lower(&self.text[w.range.clone()], |lw| {
+                        lw.starts_with("al-")
+                            || lw.starts_with("el-")
+                            || lw.starts_with("bin ")
+                            || lw == "bin"
+                            || lw == "ibn"
+                    })
             }) {
                 return EntityKind::Person;
             }
             let first_tok = ws[0].tok;
             if first_tok > 0 {
                 if let Some(prev) = self.toks.get(first_tok - 1) {
-                    let p = self.text[prev.range()].to_lowercase();
-                    if prev.is_word() && p == "by" {
+                    if prev.is_word() && self.text[prev.range()].eq_ignore_ascii_case("by") {
                         return EntityKind::Person;
                     }
                 }
@@ -849,12 +851,12 @@ fn build(
         cand_node.push(id);
     }
     // Node kinds: votes of their candidates.
-    let mut votes: Vec<Vec<(EntityKind, usize)>> = vec![Vec::new(); nodes.len()];
+    let mut votes = vec![merge::KindVotes::default(); nodes.len()];
     for (c, &id) in cands.iter().zip(&cand_node) {
-        votes[id].push((c.kind, if c.roles.is_empty() { 1 } else { 3 }));
+        votes[id].add(c.kind, if c.roles.is_empty() { 1 } else { 3 });
     }
     for (nd, v) in nodes.iter_mut().zip(votes) {
-        nd.kind = merge::vote_kind(v.into_iter());
+        nd.kind = v.winner();
     }
     let node_links: Vec<(usize, usize)> = links
         .iter()
@@ -972,12 +974,30 @@ pub fn choose_name(counts: &[(String, u32)], kind: EntityKind) -> String {
         .unwrap_or_default()
 }
 
-/// Whitespace runs to one space, trimmed, trailing commas dropped.
+/// `f` of `s` in lowercase, without allocating for short ASCII text.
+fn with_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    if s.len() <= buf.len() && s.is_ascii() {
+        let b = &mut buf[..s.len()];
+        b.copy_from_slice(s.as_bytes());
+        b.make_ascii_lowercase();
+        f(std::str::from_utf8(b).unwrap_or_default())
+    } else {
+        f(&s.to_lowercase())
+    }
+}
+
+/// Whitespace runs to one space, trimmed, commas and semicolons at either end dropped.
 pub(crate) fn clean(s: &str) -> String {
-    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    joined
-        .trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .to_string()
+    let s = s.trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace());
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The sentence around `r`, at most about 160 characters.

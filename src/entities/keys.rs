@@ -36,11 +36,11 @@ pub fn lookup_key(surface: &str) -> String {
     let s = strip_possessive(surface.trim());
     if s.is_ascii() {
         // What the normaliser does to ASCII: lowercase (and spaces, dropped here anyway).
-        return s
-            .bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| b.to_ascii_lowercase() as char)
-            .collect();
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes().filter(u8::is_ascii_alphanumeric) {
+            out.push(b.to_ascii_lowercase() as char);
+        }
+        return out;
     }
     let n = normalize(s);
     n.text.chars().filter(|c| c.is_alphanumeric()).collect()
@@ -82,13 +82,31 @@ pub fn bare_key(surface: &str) -> String {
 /// Levenshtein distance between `a` and `b` in characters, or `max + 1` when it is larger
 /// than `max`.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    if a.is_ascii() && b.is_ascii() {
+        return edit_distance_of(a.as_bytes(), b.as_bytes(), max);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    edit_distance_of(&a, &b, max)
+}
+
+fn edit_distance_of<T: PartialEq>(a: &[T], b: &[T], max: usize) -> usize {
     if a.len().abs_diff(b.len()) > max {
         return max + 1;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    // Two rows; on the stack for names of up to 63 characters.
+    let mut stack = [0usize; 128];
+    let mut heap = Vec::new();
+    let rows: &mut [usize] = if b.len() < 64 {
+        &mut stack[..2 * (b.len() + 1)]
+    } else {
+        heap.resize(2 * (b.len() + 1), 0);
+        &mut heap
+    };
+    let (mut prev, mut cur) = rows.split_at_mut(b.len() + 1);
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];

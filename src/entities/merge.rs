@@ -104,7 +104,7 @@ pub fn vote_kind(kinds: impl Iterator<Item = (EntityKind, usize)>) -> EntityKind
 
 /// Weights of the named kinds (person, organisation, place), for [`vote_kind`].
 #[derive(Default, Clone, Copy)]
-struct KindVotes([usize; 3]);
+pub struct KindVotes([usize; 3]);
 
 impl KindVotes {
     const NAMED: [EntityKind; 3] = [
@@ -113,14 +113,14 @@ impl KindVotes {
         EntityKind::Place,
     ];
 
-    fn add(&mut self, kind: EntityKind, n: usize) {
+    pub fn add(&mut self, kind: EntityKind, n: usize) {
         if let Some(i) = Self::NAMED.iter().position(|&k| k == kind) {
             self.0[i] += n.max(1);
         }
     }
 
     /// The heaviest named kind (the first on a tie), else `other`.
-    fn winner(&self) -> EntityKind {
+    pub fn winner(&self) -> EntityKind {
         let mut best = EntityKind::Other;
         let mut best_w = 0;
         for (k, &w) in Self::NAMED.iter().zip(&self.0) {

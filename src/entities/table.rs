@@ -479,10 +479,15 @@ fn assemble(
     sources: &[(String, SourceEntities)],
     registry: &Registry,
 ) -> Entity {
+    // (Indexes by spelling and by path: an entity may be named in thousands of sources.)
     let mut counts: Vec<(String, u32)> = Vec::new();
-    let mut add_count = |s: &str, n: u32| match counts.iter_mut().find(|(x, _)| x == s) {
-        Some((_, c)) => *c += n,
-        None => counts.push((s.to_string(), n)),
+    let mut count_of: HashMap<String, usize> = HashMap::default();
+    let mut add_count = |s: &str, n: u32| match count_of.get(s) {
+        Some(&i) => counts[i].1 += n,
+        None => {
+            count_of.insert(s.to_string(), counts.len());
+            counts.push((s.to_string(), n));
+        }
     };
     let mut reg = None;
     let mut founds: Vec<(&str, &Found)> = Vec::new();
@@ -536,6 +541,7 @@ fn assemble(
         });
     }
     let mut per_source: Vec<EntitySource> = Vec::new();
+    let mut source_of: HashMap<&str, usize> = HashMap::default();
     for (path, f) in &founds {
         for r in &f.roles {
             if !roles.iter().any(|x| x.eq_ignore_ascii_case(r)) {
@@ -557,7 +563,7 @@ fn assemble(
             context: f.context.clone(),
             range: f.first_range().unwrap_or_default(),
         };
-        match per_source.iter_mut().find(|s| s.path == *path) {
+        match source_of.get(path).map(|&i| &mut per_source[i]) {
             Some(s) => {
                 s.mentions.extend(f.mention_ranges());
                 s.mentions.sort_by_key(|r| r.start);
@@ -569,6 +575,7 @@ fn assemble(
             }
             None => {
                 let mentions: Vec<Range<usize>> = f.mention_ranges().collect();
+                source_of.insert(path, per_source.len());
                 per_source.push(EntitySource {
                     path: path.to_string(),
                     count: mentions.len(),
