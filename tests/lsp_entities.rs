@@ -270,6 +270,27 @@ async fn entities_toml_changes_are_picked_up() {
     );
     assert!(text.contains("a made-up critic"), "{text}");
     assert!(text.contains("Not mentioned in the sources."), "{text}");
+
+    // A broken file: the user is told, and the entities found in the sources still work.
+    std::fs::write(&toml, "[[entity]]\nname = 3\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&toml), "type": 2}]}),
+    )
+    .await;
+    let shown = c
+        .wait_for("a message about entities.toml", |m| {
+            m["method"] == "window/showMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("entities.toml"))
+        })
+        .await;
+    assert_eq!(shown["params"]["type"], 2, "a warning: {shown}");
+    let text = hover_text(&mut c, &uri, "Quentworth", 0).await;
+    assert!(text.contains("not mentioned in the sources"), "{text}");
+    let text = hover_text(&mut c, &uri, "Soleimani", 1).await;
+    assert!(text.contains("Qassem Soleimani"), "{text}");
     assert_eq!(c.shutdown().await, 0);
 }
 

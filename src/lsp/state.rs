@@ -103,6 +103,8 @@ pub struct IndexSlot {
     catalog: Mutex<Option<(u64, Arc<Vec<SourceInfo>>)>>,
     /// `entities.toml` as last read, with the modification time it had then.
     registry: Mutex<Option<ReadRegistry>>,
+    /// Why `entities.toml` could not be read, until the user has been told.
+    registry_error: Mutex<Option<String>>,
     /// The entity table, cached per generation and registry fingerprint.
     entities: Mutex<Option<(u64, u64, Entities)>>,
 }
@@ -127,6 +129,7 @@ impl Default for IndexSlot {
             generation: AtomicU64::new(0),
             catalog: Mutex::new(None),
             registry: Mutex::new(None),
+            registry_error: Mutex::new(None),
             entities: Mutex::new(None),
         }
     }
@@ -184,8 +187,8 @@ impl IndexSlot {
         Some(list)
     }
 
-    /// The workspace's `entities.toml` (empty if missing or broken, with a warning logged),
-    /// re-read when its modification time changes.
+    /// The workspace's `entities.toml` (empty if missing or broken: the error is kept for
+    /// [`IndexSlot::take_registry_error`]), re-read when its modification time changes.
     fn registry(&self, root: &Path) -> Arc<Registry> {
         let path = root.join(crate::entities::registry::FILE_NAME);
         let now = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
@@ -196,10 +199,16 @@ impl IndexSlot {
         }
         let registry = Arc::new(Registry::load(root).unwrap_or_else(|e| {
             tracing::warn!("{e}");
+            *lock(&self.registry_error) = Some(e.to_string());
             Registry::default()
         }));
         *lock(&self.registry) = Some((path, now, registry.clone()));
         registry
+    }
+
+    /// Why `entities.toml` could not be read, once per time it was read.
+    pub fn take_registry_error(&self) -> Option<String> {
+        lock(&self.registry_error).take()
     }
 
     /// Forget the registry read last (`entities.toml` changed on disk).

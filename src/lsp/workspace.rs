@@ -233,13 +233,24 @@ impl Server {
     /// Build the entity table in the background, so that the first hover does not wait.
     fn build_entities(&self) {
         let state = self.state.clone();
+        let client = self.client.clone();
         tokio::spawn(async move {
             let started = Instant::now();
+            let slot = state.clone();
             let built = blocking("building the entity table", move || {
-                state.index.entities().map(|e| e.table.len())
+                slot.index.entities().map(|e| e.table.len())
             })
             .await
             .flatten();
+            // A broken `entities.toml` is reported, not fatal: extracted entities still work.
+            if let Some(e) = state.index.take_registry_error() {
+                client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!("sourced: {e} (using the entities found in the sources)"),
+                    )
+                    .await;
+            }
             if let Some(n) = built {
                 tracing::info!(
                     "entity table: {n} entities in {} ms",
