@@ -1,9 +1,10 @@
 -- Headless Neovim 0.11 end-to-end test of `sourced lsp`.
 --
---   SOURCED_BIN=target/release/sourced SOURCED_WS=<workspace> nvim --headless --clean -u NONE -l tests/nvim/e2e.lua
+--   SOURCED_BIN=target/release/sourced SOURCED_WS=<workspace> nvim --headless --clean -l tests/nvim/e2e.lua
 --
--- The workspace holds sourced.toml, the seeds and note.md (see tests/nvim/run.sh). Exits 0
--- when every check passes, 1 otherwise, printing one line per check.
+-- Loads the plugin in editors/nvim the way a user does. The workspace holds sourced.toml, the
+-- seeds and note.md (see tests/nvim/run.sh). Exits 0 when every check passes, 1 otherwise,
+-- printing one line per check.
 
 local bin = assert(os.getenv("SOURCED_BIN"), "SOURCED_BIN")
 local ws = assert(os.getenv("SOURCED_WS"), "SOURCED_WS")
@@ -18,13 +19,10 @@ local function check(name, ok, detail)
   end
 end
 
-vim.lsp.config("sourced", {
-  cmd = { bin, "lsp" },
-  filetypes = { "markdown" },
-  root_markers = { "sourced.toml", ".git" },
-  init_options = { debounceMs = 50 },
-})
-vim.lsp.enable("sourced")
+-- The plugin from editors/nvim, as a user would load it.
+local repo = vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h:h:h")
+vim.opt.runtimepath:append(repo .. "/editors/nvim")
+require("sourced").setup({ cmd = { bin, "lsp" }, init_options = { debounceMs = 50 } })
 
 vim.cmd("edit " .. ws .. "/note.md")
 local buf = vim.api.nvim_get_current_buf()
@@ -79,6 +77,53 @@ local uri = loc and (loc.uri or loc.targetUri)
 local range = loc and (loc.range or loc.targetSelectionRange)
 check("definition lands in the source file", uri ~= nil and uri:find("003_0afb694efec83e04.txt", 1, true) ~= nil, def)
 check("definition lands on the right line", range ~= nil and range.start.line == 8, range)
+
+-- The quick fix on the altered quote: applied, the note quotes the source's wording.
+if mismatch then
+  local lsp_diag = mismatch.user_data and mismatch.user_data.lsp
+  local actions = client:request_sync("textDocument/codeAction", {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = lsp_diag and lsp_diag.range or { start = { line = mismatch.lnum, character = mismatch.col },
+      ["end"] = { line = mismatch.end_lnum, character = mismatch.end_col } },
+    context = { diagnostics = { lsp_diag } },
+  }, 10000, buf)
+  local fix
+  for _, a in ipairs(actions and actions.result or {}) do
+    if a.edit and (a.isPreferred or not fix) then
+      fix = a
+    end
+  end
+  check("the altered quote has a quick fix", fix ~= nil, actions)
+  if fix then
+    vim.lsp.util.apply_workspace_edit(fix.edit, "utf-16")
+    local line = vim.api.nvim_buf_get_lines(buf, mismatch.lnum, mismatch.lnum + 1, false)[1] or ""
+    check("the quick fix puts the source's wording in the note", line:find("2,500", 1, true) ~= nil
+      and line:find("5,000", 1, true) == nil, line)
+    local fixed = vim.wait(15000, function()
+      for _, d in ipairs(vim.diagnostic.get(buf)) do
+        if d.code == "mismatch" then
+          return false
+        end
+      end
+      return true
+    end, 100)
+    check("after the fix the warning goes away", fixed, vim.diagnostic.get(buf))
+  end
+end
+
+-- :SourcedCheck runs `sourced check` and fills the quickfix list.
+check(":SourcedCheck is defined", vim.fn.exists(":SourcedCheck") == 2)
+local done = false
+require("sourced").check({ root = ws, paths = { "note.md" }, open = false, on_done = function() done = true end })
+vim.wait(30000, function() return done end, 100)
+local qf = vim.fn.getqflist()
+local qf_error
+for _, item in ipairs(qf) do
+  if item.type == "E" and item.text:find("not found", 1, true) and item.lnum == 7 then
+    qf_error = item
+  end
+end
+check(":SourcedCheck lists the fabricated quote in the quickfix list", qf_error ~= nil, qf)
 
 -- And jumping there for real opens the file at that line.
 if uri then
