@@ -3,8 +3,10 @@
 #   1. cargo test: unit tests, verdicts on the seeds, CLI, index, in-process LSP end to end;
 #   2. pytest-lsp over the release binary with the recorded capabilities of Neovim, VS Code
 #      and Emacs;
-#   3. headless Neovim 0.11 opening a note on the seeds.
-# Needs the Python tools in tests/requirements.txt (installed by .ci/run).
+#   3. headless Neovim 0.11 (the plugin in editors/nvim) and headless Emacs with eglot,
+#      each opening a note on the seeds.
+# Needs the Python tools in tests/requirements.txt and Emacs with eglot (Debian: emacs-nox,
+# elpa-eglot); .ci/run installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +22,6 @@ echo "== pytest-lsp (Neovim, VS Code, Emacs client capabilities)"
 
 echo "== headless Neovim"
 bash tests/nvim/run.sh
+
+echo "== headless Emacs (eglot)"
+bash tests/emacs/run.sh

@@ -9,14 +9,6 @@ ws=$(mktemp -d)
 trap 'rm -rf "$ws"' EXIT
 cp -r seeds "$ws/seeds"
 printf 'sources = ["seeds"]\n' > "$ws/sourced.toml"
-cat > "$ws/note.md" <<'NOTE'
-# Notes
-
-The report says “An attack hit the headquarters of the Popular Mobilization Forces” on Thursday.
-
-An altered number: “The 5,000 troops who remain the country a decade later are free to act”.
-
-A fabricated one: “The Martian ambassador praised the excellent cheese of the lunar republic”.
-NOTE
+cp tests/fixtures/editor-note.md "$ws/note.md"
 # A fresh HOME so that no user configuration is loaded.
 HOME="$ws/home" SOURCED_BIN="${SOURCED_BIN:-$bin}" SOURCED_WS="$ws" timeout 120 nvim --headless --clean -l tests/nvim/e2e.lua
