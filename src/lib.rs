@@ -16,5 +16,6 @@ pub mod corpus;
 pub mod entities;
 pub mod index;
 pub mod lsp;
+pub mod notes;
 pub mod quotes;
 pub mod text;

@@ -164,61 +164,16 @@ fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
 }
 
 /// Notes to check: the given files, the Markdown files in given folders, or by default the
-/// `notes` of the config or every Markdown file under the current folder (outside the
-/// sources, hidden folders, `target` and `node_modules`).
+/// `notes` of the config or every Markdown file under the current folder (never inside the
+/// source folders in effect, `--sources` included).
 fn note_files(paths: &[PathBuf], checker: &Checker) -> anyhow::Result<Vec<PathBuf>> {
-    let ws = &checker.workspace;
-    let exclude = ws.exclude()?;
-    let source_dirs: Vec<PathBuf> = ws
-        .sources(&[])
-        .iter()
-        .map(|s| config::absolute(&ws.root.join(s)))
-        .collect();
-    let roots: Vec<PathBuf> = if !paths.is_empty() {
-        paths.to_vec()
-    } else if !ws.config.notes.is_empty() {
-        ws.config.notes.iter().map(|n| ws.root.join(n)).collect()
-    } else {
-        vec![std::env::current_dir()?]
-    };
-    let mut out = Vec::new();
-    for root in roots {
-        if root.is_file() {
-            out.push(root);
-            continue;
-        }
-        if !root.exists() {
-            anyhow::bail!("{}: no such file or folder", root.display());
-        }
-        let mut it = walkdir::WalkDir::new(&root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter();
-        while let Some(entry) = it.next() {
-            let Ok(entry) = entry else { continue };
-            let p = entry.path();
-            let name = entry.file_name().to_string_lossy();
-            let skip_dir = entry.depth() > 0
-                && (name.starts_with('.')
-                    || name == "target"
-                    || name == "node_modules"
-                    || source_dirs.iter().any(|s| config::absolute(p) == *s));
-            if entry.file_type().is_dir() {
-                if skip_dir {
-                    it.skip_current_dir();
-                }
-                continue;
-            }
-            let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
-            let is_md = p.extension().is_some_and(|e| {
-                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
-            });
-            if is_md && !exclude.is_match(&rel) && !name.starts_with('.') {
-                out.push(p.to_path_buf());
-            }
-        }
-    }
-    Ok(out)
+    let cwd = std::env::current_dir()?;
+    Ok(crate::notes::note_files(
+        &checker.workspace,
+        &checker.specs,
+        paths,
+        &cwd,
+    )?)
 }
 
 fn run_check(args: CheckArgs) -> anyhow::Result<i32> {

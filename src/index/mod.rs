@@ -199,6 +199,14 @@ impl SourceIndex {
             .unwrap_or(0)
     }
 
+    /// Sources in the index and files recorded as skipped.
+    pub fn counts(&self) -> (usize, usize) {
+        self.recorded().map_or((0, 0), |r| {
+            let skipped = r.values().filter(|r| r.skipped).count();
+            (r.len() - skipped, skipped)
+        })
+    }
+
     /// Every file recorded in the index, read from fast fields (no stored documents).
     fn recorded(&self) -> tantivy::Result<HashMap<String, Recorded>> {
         let searcher = self.reader.searcher();

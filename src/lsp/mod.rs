@@ -18,12 +18,15 @@
 //! | `sources`     | source files read from disk for locations and hover paragraphs    |
 //! | `describe`    | shared wording: word diff, source names                           |
 //! | `progress`    | `window/workDoneProgress` when the client supports it             |
+//! | `status`      | the `sourced/status` notification and request (index state)       |
+//! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`              |
 //! | `transport`   | drops malformed frames before they reach tower-lsp-server         |
 //!
 //! Heavy work (checking a note, opening the index, reading sources) runs on tokio's blocking
 //! pool behind `catch_unwind`; handlers never hold a lock across an `.await`.
 
 mod actions;
+mod commands;
 mod completion;
 mod definition;
 mod describe;
@@ -38,6 +41,7 @@ mod server;
 pub mod settings;
 mod sources;
 mod state;
+pub mod status;
 mod symbols;
 mod transport;
 mod workspace;
@@ -60,7 +64,9 @@ where
 {
     let state = Arc::new(State::default());
     let shared = state.clone();
-    let (service, socket) = LspService::new(move |client| Server::new(client, shared));
+    let (service, socket) = LspService::build(move |client| Server::new(client, shared))
+        .custom_method(status::METHOD, Server::status)
+        .finish();
     let (to_server, server_input) = tokio::io::duplex(1 << 16);
     let pump = tokio::spawn(transport::pump(input, to_server));
     Transport::new(server_input, output, socket)

@@ -7,7 +7,7 @@ use super::position::{self, Encoding};
 use super::schedule::Lookup;
 use super::settings::Settings;
 use super::state::{blocking, lock, write, ClientCaps, IndexStatus, State};
-use super::{actions, completion, definition, entities, hover, symbols, workspace};
+use super::{actions, commands, completion, definition, entities, hover, symbols, workspace};
 use crate::quotes::extract;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -196,6 +196,10 @@ impl LanguageServer for Server {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: commands::all(),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -219,6 +223,10 @@ impl LanguageServer for Server {
         if conf.caps.watch_registration {
             self.register_watchers().await;
         }
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        self.execute(&params.command).await
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -33,8 +33,7 @@ impl Server {
             return;
         };
         let conf = self.state.conf();
-        let index = &self.state.index;
-        index.set_status(IndexStatus::Building);
+        self.set_status(IndexStatus::Building).await;
         // Closing the old index waits for checks that use it: not on the async runtime.
         let state = self.state.clone();
         blocking("closing the index", move || state.index.replace(None)).await;
@@ -83,7 +82,7 @@ impl Server {
         .await;
         match opened {
             Some(Ok(report)) => {
-                index.set_status(IndexStatus::Ready);
+                self.set_status(IndexStatus::Ready).await;
                 let summary = self.report_open(&report, started.elapsed()).await;
                 progress.end(summary).await;
                 self.recheck_all(Duration::ZERO);
@@ -96,9 +95,7 @@ impl Server {
     }
 
     async fn index_failed(&self, progress: Progress, message: String) {
-        self.state
-            .index
-            .set_status(IndexStatus::Failed(message.clone()));
+        self.set_status(IndexStatus::Failed(message.clone())).await;
         progress.end("failed".into()).await;
         self.client
             .show_message(
@@ -204,6 +201,7 @@ impl Server {
                 }
                 let changed = r.added + r.updated + r.removed > 0;
                 if changed {
+                    self.publish_status().await;
                     self.client
                         .log_message(
                             MessageType::INFO,

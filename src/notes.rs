@@ -1,0 +1,124 @@
+//! Which files are notes: the Markdown files `sourced check` (without paths) and the language
+//! server's "check the workspace" command look at.
+//!
+//! Given paths are taken as they are (files) or walked (folders). Without paths, the `notes`
+//! globs of `sourced.toml` apply, else every Markdown file under `default_root` — leaving out
+//! the source folders, hidden folders, `target`, `node_modules` and the `exclude` globs.
+
+use crate::config::{self, ConfigError, Workspace};
+use std::path::{Path, PathBuf};
+
+/// Why the notes could not be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum NotesError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}: no such file or folder")]
+    Missing(PathBuf),
+}
+
+/// The notes to check, in path order within each folder. `sources` are the source specs in
+/// effect (their folders are never walked for notes).
+pub fn note_files(
+    ws: &Workspace,
+    sources: &[String],
+    paths: &[PathBuf],
+    default_root: &Path,
+) -> Result<Vec<PathBuf>, NotesError> {
+    let exclude = ws.exclude()?;
+    let source_dirs: Vec<PathBuf> = sources
+        .iter()
+        .map(|s| config::absolute(&ws.root.join(s)))
+        .collect();
+    let roots: Vec<PathBuf> = if !paths.is_empty() {
+        paths.to_vec()
+    } else if !ws.config.notes.is_empty() {
+        ws.config.notes.iter().map(|n| ws.root.join(n)).collect()
+    } else {
+        vec![default_root.to_path_buf()]
+    };
+    let mut out = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            out.push(root);
+            continue;
+        }
+        if !root.exists() {
+            return Err(NotesError::Missing(root));
+        }
+        let mut it = walkdir::WalkDir::new(&root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = it.next() {
+            let Ok(entry) = entry else { continue };
+            let p = entry.path();
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_dir() {
+                let skip = entry.depth() > 0
+                    && (name.starts_with('.')
+                        || name == "target"
+                        || name == "node_modules"
+                        || source_dirs.iter().any(|s| config::absolute(p) == *s));
+                if skip {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
+            let is_md = p.extension().is_some_and(|e| {
+                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+            });
+            if is_md && !exclude.is_match(&rel) && !name.starts_with('.') {
+                out.push(p.to_path_buf());
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn skips_sources_hidden_and_excluded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "a.md",
+            "drafts/b.markdown",
+            "drafts/skip.md",
+            "sources/s.md",
+            ".hidden/h.md",
+            "node_modules/n.md",
+            "c.txt",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let ws = Workspace {
+            root: root.to_path_buf(),
+            file: None,
+            config: Config {
+                exclude: vec!["drafts/skip.md".into()],
+                ..Config::default()
+            },
+        };
+        let found = note_files(&ws, &["sources".into()], &[], root).unwrap();
+        let rel: Vec<String> = found
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        assert_eq!(rel, ["a.md", "drafts/b.markdown"]);
+        let missing = note_files(&ws, &[], &[root.join("nope")], root);
+        assert!(matches!(missing, Err(NotesError::Missing(_))));
+    }
+}
