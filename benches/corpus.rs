@@ -34,6 +34,23 @@ fn dir_size(p: &Path) -> u64 {
 }
 
 /// Peak resident set size of this process, from /proc (Linux), in MB.
+/// CPU time (user + system) this process has used so far, from /proc (Linux; zero elsewhere).
+/// Less sensitive than wall time to other load on the machine.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; 100 Hz.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -69,7 +86,7 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
     else {
-        eprintln!("usage: cargo bench --bench corpus -- DIR [--rebuild]   (DIR from benches/corpus/build.py)");
+        eprintln!("usage: cargo bench --bench corpus -- DIR [--rebuild [--builds-only]]   (DIR from benches/corpus/build.py)");
         std::process::exit(2);
     };
     let rebuild = args.iter().any(|a| a == "--rebuild");
@@ -109,6 +126,7 @@ fn main() {
         1
     };
     let (mut with, mut without) = (Vec::new(), Vec::new());
+    let (mut cpu_with, mut cpu_without) = (Vec::new(), Vec::new());
     let mut report = None;
     for _ in 0..rounds {
         if rebuild {
@@ -118,18 +136,21 @@ fn main() {
                 entities: false,
                 ..RefreshOptions::default()
             };
-            let t = Instant::now();
+            let (t, cpu) = (Instant::now(), cpu_seconds());
             let (mut plain, _) = SourceIndex::open(&plain_dir).unwrap();
             plain.refresh(&files, &no_entities).unwrap();
-            without.push(t.elapsed());
             drop(plain);
+            without.push(t.elapsed());
+            cpu_without.push(cpu_seconds() - cpu);
             let _ = std::fs::remove_dir_all(&plain_dir);
             let _ = std::fs::remove_dir_all(&cache);
         }
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), cpu_seconds());
         let (mut index, _) = SourceIndex::open(&cache).unwrap();
         report = Some(index.refresh(&files, &opts).unwrap());
+        drop(index);
         with.push(t.elapsed());
+        cpu_with.push(cpu_seconds() - cpu);
     }
     let r = report.expect("one build");
     with.sort();
@@ -154,6 +175,16 @@ fn main() {
             (secs(&with, 0.5) / secs(&without, 0.5) - 1.0) * 100.0,
             (secs(&with, 0.0) / secs(&without, 0.0) - 1.0) * 100.0
         );
+        let (cw, cwo): (f64, f64) = (cpu_with.iter().sum(), cpu_without.iter().sum());
+        println!(
+            "| CPU time per build | {:.2} s with entities, {:.2} s without ({:+.0} %) |",
+            cw / rounds as f64,
+            cwo / rounds as f64,
+            (cw / cwo.max(1e-9) - 1.0) * 100.0
+        );
+    }
+    if args.iter().any(|a| a == "--builds-only") {
+        return;
     }
     println!(
         "| index size | {:.1} MB ({:.2}× the corpus) |",

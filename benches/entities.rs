@@ -1,5 +1,6 @@
-//! Entity timings without criterion: extraction throughput, table build, lookup by surface
-//! form (p50/p95/max) and the note finder.
+//! Entity timings without criterion: extraction throughput (and heap allocations per MB, a
+//! large part of extraction's cost inside a parallel index build), table build, lookup by
+//! surface form (p50/p95/max) and the note finder.
 //!
 //! ```sh
 //! cargo bench --bench entities              # over seeds/
@@ -9,8 +10,32 @@
 
 use sourced::corpus::{self, discover};
 use sourced::entities::{self, EntityTable, Registry};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// The system allocator, counting allocations.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -43,16 +68,19 @@ fn main() {
         dir.display()
     );
 
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed);
     let t = Instant::now();
     let found: Vec<(String, entities::SourceEntities)> = docs
         .iter()
         .map(|d| (d.file.display.clone(), entities::extract(d)))
         .collect();
     let e = t.elapsed();
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations;
     println!(
-        "extraction: {:.2} s on one thread, {:.1} MB/s",
+        "extraction: {:.2} s on one thread, {:.1} MB/s, {:.0} thousand heap allocations per MB",
         e.as_secs_f64(),
-        bytes as f64 / 1e6 / e.as_secs_f64()
+        bytes as f64 / 1e6 / e.as_secs_f64(),
+        allocations as f64 / 1e3 / (bytes as f64 / 1e6)
     );
     let json: usize = found.iter().map(|(_, s)| s.to_json().len()).sum();
     if let Some(dump) = std::env::var_os("DUMP") {

@@ -153,9 +153,8 @@ fn is_initial(text: &str, toks: &[Token], info: &[WordInfo], i: usize) -> bool {
             Some('.') => {
                 if j >= 2 && toks[j - 2].is_word() && !p.space_before {
                     let w = &text[toks[j - 2].range()];
-                    let lower = w.to_lowercase();
                     let single_cap = w.chars().count() == 1 && w.starts_with(char::is_uppercase);
-                    if ABBREVIATIONS.contains(lower.as_str()) || single_cap {
+                    if single_cap || ABBREVIATIONS.contains(&*super::keys::lowercase(w)) {
                         return false;
                     }
                 }

@@ -40,10 +40,10 @@ const MAX_TOKENS: usize = 30;
 
 /// Add descriptions (and the roles they name) to the candidates.
 pub fn describe(text: &str, toks: &[Token], cands: &mut [Candidate]) {
-    let lower = |i: usize| -> Option<String> {
+    let lower = |i: usize| -> Option<std::borrow::Cow<'_, str>> {
         toks.get(i)
             .filter(|t| t.is_word())
-            .map(|t| text[t.range()].to_lowercase())
+            .map(|t| super::keys::lowercase(&text[t.range()]))
     };
     for c in cands.iter_mut() {
         if c.weak || c.toks.end == 0 {
@@ -60,14 +60,14 @@ pub fn describe(text: &str, toks: &[Token], cands: &mut [Candidate]) {
             continue;
         }
         let before = c.toks.start.checked_sub(1).and_then(lower);
-        let listed = before.is_some_and(|w| matches!(w.as_str(), "of" | "and" | "or"));
+        let listed = before.is_some_and(|w| matches!(&*w, "of" | "and" | "or"));
         let found = if toks.get(e).and_then(Token::punct) == Some(',')
-            && lower(e + 1).is_some_and(|w| APPOSITIVE_START.contains(&w.as_str()))
+            && lower(e + 1).is_some_and(|w| APPOSITIVE_START.contains(&&*w))
             && !listed
         {
             appositive(text, toks, e + 1).filter(|r| noun_phrase(text, toks, r.clone()))
         } else if lower(e).is_some_and(|w| w == "is" || w == "was")
-            && lower(e + 1).is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "one"))
+            && lower(e + 1).is_some_and(|w| matches!(&*w, "a" | "an" | "the" | "one"))
             && subject
         {
             clause(text, toks, e + 1)

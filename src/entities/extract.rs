@@ -18,7 +18,7 @@ use super::builtin;
 use super::context::{Context, WordInfo};
 use super::describe;
 use super::found::{EntityKind, Found, FoundDescription, SourceEntities};
-use super::keys::{is_acronym, lookup_key, strip_possessive};
+use super::keys::{is_acronym, lookup_key, lowercase, strip_possessive, with_key};
 use super::lexicon::{self as lex, given_name};
 use super::merge::{self, Node};
 use super::places;
@@ -26,6 +26,7 @@ use super::tokens::{tokenize, Token};
 use crate::corpus::SourceDoc;
 use crate::text::OffsetMap;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A name found in the visible text.
@@ -57,11 +58,15 @@ pub fn extract_text(text: &str, map: &OffsetMap) -> SourceEntities {
 pub fn candidates(text: &str) -> (Vec<Candidate>, Vec<(usize, usize)>) {
     let toks = tokenize(text);
     let ctx = Context::new(text, &toks);
+    // Byte for byte the text's length: ASCII words' lowercase forms are slices of it.
+    let ascii_lower = text.to_ascii_lowercase();
     let mut finder = Finder {
         text,
+        ascii_lower: &ascii_lower,
         toks: &toks,
         ctx: &ctx,
         out: Vec::new(),
+        groups: Vec::new(),
     };
     finder.runs();
     let mut cands = finder.out;
@@ -72,26 +77,41 @@ pub fn candidates(text: &str) -> (Vec<Candidate>, Vec<(usize, usize)>) {
 
 struct Finder<'a> {
     text: &'a str,
+    /// `text` with ASCII letters lowercased (same byte offsets).
+    ascii_lower: &'a str,
     toks: &'a [Token],
     ctx: &'a Context,
     out: Vec<Candidate>,
+    /// Scratch space for `piece` (reused: it runs once per name).
+    groups: Vec<Range<usize>>,
 }
 
 /// One word of a run, with the part of its token that belongs to the name.
 #[derive(Debug, Clone)]
-pub(crate) struct RunWord {
+pub(crate) struct RunWord<'a> {
     pub tok: usize,
     pub range: Range<usize>,
-    pub lower: String,
+    /// The word in lowercase (borrowed from the lowercased text for ASCII words).
+    pub lower: Cow<'a, str>,
     pub info: WordInfo,
     /// A lowercase joiner (`bin`, `of`, `the`): inside a name only.
     pub joiner: bool,
 }
 
 impl<'a> Finder<'a> {
-    fn word(&self, i: usize) -> Option<RunWord> {
+    /// The lowercase form of `text[r]`, borrowed when it is ASCII.
+    fn lower_of(&self, r: Range<usize>) -> Cow<'a, str> {
+        let w = &self.text[r.clone()];
+        if w.is_ascii() {
+            Cow::Borrowed(&self.ascii_lower[r])
+        } else {
+            Cow::Owned(w.to_lowercase())
+        }
+    }
+
+    fn word(&self, i: usize) -> Option<RunWord<'a>> {
         let nw = self.ctx.name_part(i)?;
-        let lower = self.text[nw.clone()].to_lowercase();
+        let lower = self.lower_of(nw.clone());
         Some(RunWord {
             tok: i,
             range: nw,
@@ -120,32 +140,35 @@ impl<'a> Finder<'a> {
     /// Collect runs of capitalised words and turn them into candidates.
     fn runs(&mut self) {
         let n = self.toks.len();
-        let mut runs: Vec<Vec<RunWord>> = Vec::new();
+        // All runs' words in one vector; each run is a range of it.
+        let mut words: Vec<RunWord> = Vec::new();
+        let mut runs: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
         while i < n {
             let Some(first) = self.word(i) else {
                 i += 1;
                 continue;
             };
-            let mut run = vec![first];
+            let start = words.len();
+            words.push(first);
             let mut j = i;
             loop {
+                let run = &mut words[start..];
                 let last = run.last().expect("run");
                 if self.ctx.info[last.tok].stops_run {
                     break;
                 }
                 let k = j + 1;
                 if self.continues(k) {
-                    run.push(self.word(k).expect("name"));
+                    words.push(self.word(k).expect("name"));
                     j = k;
                     continue;
                 }
                 // Particles and `of` between capitalised words.
                 if let Some(w) = self.lower_word(k) {
                     let joins_of = ((w == "of" || w == "for")
-                        && (lex::is_org_cue(&last.lower)
-                            || OF_HEADS.contains(&last.lower.as_str()))
-                        || w == "on" && ON_HEADS.contains(&last.lower.as_str()))
+                        && (lex::is_org_cue(&last.lower) || OF_HEADS.contains(&&*last.lower))
+                        || w == "on" && ON_HEADS.contains(&&*last.lower))
                         && !lex::is_role(&last.lower)
                         && self
                             .word(k + 1)
@@ -165,15 +188,15 @@ impl<'a> Finder<'a> {
                         if self.continues(m) {
                             for t in joiners {
                                 let tok = &self.toks[t];
-                                run.push(RunWord {
+                                words.push(RunWord {
                                     tok: t,
                                     range: tok.range(),
-                                    lower: self.text[tok.range()].to_lowercase(),
+                                    lower: self.lower_of(tok.range()),
                                     info: self.ctx.info[t],
                                     joiner: true,
                                 });
                             }
-                            run.push(self.word(m).expect("name"));
+                            words.push(self.word(m).expect("name"));
                             j = m;
                             continue;
                         }
@@ -182,53 +205,50 @@ impl<'a> Finder<'a> {
                 // Abbreviation dots: `Maj. Gen. Pat Ryder`, `John F. Kennedy`.
                 if self.toks.get(k).and_then(Token::punct) == Some('.')
                     && !self.toks[k].space_before
-                    && (lex::ABBREVIATIONS.contains(last.lower.as_str())
-                        && lex::is_role(&last.lower)
+                    && (lex::ABBREVIATIONS.contains(&*last.lower) && lex::is_role(&last.lower)
                         || (last.range.len() == 1 && run.len() > 1))
                     && self.continues(k + 1)
                 {
                     let last = run.last_mut().expect("run");
                     last.range.end = self.toks[k].end();
-                    run.push(self.word(k + 1).expect("name"));
+                    words.push(self.word(k + 1).expect("name"));
                     j = k + 1;
                     continue;
                 }
                 break;
             }
-            runs.push(run);
+            runs.push(start..words.len());
             i = j + 1;
         }
-        self.process(runs);
+        self.process(&words, runs);
     }
 
-    fn process(&mut self, runs: Vec<Vec<RunWord>>) {
+    fn process(&mut self, words: &[RunWord], runs: Vec<Range<usize>>) {
         // A run followed by a lowercase role word and another run describes that run's person:
         // `Iranian Quds Force commander Qassem Soleimani`, `Pentagon Press secretary Maj. Gen.`
         let mut pending: Option<PendingRole> = None;
-        let count = runs.len();
-        let mut runs = runs;
-        for idx in 0..count {
-            let mut run = std::mem::take(&mut runs[idx]);
-            let next_start = runs.get(idx + 1).and_then(|r| r.first()).map(|w| w.tok);
+        for (idx, range) in runs.iter().enumerate() {
+            let mut run = &words[range.clone()];
+            let next_start = runs.get(idx + 1).map(|r| words[r.start].tok);
             let last_tok = run.last().map(|w| w.tok).unwrap_or(0);
             // Lowercase role chain between this run and the next: `commander`, `militia leader`.
             let mut role_after: Option<(Range<usize>, String)> = None;
             if let Some(ns) = next_start {
                 if ns > last_tok + 1 && ns <= last_tok + 4 {
-                    let between: Vec<usize> = (last_tok + 1..ns).collect();
-                    let all_lower = between.iter().all(|&t| self.lower_word(t).is_some());
+                    let between = last_tok + 1..ns;
+                    let all_lower = between.clone().all(|t| self.lower_word(t).is_some());
                     if all_lower {
-                        let words: Vec<String> = between
-                            .iter()
-                            .map(|&t| self.text[self.toks[t].range()].to_lowercase())
+                        let words: Vec<Cow<'_, str>> = between
+                            .clone()
+                            .map(|t| lowercase(&self.text[self.toks[t].range()]))
                             .collect();
                         let last = words.last().expect("between");
                         let mods_ok = words[..words.len() - 1]
                             .iter()
                             .all(|w| lex::is_role_modifier(w) || lex::is_adjective(w));
                         if lex::is_role(last) && mods_ok {
-                            let start = self.toks[between[0]].start();
-                            let end = self.toks[*between.last().expect("between")].end();
+                            let start = self.toks[between.start].start();
+                            let end = self.toks[between.end - 1].end();
                             role_after = Some((start..end, self.text[start..end].to_string()));
                         }
                     }
@@ -239,14 +259,16 @@ impl<'a> Finder<'a> {
                 if !title {
                     // `Press secretary`: a role modifier at the end of this run is the role's.
                     let mut phrase_start = run.first().map_or(role_range.start, |w| w.range.start);
-                    if run.len() > 1 && lex::is_role_modifier(&run.last().expect("run").lower) {
-                        let m = run.pop().expect("run");
-                        role = format!("{} {}", &self.text[m.range.clone()], role);
+                    if let [rest @ .., m] = run {
+                        if !rest.is_empty() && lex::is_role_modifier(&m.lower) {
+                            role = format!("{} {}", &self.text[m.range.clone()], role);
+                            run = rest;
+                        }
                     }
                     // Runs that are just adjectives (`Iraqi militia leader`) are the phrase's.
                     let keep = !run.iter().all(|w| lex::is_adjective(&w.lower) || w.joiner);
                     if keep {
-                        self.run_candidates(&run, None);
+                        self.run_candidates(run, None);
                     } else {
                         phrase_start = run.first().map_or(role_range.start, |w| w.range.start);
                     }
@@ -261,7 +283,7 @@ impl<'a> Finder<'a> {
                 }
             }
             let p = pending.take();
-            let comma_role = self.run_candidates(&run, p);
+            let comma_role = self.run_candidates(run, p);
             // `US President, Donald Trump`: a run of role words then a comma and a name.
             if let (Some(cr), Some(ns)) = (comma_role, next_start) {
                 if ns == last_tok + 2 && self.toks[last_tok + 1].punct() == Some(',') {
@@ -389,7 +411,7 @@ impl<'a> Finder<'a> {
         let mut start = 0;
         for (k, w) in run.iter().enumerate() {
             let stop = !w.joiner
-                && FUNCTION_WORDS.contains(&w.lower.as_str())
+                && FUNCTION_WORDS.contains(&&*w.lower)
                 && !(w.lower == "is" && &self.text[w.range.clone()] == "IS");
             if stop {
                 self.piece(&run[start..k]);
@@ -412,7 +434,7 @@ impl<'a> Finder<'a> {
             // Function words always; other stopwords (`Popular`, `Global`) only where any
             // word is capitalised.
             let positional = w.info.initial || w.info.title;
-            let function = FUNCTION_WORDS.contains(&w.lower.as_str()) && stop(self.text, w);
+            let function = FUNCTION_WORDS.contains(&&*w.lower) && stop(self.text, w);
             let stopword = function || positional && stop(self.text, w);
             let adjective = lex::is_adjective(&w.lower) && !rest_generic;
             let strip =
@@ -423,7 +445,7 @@ impl<'a> Finder<'a> {
             words = trim_joiners(&words[1..]);
         }
         while words.last().is_some_and(|w| {
-            FUNCTION_WORDS.contains(&w.lower.as_str()) && words.len() > 1 && !self.known(words)
+            FUNCTION_WORDS.contains(&&*w.lower) && words.len() > 1 && !self.known(words)
         }) {
             words = &words[..words.len() - 1];
         }
@@ -441,7 +463,8 @@ impl<'a> Finder<'a> {
                 .iter()
                 .any(|w| lex::is_org_cue(&w.lower) || lex::is_place_cue(&w.lower)));
         // Confirmed words form groups; an unconfirmed word ends a group.
-        let mut groups: Vec<Range<usize>> = Vec::new();
+        let mut groups = std::mem::take(&mut self.groups);
+        groups.clear();
         let mut group_start = 0;
         let mut after_given = false;
         for (k, w) in words.iter().enumerate() {
@@ -468,7 +491,7 @@ impl<'a> Finder<'a> {
             }
         }
         groups.push(group_start..words.len());
-        for group in groups {
+        for group in groups.drain(..) {
             let ws = trim_joiners(&words[group]);
             if ws.is_empty() {
                 continue;
@@ -480,7 +503,7 @@ impl<'a> Finder<'a> {
                     || lex::is_adjective(l)
                     || lex::generic_cue(l)
                     || lex::is_role(l)
-                    || lex::ROLE_ACRONYMS.contains(l.as_str())
+                    || lex::ROLE_ACRONYMS.contains(&**l)
                     || l.chars().count() < 2
                     || l.chars().all(|c| !c.is_alphabetic())
                 {
@@ -504,7 +527,7 @@ impl<'a> Finder<'a> {
                 continue;
             }
             let surface = &self.text[ws[0].range.start..ws.last().expect("ws").range.end];
-            if lex::BOILERPLATE.contains(lookup_key(surface).as_str()) {
+            if with_key(surface, |k| lex::BOILERPLATE.contains(k)) {
                 continue;
             }
             // `Iraq-Syria`, `Palestine-Israel`: places joined by a hyphen.
@@ -514,6 +537,7 @@ impl<'a> Finder<'a> {
             let kind = self.classify(ws);
             self.push(ws, kind, false, Vec::new(), Vec::new());
         }
+        self.groups = groups;
     }
 
     fn could_be_name(&self, w: &RunWord) -> bool {
@@ -522,7 +546,7 @@ impl<'a> Finder<'a> {
             && !lex::is_role(&w.lower)
             && !lex::generic_cue(&w.lower)
             && w.lower.chars().filter(|c| c.is_alphabetic()).count() >= 3
-            && !lex::BOILERPLATE.contains(lookup_key(&w.lower).as_str())
+            && !with_key(&w.lower, |k| lex::BOILERPLATE.contains(k))
     }
 
     /// Whether the words as a whole are a known place or organisation.
@@ -531,26 +555,23 @@ impl<'a> Finder<'a> {
             return false;
         }
         let surface = &self.text[words[0].range.start..words.last().expect("words").range.end];
-        let key = lookup_key(surface);
-        places::by_key(&key).is_some()
-            || builtin::group_of(&key).is_some()
-            || with_lower(surface, |l| lex::KNOWN_ORGS.contains(l))
+        with_key(surface, |key| {
+            places::by_key(key).is_some() || builtin::group_of(key).is_some()
+        }) || with_lower(surface, |l| lex::KNOWN_ORGS.contains(l))
     }
 
     /// Evidence that a word capitalised by position is a name.
     fn evidence(&self, w: &RunWord, before_more: bool) -> bool {
         let surface = &self.text[w.range.clone()];
-        let key = lookup_key(surface);
         if stop(self.text, w) {
             return false;
         }
-        if self.ctx.strong.contains(&key) {
-            return true;
-        }
-        if places::by_key(&key).is_some()
-            || builtin::group_of(&key).is_some()
-            || lex::KNOWN_ORGS.contains(w.lower.as_str())
-        {
+        let listed = with_key(surface, |key| {
+            self.ctx.strong.contains(key)
+                || places::by_key(key).is_some()
+                || builtin::group_of(key).is_some()
+        });
+        if listed || lex::KNOWN_ORGS.contains(&*w.lower) {
             return true;
         }
         if is_acronym(strip_possessive(surface)) && !w.info.shout {
@@ -581,7 +602,7 @@ impl<'a> Finder<'a> {
             let rw = RunWord {
                 tok: w.tok,
                 range: s.clone(),
-                lower: self.text[s].to_lowercase(),
+                lower: self.lower_of(s),
                 info: w.info,
                 joiner: false,
             };
@@ -593,21 +614,18 @@ impl<'a> Finder<'a> {
     /// Kind of a name from its words and what follows it.
     fn classify(&self, ws: &[RunWord]) -> EntityKind {
         let surface = &self.text[ws[0].range.start..ws.last().expect("ws").range.end];
-        let key = lookup_key(surface);
-        if let Some(g) = builtin::group_of(&key) {
-            return g.kind;
-        }
-        if places::by_key(&key).is_some() {
-            return EntityKind::Place;
+        let listed = with_key(surface, |key| {
+            builtin::group_of(key)
+                .map(|g| g.kind)
+                .or_else(|| places::by_key(key).map(|_| EntityKind::Place))
+        });
+        if let Some(kind) = listed {
+            return kind;
         }
         if with_lower(surface, |l| lex::KNOWN_ORGS.contains(l)) {
             return EntityKind::Organization;
         }
-        let words: Vec<&str> = ws
-            .iter()
-            .filter(|w| !w.joiner)
-            .map(|w| w.lower.as_str())
-            .collect();
+        let words: Vec<&str> = ws.iter().filter(|w| !w.joiner).map(|w| &*w.lower).collect();
         let last = *words.last().unwrap_or(&"");
         if words.len() > 1 && lex::is_place_cue(last) {
             return EntityKind::Place;
@@ -770,12 +788,12 @@ fn stop(text: &str, w: &RunWord) -> bool {
     let surface = &text[w.range.clone()];
     let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
     if letters >= 2 && !surface.chars().any(char::is_lowercase) {
-        return FUNCTION_WORDS.contains(&w.lower.as_str()) && w.lower != "is";
+        return FUNCTION_WORDS.contains(&&*w.lower) && w.lower != "is";
     }
     lex::is_stopword(&w.lower)
 }
 
-fn trim_joiners(words: &[RunWord]) -> &[RunWord] {
+fn trim_joiners<'w, 'a>(words: &'w [RunWord<'a>]) -> &'w [RunWord<'a>] {
     let mut s = 0;
     let mut e = words.len();
     while s < e && words[s].joiner {
@@ -835,7 +853,7 @@ fn build(
         let key = (lookup_key(surface), c.weak);
         let id = *node_of_key.entry(key).or_insert_with(|| {
             nodes.push(Node {
-                surfaces: vec![surface.to_string()],
+                surfaces: vec![surface],
                 kind: EntityKind::Other,
                 weight: 0,
                 weak: c.weak,
@@ -844,8 +862,8 @@ fn build(
         });
         let nd = &mut nodes[id];
         nd.weight += 1;
-        if !nd.surfaces.iter().any(|s| s == surface) {
-            nd.surfaces.push(surface.to_string());
+        if !nd.surfaces.contains(&surface) {
+            nd.surfaces.push(surface);
         }
         node_of_surface.insert((surface, c.weak), id);
         cand_node.push(id);
@@ -875,8 +893,8 @@ fn build(
         members[node_cluster[nd]].push(i);
     }
     let mut found = Vec::new();
-    for (ci, ms) in members.iter().enumerate() {
-        if ms.is_empty() {
+    for (ci, mut sorted) in members.into_iter().enumerate() {
+        if sorted.is_empty() {
             continue;
         }
         let weak = clusters[ci].iter().all(|&nd| nodes[nd].weak);
@@ -886,11 +904,10 @@ fn build(
                 .map(|&nd| (nodes[nd].kind, nodes[nd].weight)),
         );
         let mut counts: Vec<(String, u32)> = Vec::new();
-        let mut mentions = Vec::with_capacity(ms.len() * 2);
+        let mut mentions = Vec::with_capacity(sorted.len() * 2);
         let mut roles: Vec<String> = Vec::new();
         let mut descs: Vec<FoundDescription> = Vec::new();
         let mut seen_desc: HashSet<String> = HashSet::default();
-        let mut sorted = ms.clone();
         sorted.sort_by_key(|&i| cands[i].range.start);
         sorted.dedup_by_key(|i| cands[*i].range.start);
         for &i in &sorted {

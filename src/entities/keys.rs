@@ -46,18 +46,53 @@ pub fn lookup_key(surface: &str) -> String {
     n.text.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
+/// `s` in lowercase, borrowed when it already is (the common case for words that start
+/// lowercase).
+pub fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
+}
+
+/// `f` applied to [`lookup_key`]`(surface)`, built on the stack for short ASCII names (the
+/// common case in the extraction loop, which only looks keys up).
+pub fn with_key<R>(surface: &str, f: impl FnOnce(&str) -> R) -> R {
+    let s = strip_possessive(surface.trim());
+    if s.is_ascii() && s.len() <= 64 {
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        for b in s.bytes().filter(u8::is_ascii_alphanumeric) {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        // Only ASCII alphanumerics were written.
+        return f(std::str::from_utf8(&buf[..n]).unwrap_or_default());
+    }
+    f(&lookup_key(surface))
+}
+
 /// The normalised words of a name, split on spaces and hyphens, without particles and
 /// apostrophes: `Abu Mahdi al-Muhandis` → `abu mahdi muhandis`, `Kata'ib` → `kataib`.
 pub fn parts(surface: &str) -> Vec<String> {
     let s = strip_possessive(surface.trim());
-    let text = if s.is_ascii() {
-        s.to_ascii_lowercase()
+    // ASCII is lowercased piece by piece (what the normaliser would do), without a copy.
+    let ascii = s.is_ascii();
+    let normalized;
+    let text = if ascii {
+        s
     } else {
-        normalize(s).text
+        normalized = normalize(s).text;
+        normalized.as_str()
     };
     let mut out = Vec::new();
     for piece in text.split(|c: char| c.is_whitespace() || c == '-') {
-        let w: String = piece.chars().filter(|c| c.is_alphanumeric()).collect();
+        let w: String = piece
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
         if w.is_empty() {
             continue;
         }
@@ -172,6 +207,21 @@ pub fn is_acronym(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_key_agrees_with_lookup_key() {
+        for s in [
+            "Iraq’s",
+            "Kata'ib Hezbollah",
+            "U.S.",
+            "Abdul-Mahdi",
+            " Ünal ",
+            "",
+            &"A".repeat(80),
+        ] {
+            assert_eq!(with_key(s, str::to_string), lookup_key(s), "{s}");
+        }
+    }
 
     #[test]
     fn keys_ignore_typography_case_possessives_and_separators() {

@@ -27,9 +27,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A name or a group of names known to go together.
 #[derive(Debug, Clone, Default)]
-pub struct Node {
-    /// Surface forms.
-    pub surfaces: Vec<String>,
+pub struct Node<'a> {
+    /// Surface forms (borrowed from the text or the stored entities).
+    pub surfaces: Vec<&'a str>,
     pub kind: EntityKind,
     /// Mentions (for choosing among several fits).
     pub weight: usize,
@@ -141,20 +141,24 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
     let strong = |i: usize| !nodes[i].weak;
 
     // 1. Same lookup key.
-    let mut by_key: HashMap<String, usize> = HashMap::default();
     let node_keys: Vec<Vec<String>> = nodes
         .iter()
-        .map(|nd| nd.surfaces.iter().map(|s| lookup_key(s)).collect())
+        .map(|nd| {
+            let mut ks: Vec<String> = nd.surfaces.iter().map(|s| lookup_key(s)).collect();
+            ks.dedup();
+            ks
+        })
         .collect();
+    let mut by_key: HashMap<&str, usize> = HashMap::default();
     for (i, ks) in node_keys.iter().enumerate() {
         for k in ks {
             if k.is_empty() {
                 continue;
             }
-            match by_key.get(k) {
+            match by_key.get(k.as_str()) {
                 Some(&j) => uf.union(i, j),
                 None => {
-                    by_key.insert(k.clone(), i);
+                    by_key.insert(k, i);
                 }
             }
         }
@@ -399,12 +403,19 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
         uf.union(a, b);
     }
 
-    let mut out: HashMap<usize, Vec<usize>> = HashMap::default();
+    // Clusters are made in order of their first node.
+    let mut cluster_of_root: HashMap<usize, usize> = HashMap::default();
+    let mut clusters: Vec<Vec<usize>> = Vec::new();
     for i in 0..n {
-        out.entry(uf.find(i)).or_default().push(i);
+        let root = uf.find(i);
+        match cluster_of_root.get(&root) {
+            Some(&c) => clusters[c].push(i),
+            None => {
+                cluster_of_root.insert(root, clusters.len());
+                clusters.push(vec![i]);
+            }
+        }
     }
-    let mut clusters: Vec<Vec<usize>> = out.into_values().collect();
-    clusters.sort_by_key(|c| c[0]);
     clusters
 }
 
@@ -422,9 +433,9 @@ fn cluster_kinds(nodes: &[Node], uf: &mut UnionFind) -> Vec<EntityKind> {
 mod tests {
     use super::*;
 
-    fn node(surfaces: &[&str], kind: EntityKind, weight: usize) -> Node {
+    fn node<'a>(surfaces: &[&'a str], kind: EntityKind, weight: usize) -> Node<'a> {
         Node {
-            surfaces: surfaces.iter().map(|s| s.to_string()).collect(),
+            surfaces: surfaces.to_vec(),
             kind,
             weight,
             weak: false,

@@ -90,7 +90,7 @@ pub fn index_of(key: &str) -> Option<usize> {
 
 /// The place named `surface` (any case, possessive and punctuation ignored).
 pub fn lookup(surface: &str) -> Option<&'static Place> {
-    by_key(&lookup_key(surface))
+    super::keys::with_key(surface, by_key)
 }
 
 /// Whether `lower` (a lowercase word) is a demonym of a listed place (`iraqi`, `americans`).

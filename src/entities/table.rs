@@ -170,10 +170,10 @@ impl EntityTable {
                 if ignored.contains(&lookup_key(&f.name)) {
                     continue;
                 }
-                let surfaces: Vec<String> = f
+                let surfaces: Vec<&str> = f
                     .aliases
                     .iter()
-                    .map(|(s, _)| s.clone())
+                    .map(|(s, _)| s.as_str())
                     .filter(|s| !ignored.contains(&lookup_key(s)))
                     .collect();
                 if surfaces.is_empty() {
@@ -189,8 +189,8 @@ impl EntityTable {
             }
         }
         for (ri, e) in registry.entities.iter().enumerate() {
-            let mut surfaces = vec![e.name.clone()];
-            surfaces.extend(e.aliases.iter().cloned());
+            let mut surfaces = vec![e.name.as_str()];
+            surfaces.extend(e.aliases.iter().map(String::as_str));
             nodes.push(Node {
                 surfaces,
                 kind: e.kind().unwrap_or_default(),
