@@ -332,7 +332,7 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
             continue;
         }
         for (si, p) in ps.iter().enumerate() {
-            if p.is_empty() || acronym_key(&nodes[i].surfaces[si]).is_some() {
+            if p.is_empty() || acronym_key(nodes[i].surfaces[si]).is_some() {
                 continue;
             }
             let key = p.concat();
