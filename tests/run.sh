@@ -4,7 +4,10 @@
 #   2. pytest-lsp over the release binary with the recorded capabilities of Neovim, VS Code
 #      and Emacs;
 #   3. headless Neovim 0.11 (the plugin in editors/nvim) and headless Emacs with eglot,
-#      each opening a note on the seeds.
+#      each opening a note on the seeds;
+#   4. VS Code: code-server with the extension's .vsix (editors/vscode), driven by
+#      Playwright in Chromium (tests/vscode/run.sh installs code-server, Chromium and the
+#      npm packages it needs; Node.js 20).
 # Needs the Python tools in tests/requirements.txt and Emacs with eglot (Debian: emacs-nox,
 # elpa-eglot); .ci/run installs them.
 set -euo pipefail
@@ -25,3 +28,6 @@ bash tests/nvim/run.sh
 
 echo "== headless Emacs (eglot)"
 bash tests/emacs/run.sh
+
+echo "== VS Code (code-server + Playwright)"
+bash tests/vscode/run.sh

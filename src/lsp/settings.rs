@@ -139,6 +139,57 @@ impl Settings {
                 return (out, problems);
             }
         };
+        // A key set to null (an editor setting cleared) goes back to its default.
+        let defaults = Settings::default();
+        let cleared = |key: &str| section.get(key).is_some_and(Value::is_null);
+        if cleared("sources") {
+            out.sources = defaults.sources.clone();
+        }
+        if cleared("minWords") {
+            out.min_words = defaults.min_words;
+        }
+        if cleared("inlayHints") {
+            out.inlay_hints = defaults.inlay_hints;
+        }
+        if cleared("debounceMs") {
+            out.debounce = defaults.debounce;
+        }
+        if cleared("indexDelayMs") {
+            out.index_delay = defaults.index_delay;
+        }
+        let severity_section = section.get("severity");
+        if severity_section.is_some_and(Value::is_null) {
+            out.severity = defaults.severity;
+        }
+        if let Some(sev) = severity_section.filter(|v| v.is_object()) {
+            let slots = [
+                (
+                    "notFound",
+                    &mut out.severity.not_found,
+                    defaults.severity.not_found,
+                ),
+                (
+                    "mismatch",
+                    &mut out.severity.mismatch,
+                    defaults.severity.mismatch,
+                ),
+                (
+                    "misattributed",
+                    &mut out.severity.misattributed,
+                    defaults.severity.misattributed,
+                ),
+                (
+                    "verified",
+                    &mut out.severity.verified,
+                    defaults.severity.verified,
+                ),
+            ];
+            for (key, slot, default) in slots {
+                if sev.get(key).is_some_and(Value::is_null) {
+                    *slot = default;
+                }
+            }
+        }
         if let Some(s) = raw.sources {
             out.sources = s.into_iter().filter(|s| !s.trim().is_empty()).collect();
         }
@@ -192,6 +243,19 @@ mod tests {
         assert_eq!(s2.debounce, Duration::from_millis(10));
         assert_eq!(s2.sources, ["a"]);
         assert_eq!(s2.min_words, Some(6));
+    }
+
+    #[test]
+    fn null_goes_back_to_the_default() {
+        let (set, _) = Settings::default().merged(&json!({"sourced": {
+            "minWords": 7, "debounceMs": 5, "severity": {"mismatch": "off", "notFound": "hint"}}}));
+        let (s, p) = set.merged(&json!({"sourced": {
+            "minWords": null, "debounceMs": null, "severity": {"mismatch": null}}}));
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(s.min_words, None);
+        assert_eq!(s.debounce, DEFAULT_DEBOUNCE);
+        assert_eq!(s.severity.mismatch, Some(DiagnosticSeverity::WARNING));
+        assert_eq!(s.severity.not_found, Some(DiagnosticSeverity::HINT));
     }
 
     #[test]
