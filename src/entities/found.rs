@@ -120,15 +120,36 @@ impl SourceEntities {
         serde_json::from_str(s).ok()
     }
 
-    /// Fill in line, column of each first mention from the file's text.
+    /// Fill in line, column (1-based, in characters) of each first mention from the file's
+    /// text: one pass over the text up to the last first mention, in file order (linear even
+    /// for a huge single-line file).
     pub fn locate(&mut self, file_text: &str) {
-        let lines = crate::text::lines::LineIndex::new(file_text);
-        for f in &mut self.found {
-            if let Some(r) = f.first_range() {
-                let (line, column) = lines.line_col(file_text, r.start);
-                f.line = line as u32;
-                f.column = column as u32;
+        let mut order: Vec<(usize, usize)> = self
+            .found
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let r = f.first_range()?;
+                Some((crate::text::lines::floor_boundary(file_text, r.start), i))
+            })
+            .collect();
+        order.sort_unstable();
+        let bytes = file_text.as_bytes();
+        let chars = |b: &[u8]| b.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        // Line number and characters since the line start, at byte `at`.
+        let (mut line, mut column, mut at) = (1usize, 0usize, 0usize);
+        for (offset, i) in order {
+            let segment = &bytes[at..offset];
+            match segment.iter().rposition(|&b| b == b'\n') {
+                Some(last) => {
+                    line += segment.iter().filter(|&&b| b == b'\n').count();
+                    column = chars(&segment[last + 1..]);
+                }
+                None => column += chars(segment),
             }
+            at = offset;
+            self.found[i].line = line as u32;
+            self.found[i].column = column as u32 + 1;
         }
     }
 }
@@ -165,6 +186,25 @@ mod deltas {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locate_gives_lines_and_character_columns() {
+        let text = "Iraq\nIn Bagdad and\r\n« Tehran »\nIraq";
+        let at = |w: &str| text.find(w).unwrap();
+        let found = |s: usize, n: usize| Found {
+            mentions: vec![s, s + n],
+            ..Default::default()
+        };
+        let mut se = SourceEntities {
+            found: vec![found(at("Tehran"), 6), found(0, 4), found(at("Bagdad"), 6)],
+        };
+        se.locate(text);
+        let got: Vec<(u32, u32)> = se.found.iter().map(|f| (f.line, f.column)).collect();
+        assert_eq!(got, [(3, 3), (1, 1), (2, 4)]);
+        // The same as the line index gives.
+        let lines = crate::text::lines::LineIndex::new(text);
+        assert_eq!(lines.line_col(text, at("Tehran")), (3, 3));
+    }
 
     #[test]
     fn mentions_round_trip_through_json() {

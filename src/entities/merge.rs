@@ -321,7 +321,13 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
         }
     }
     let mut pairs = Vec::new();
-    for (i, ps) in node_parts.iter().enumerate() {
+    // (No person named in full: nothing to join.)
+    let persons = if firsts.is_empty() {
+        &[][..]
+    } else {
+        &node_parts[..]
+    };
+    for (i, ps) in persons.iter().enumerate() {
         let root = uf.find(i);
         let kind = kinds.get(root).copied().unwrap_or_default();
         if !matches!(kind, EntityKind::Person | EntityKind::Other) {
@@ -335,18 +341,22 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
             if p.is_empty() || acronym_key(nodes[i].surfaces[si]).is_some() {
                 continue;
             }
-            let key = p.concat();
+            let key: std::borrow::Cow<'_, str> = match p.as_slice() {
+                [one] => one.as_str().into(),
+                _ => p.concat().into(),
+            };
+            let key = key.as_ref();
             let fits: Vec<usize> = tails
-                .get(&key)
+                .get(key)
                 .map(|s| s.iter().copied().filter(|&r| r != root).collect())
                 .unwrap_or_default();
             if fits.len() == 1 {
                 pairs.push((root, fits[0]));
                 continue;
             }
-            if fits.is_empty() && p.len() == 1 && !tails.contains_key(&key) {
+            if fits.is_empty() && p.len() == 1 && !tails.contains_key(key) {
                 let fits: Vec<usize> = firsts
-                    .get(&key)
+                    .get(key)
                     .map(|s| s.iter().copied().filter(|&r| r != root).collect())
                     .unwrap_or_default();
                 if fits.len() == 1 && kind == EntityKind::Other {
@@ -377,7 +387,13 @@ pub fn cluster(nodes: &[Node], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
         }
     }
     let mut pairs = Vec::new();
-    for (i, ps) in node_parts.iter().enumerate() {
+    // (No organisation name of three words or more: no prefixes to look up.)
+    let candidates = if prefixes.is_empty() {
+        &[][..]
+    } else {
+        &node_parts[..]
+    };
+    for (i, ps) in candidates.iter().enumerate() {
         let root = uf.find(i);
         if !matches!(
             kinds.get(root),
