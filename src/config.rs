@@ -95,6 +95,10 @@ impl Workspace {
             message: e.to_string().trim().to_string(),
         })?;
         let root = absolute(file.parent().unwrap_or(Path::new(".")));
+        check_inside(&root, &config).map_err(|message| ConfigError::Parse {
+            path: file.to_path_buf(),
+            message,
+        })?;
         Ok(Workspace {
             root,
             file: Some(file.to_path_buf()),
@@ -136,6 +140,32 @@ impl Workspace {
     }
 }
 
+/// A `sourced.toml` (perhaps from someone else's repository) cannot send sourced out of its
+/// workspace: `index_dir` (where sourced writes) must be a folder inside it, and `notes`
+/// (read by `sourced check` without paths) must stay inside it. Only `sources` may point
+/// anywhere: reading them is what they are configured for.
+fn check_inside(root: &Path, config: &Config) -> Result<(), String> {
+    if let Some(dir) = &config.index_dir {
+        let full = absolute(&root.join(dir));
+        if !full.starts_with(root) || full == root {
+            return Err(format!(
+                "index_dir {dir:?} is not a folder inside the workspace {}: sourced only \
+                 writes its index inside the workspace",
+                root.display()
+            ));
+        }
+    }
+    for n in &config.notes {
+        if !absolute(&root.join(n)).starts_with(root) {
+            return Err(format!(
+                "notes {n:?} points outside the workspace {}",
+                root.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `path` made absolute against the current folder, with `.` and `..` resolved lexically.
 pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
@@ -174,6 +204,34 @@ mod tests {
         assert_eq!(ws.config.min_words, 6);
         assert_eq!(ws.sources(&[]), ["src"]);
         assert_eq!(ws.index_dir(), absolute(dir.path()).join(".sourced"));
+    }
+
+    #[test]
+    fn index_and_notes_must_stay_inside_the_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join(FILE_NAME);
+        for bad in [
+            "index_dir = \"../cache\"",
+            "index_dir = \"/tmp/cache\"",
+            "index_dir = \".\"",
+            "index_dir = \"a/../..\"",
+            "notes = [\"../elsewhere\"]",
+            "notes = [\"/etc\"]",
+        ] {
+            std::fs::write(&f, format!("{bad}\n")).unwrap();
+            let err = Workspace::load(&f).unwrap_err().to_string();
+            assert!(
+                err.contains("inside the workspace") || err.contains("outside"),
+                "{bad}: {err}"
+            );
+        }
+        let inside = format!(
+            "index_dir = \"cache/idx\"\nnotes = [\"notes\", {:?}]\nsources = [\"/anywhere\"]\n",
+            dir.path().join("more").to_string_lossy()
+        );
+        std::fs::write(&f, inside).unwrap();
+        let ws = Workspace::load(&f).unwrap();
+        assert_eq!(ws.index_dir(), absolute(dir.path()).join("cache/idx"));
     }
 
     #[test]

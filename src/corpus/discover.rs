@@ -145,12 +145,10 @@ fn walk(
                     .path()
                     .map(|p| display_path(p, root))
                     .unwrap_or_else(|| display_path(start, root));
-                let message = if e.loop_ancestor().is_some() {
-                    "skipped: symbolic link loop".to_string()
-                } else {
-                    format!("skipped: {e}")
-                };
-                warnings.push(Warning { path, message });
+                warnings.push(Warning {
+                    path,
+                    message: walk_error(&e),
+                });
                 continue;
             }
         };
@@ -191,6 +189,26 @@ fn walk(
                 message: format!("skipped: {e}"),
             }),
         }
+    }
+}
+
+/// Why the walk could not go on at an entry, for people: the entry is named by the warning
+/// already, so the underlying error is given without walkdir's path.
+fn walk_error(e: &walkdir::Error) -> String {
+    if e.loop_ancestor().is_some() {
+        return "skipped: symbolic link loop".into();
+    }
+    let link = e
+        .path()
+        .and_then(|p| std::fs::symlink_metadata(p).ok())
+        .is_some_and(|m| m.file_type().is_symlink());
+    match e.io_error() {
+        Some(io) if link && io.kind() == std::io::ErrorKind::NotFound => {
+            "skipped: broken symbolic link (its target does not exist)".into()
+        }
+        Some(io) if link => format!("skipped: cannot follow symbolic link: {io}"),
+        Some(io) => format!("skipped: {io}"),
+        None => format!("skipped: {e}"),
     }
 }
 

@@ -148,7 +148,12 @@ impl SourceIndex {
                     "index at {} is damaged ({e}); rebuilding it",
                     dir.display()
                 ));
-                std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+                if dir.is_dir() {
+                    std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+                } else {
+                    // Something else under our folder's name, in our cache folder.
+                    std::fs::remove_file(&dir).map_err(io(&dir))?;
+                }
                 Ok((Self::open_dir(&dir)?, messages))
             }
         }
@@ -177,6 +182,11 @@ impl SourceIndex {
             entity_cache: Mutex::new(None),
         };
         this.recorded()?;
+        // Files tantivy only opens on the first search (the positions of `text`): opened now,
+        // so that a damaged one means a rebuild here rather than failed searches later.
+        for segment in this.reader.searcher().segment_readers() {
+            segment.inverted_index(fields.text)?;
+        }
         Ok(this)
     }
 

@@ -25,11 +25,15 @@ pub fn definition(
                 .with(|ix| ix.index.resolve_key(k).unwrap_or_default())
                 .unwrap_or_default(),
             CitationTarget::Link(dest) => {
-                vec![crate::check::resolve_link(
-                    &checked.root,
-                    &checked.path,
-                    dest,
-                )]
+                // Only a link to an indexed source is a citation (as in checking and hovers):
+                // a link to any other file, inside the workspace or not, leads nowhere.
+                let p = crate::check::resolve_link(&checked.root, &checked.path, dest);
+                let known = state.index.source_info(&p).is_some();
+                if known {
+                    vec![p]
+                } else {
+                    Vec::new()
+                }
             }
         };
         for p in paths {
