@@ -205,6 +205,21 @@ proptest! {
         prop_assert_eq!(first.len(), second.len());
     }
 
+    /// The byte-run fast paths of the normaliser and the word splitter agree with a plain
+    /// character-by-character reading of the same rules.
+    #[test]
+    fn fast_paths_agree_with_the_rules_read_char_by_char(s in hostile(40)) {
+        let n = normalize(&s);
+        let fast: Vec<&str> = words(&n.text).map(|r| &n.text[r]).collect();
+        let slow: Vec<&str> = reference_words(&n.text).into_iter().map(|r| &n.text[r]).collect();
+        prop_assert_eq!(fast, slow);
+        // Character by character: the normalised text of a string is the normalised texts of
+        // its characters (and their combining marks) laid end to end, whitespace aside.
+        let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let by_char: String = clusters(&s).iter().map(|c| normalize(c).text).collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(squash(&n.text).replace(' ', ""), squash(&by_char).replace(' ', ""));
+    }
+
     /// Markdown and HTML sources: every block's visible text maps back to the file, and so
     /// does the joined text and every passage of it.
     #[test]
@@ -504,4 +519,60 @@ proptest! {
             );
         }
     }
+}
+
+/// A character and the combining marks after it.
+fn clusters(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in s.chars() {
+        match out.last_mut() {
+            Some(last) if unicode_normalization::char::canonical_combining_class(c) != 0 => {
+                last.push(c)
+            }
+            _ => out.push(c.to_string()),
+        }
+    }
+    out
+}
+
+/// The word rules of `sourced::text::words`, one character at a time: runs of letters,
+/// digits and combining marks; `'` between letters and `.` or `,` between digits join.
+fn reference_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    let is_word = |c: char| {
+        c.is_alphanumeric() || unicode_normalization::char::canonical_combining_class(c) != 0
+    };
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if !is_word(chars[k].1) {
+            k += 1;
+            continue;
+        }
+        let start = chars[k].0;
+        let mut j = k + 1;
+        loop {
+            match chars.get(j) {
+                Some(&(_, c)) if is_word(c) => j += 1,
+                Some(&(_, c)) if matches!(c, '\'' | '.' | ',') => {
+                    let prev = chars[j - 1].1;
+                    let next = chars.get(j + 1).map(|x| x.1);
+                    let joins = if c == '\'' {
+                        prev.is_alphanumeric() && next.is_some_and(char::is_alphanumeric)
+                    } else {
+                        prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit())
+                    };
+                    if !joins {
+                        break;
+                    }
+                    j += 2;
+                }
+                _ => break,
+            }
+        }
+        let end = chars.get(j).map_or(text.len(), |x| x.0);
+        out.push(start..end);
+        k = j;
+    }
+    out
 }

@@ -34,6 +34,49 @@ const INNER: &[&str] = &[
     "in", "and", "of", "the", "for", "on", "al", "bin", "de", "du", "la", "le", "el",
 ];
 
+/// The candidates found before the definitions, ordered by position, for overlap queries
+/// that do not scan every candidate (a long source may have thousands of definitions).
+/// Candidates added later are few and are always scanned.
+struct ByPosition {
+    /// Indexes of the first `len` candidates, by token start.
+    order: Vec<usize>,
+    len: usize,
+    /// The most tokens any of them covers.
+    longest: usize,
+}
+
+impl ByPosition {
+    fn new(cands: &[Candidate]) -> ByPosition {
+        let mut order: Vec<usize> = (0..cands.len()).collect();
+        order.sort_by_key(|&i| cands[i].toks.start);
+        ByPosition {
+            order,
+            len: cands.len(),
+            longest: cands.iter().map(|c| c.toks.len()).max().unwrap_or(0),
+        }
+    }
+
+    /// Indexes of the candidates whose tokens overlap `r`, in increasing order.
+    fn overlapping(
+        &self,
+        cands: &[Candidate],
+        r: std::ops::Range<usize>,
+    ) -> std::vec::IntoIter<usize> {
+        let from = r.start.saturating_sub(self.longest);
+        let lo = self.order.partition_point(|&i| cands[i].toks.start < from);
+        let hi = self.order.partition_point(|&i| cands[i].toks.start < r.end);
+        let overlaps = |i: &usize| cands[*i].toks.start < r.end && r.start < cands[*i].toks.end;
+        let mut out: Vec<usize> = self.order[lo..hi]
+            .iter()
+            .copied()
+            .filter(overlaps)
+            .collect();
+        out.sort_unstable();
+        out.extend((self.len..cands.len()).filter(overlaps));
+        out.into_iter()
+    }
+}
+
 /// Find definitions, add or adjust their candidates, and return links between candidate
 /// indexes (long form, acronym).
 pub fn definitions(
@@ -43,6 +86,7 @@ pub fn definitions(
     cands: &mut Vec<Candidate>,
 ) -> Vec<(usize, usize)> {
     let n = toks.len();
+    let found = ByPosition::new(cands);
     let mut removed: HashSet<usize> = HashSet::default();
     let mut links: Vec<(usize, usize)> = Vec::new();
     for p in 0..n {
@@ -114,10 +158,10 @@ pub fn definitions(
             s -= 1;
         }
         // Else the multi-word name right before the parenthesis.
-        let existing = cands
-            .iter()
-            .enumerate()
-            .find(|(i, c)| !removed.contains(i) && c.toks.end == p && !c.weak);
+        let existing = found
+            .overlapping(cands, p - 1..p)
+            .find(|&i| !removed.contains(&i) && cands[i].toks.end == p && !cands[i].weak)
+            .map(|i| (i, &cands[i]));
         let long_toks = match (long, existing) {
             (Some(s), _) => s..p,
             (None, Some((_, c))) if text[c.range.clone()].split_whitespace().count() >= 2 => {
@@ -130,9 +174,9 @@ pub fn definitions(
         let range = range.start..range.start + strip_possessive(surface).len();
         let surface = &text[range.clone()];
         // Reuse a candidate with exactly this span, else replace what it covers.
-        let same = cands
-            .iter()
-            .position(|c| c.toks == long_toks && !c.weak)
+        let same = found
+            .overlapping(cands, long_toks.clone())
+            .find(|&i| cands[i].toks == long_toks && !cands[i].weak)
             .filter(|i| !removed.contains(i));
         let mut roles = Vec::new();
         let mut descriptions = Vec::new();
@@ -142,14 +186,13 @@ pub fn definitions(
                 let mut kind = builtin::group_of(&lookup_key(surface))
                     .map(|g| g.kind)
                     .unwrap_or(EntityKind::Organization);
-                for (i, c) in cands.iter().enumerate() {
-                    if c.toks.start < long_toks.end && long_toks.start < c.toks.end {
-                        removed.insert(i);
-                        roles.extend(c.roles.iter().cloned());
-                        descriptions.extend(c.descriptions.iter().cloned());
-                        if c.toks == long_toks {
-                            kind = c.kind;
-                        }
+                for i in found.overlapping(cands, long_toks.clone()) {
+                    let c = &cands[i];
+                    removed.insert(i);
+                    roles.extend(c.roles.iter().cloned());
+                    descriptions.extend(c.descriptions.iter().cloned());
+                    if c.toks == long_toks {
+                        kind = c.kind;
                     }
                 }
                 cands.push(Candidate {
@@ -169,11 +212,7 @@ pub fn definitions(
             let r = toks[it].range();
             let surface = &text[r.clone()];
             let r = r.start..r.start + strip_possessive(surface).len();
-            for (i, c) in cands.iter().enumerate() {
-                if c.toks.start <= it && it < c.toks.end {
-                    removed.insert(i);
-                }
-            }
+            removed.extend(found.overlapping(cands, it..it + 1));
             cands.push(Candidate {
                 toks: it..it + 1,
                 range: r,

@@ -282,7 +282,8 @@ fn mark_titles(
     // Shouted runs: two or more words in capitals in a row.
     let is_caps = |i: usize| {
         let w = &text[toks[i].range()];
-        !w.starts_with(char::is_lowercase)
+        !w.as_bytes()[0].is_ascii_lowercase()
+            && !w.starts_with(char::is_lowercase)
             && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && w.chars().all(|c| !c.is_lowercase())
     };
@@ -313,6 +314,12 @@ fn mark_titles(
 /// The name-like part of a word token and whether a lowercase tail follows it
 /// (`US-led` → `US`, tail). `None` when no part is a name.
 fn name_part(text: &str, t: &Token) -> Option<(Range<usize>, bool)> {
+    // Most words start with an ASCII lowercase letter or a digit: no name part, unless a
+    // hyphen joins a capitalised part (`al-Muhandis`, `anti-Iranian`).
+    let b0 = *text.as_bytes().get(t.start())?;
+    if b0.is_ascii_digit() || b0.is_ascii_lowercase() && !t.hyphenated {
+        return None;
+    }
     let word = &text[t.range()];
     let first = word.chars().next()?;
     if first.is_numeric() {

@@ -102,11 +102,7 @@ fn sentence_start(toks: &[Token], i: usize) -> bool {
 /// An appositive is a noun phrase: no verb of its own (`the United States is still there`),
 /// no name right after its determiner (`the US wreaked havoc`).
 fn noun_phrase(text: &str, toks: &[Token], r: Range<usize>) -> bool {
-    let words: Vec<&str> = toks
-        .iter()
-        .filter(|t| t.is_word() && t.start() >= r.start && t.end() <= r.end)
-        .map(|t| &text[t.range()])
-        .collect();
+    let words: Vec<&str> = words_in(toks, r).map(|t| &text[t.range()]).collect();
     if words.iter().any(|w| {
         matches!(
             w.to_lowercase().as_str(),
@@ -144,6 +140,16 @@ fn noun_phrase(text: &str, toks: &[Token], r: Range<usize>) -> bool {
         Some(w) if w.starts_with(char::is_uppercase) => lex::is_adjective(&w.to_lowercase()),
         _ => true,
     }
+}
+
+/// The word tokens inside the byte range `r`, found by binary search (a description is a
+/// few words; a source may have millions of tokens).
+fn words_in(toks: &[Token], r: Range<usize>) -> impl Iterator<Item = &Token> {
+    let first = toks.partition_point(|t| t.start() < r.start);
+    toks[first..]
+        .iter()
+        .take_while(move |t| t.end() <= r.end)
+        .filter(|t| t.is_word())
 }
 
 /// `, the leader of X (Y),` up to the closing comma; `None` when it is a list item.
@@ -213,11 +219,7 @@ fn clause(text: &str, toks: &[Token], start: usize) -> Option<Range<usize>> {
 /// The first role word of a description, with a modifier before it (`leader`,
 /// `Prime Minister`).
 fn first_role(text: &str, toks: &[Token], r: Range<usize>) -> Option<String> {
-    let words: Vec<&Token> = toks
-        .iter()
-        .filter(|t| t.is_word() && t.start() >= r.start && t.end() <= r.end)
-        .take(6)
-        .collect();
+    let words: Vec<&Token> = words_in(toks, r).take(6).collect();
     for (k, t) in words.iter().enumerate() {
         let w = text[t.range()].to_lowercase();
         if lex::is_role(&w) && !matches!(w.as_str(), "head" | "general" | "major" | "officer") {

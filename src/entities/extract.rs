@@ -411,7 +411,7 @@ impl<'a> Finder<'a> {
         let mut start = 0;
         for (k, w) in run.iter().enumerate() {
             let stop = !w.joiner
-                && FUNCTION_WORDS.contains(&&*w.lower)
+                && FUNCTION_WORDS.contains(&*w.lower)
                 && !(w.lower == "is" && &self.text[w.range.clone()] == "IS");
             if stop {
                 self.piece(&run[start..k]);
@@ -434,7 +434,7 @@ impl<'a> Finder<'a> {
             // Function words always; other stopwords (`Popular`, `Global`) only where any
             // word is capitalised.
             let positional = w.info.initial || w.info.title;
-            let function = FUNCTION_WORDS.contains(&&*w.lower) && stop(self.text, w);
+            let function = FUNCTION_WORDS.contains(&*w.lower) && stop(self.text, w);
             let stopword = function || positional && stop(self.text, w);
             let adjective = lex::is_adjective(&w.lower) && !rest_generic;
             let strip =
@@ -445,7 +445,7 @@ impl<'a> Finder<'a> {
             words = trim_joiners(&words[1..]);
         }
         while words.last().is_some_and(|w| {
-            FUNCTION_WORDS.contains(&&*w.lower) && words.len() > 1 && !self.known(words)
+            FUNCTION_WORDS.contains(&*w.lower) && words.len() > 1 && !self.known(words)
         }) {
             words = &words[..words.len() - 1];
         }
@@ -773,14 +773,18 @@ const ON_HEADS: &[&str] = &[
 
 /// Capitalised words that split a run: in titles (`The US Is Occupying Iraq For A Second
 /// Time`) and after possessives.
-const FUNCTION_WORDS: &[&str] = &[
-    "the", "a", "an", "and", "or", "is", "are", "was", "were", "for", "to", "in", "on", "at", "by",
-    "with", "from", "as", "but", "it", "its", "this", "that", "of", "be", "has", "have", "had",
-    "will", "not", "into", "over", "after", "before", "against", "vs", "than", "who", "what",
-    "why", "how", "when", "where", "they", "we", "you", "he", "she", "i", "our", "my", "your",
-    "their", "his", "her", "do", "does", "did", "can", "could", "would", "should", "may", "might",
-    "must", "so", "if", "all", "out", "up", "off", "under", "about",
-];
+static FUNCTION_WORDS: std::sync::LazyLock<HashSet<&str>> = std::sync::LazyLock::new(|| {
+    [
+        "the", "a", "an", "and", "or", "is", "are", "was", "were", "for", "to", "in", "on", "at",
+        "by", "with", "from", "as", "but", "it", "its", "this", "that", "of", "be", "has", "have",
+        "had", "will", "not", "into", "over", "after", "before", "against", "vs", "than", "who",
+        "what", "why", "how", "when", "where", "they", "we", "you", "he", "she", "i", "our", "my",
+        "your", "their", "his", "her", "do", "does", "did", "can", "could", "would", "should",
+        "may", "might", "must", "so", "if", "all", "out", "up", "off", "under", "about",
+    ]
+    .into_iter()
+    .collect()
+});
 
 /// A word that is never a name on its own. Words in capitals are acronyms (`US`, `IS`) unless
 /// they are function words (`NOT`, `THE`).
@@ -788,7 +792,7 @@ fn stop(text: &str, w: &RunWord) -> bool {
     let surface = &text[w.range.clone()];
     let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
     if letters >= 2 && !surface.chars().any(char::is_lowercase) {
-        return FUNCTION_WORDS.contains(&&*w.lower) && w.lower != "is";
+        return FUNCTION_WORDS.contains(&*w.lower) && w.lower != "is";
     }
     lex::is_stopword(&w.lower)
 }

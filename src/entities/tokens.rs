@@ -86,7 +86,33 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut i = 0;
     let mut space = false;
     let mut line = true;
-    while let Some(c) = char_at(text, i) {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        // Fast path: ASCII white space and punctuation (words have their own below).
+        if b < 0x80 && !b.is_ascii_alphanumeric() {
+            match b {
+                b'\n' | b'\r' => {
+                    space = true;
+                    line = true;
+                }
+                b' ' | b'\t' | 0x0b | 0x0c => space = true,
+                _ => {
+                    out.push(Token {
+                        start: i as u32,
+                        end: i as u32 + 1,
+                        kind: Kind::Punct(b as char),
+                        space_before: space,
+                        line_start: line,
+                        hyphenated: false,
+                    });
+                    space = false;
+                    line = false;
+                }
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = char_at(text, i) else { break };
         if c.is_whitespace() {
             space = true;
             if c == '\n' || c == '\r' {

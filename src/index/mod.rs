@@ -185,7 +185,7 @@ impl SourceIndex {
         // Files tantivy only opens on the first search (the positions of `text`): opened now,
         // so that a damaged one means a rebuild here rather than failed searches later.
         for segment in this.reader.searcher().segment_readers() {
-            segment.inverted_index(fields.text)?;
+            segment.inverted_index(fields.words)?;
         }
         Ok(this)
     }
@@ -649,6 +649,7 @@ fn add_source(
                 f.path => path,
                 f.ord => p.ord,
                 f.passage_key => schema::passage_key(path, p.ord),
+                f.words => p.words,
                 f.text => p.text,
                 f.map => p.map.to_bytes(),
             ))

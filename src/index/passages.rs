@@ -5,22 +5,46 @@ use crate::corpus::SourceDoc;
 use crate::text::{normalize, words, OffsetMap};
 use std::ops::Range;
 
-/// A run of consecutive words of a source: its visible text and the way back to the file.
+/// A run of consecutive words of a source: its visible text, the way back to the file, and
+/// its words already normalised (the index takes them as they are: the text is normalised
+/// once per source, not once more per passage by the tokenizer).
 #[derive(Debug, Clone)]
 pub struct Passage {
     pub ord: u64,
     pub text: String,
     /// From `text` to byte offsets in the file.
     pub map: OffsetMap,
+    /// The normalised words, in order, separated by single spaces (see
+    /// [`super::analyzer::WORDS_TOKENIZER`]).
+    pub words: String,
+}
+
+/// A visible text normalised, and its words: where each is in the normalised text, and where
+/// it starts in the visible text.
+struct NormalizedWords {
+    normalized: String,
+    words: Vec<(Range<usize>, usize)>,
+}
+
+fn text_words(text: &str) -> NormalizedWords {
+    let n = normalize(text);
+    let words = words(&n.text)
+        .map(|r| (r.clone(), n.map.start_of(r.start)))
+        .collect();
+    NormalizedWords {
+        normalized: n.text,
+        words,
+    }
 }
 
 /// Visible-text ranges of the passages: each starts at its first word and runs to the next
 /// passage's first word, so the passages laid end to end give back the text.
-pub fn ranges(text: &str) -> Vec<Range<usize>> {
-    let n = normalize(text);
-    let starts: Vec<usize> = words(&n.text)
+fn ranges_of(text: &str, w: &NormalizedWords) -> Vec<Range<usize>> {
+    let starts: Vec<usize> = w
+        .words
+        .iter()
         .step_by(PASSAGE_WORDS)
-        .map(|r| n.source_range(r).start)
+        .map(|&(_, start)| start)
         .collect();
     let mut out = Vec::with_capacity(starts.len());
     for (i, &s) in starts.iter().enumerate() {
@@ -31,14 +55,31 @@ pub fn ranges(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Visible-text ranges of the passages of `text`.
+pub fn ranges(text: &str) -> Vec<Range<usize>> {
+    ranges_of(text, &text_words(text))
+}
+
 pub fn split(doc: &SourceDoc) -> Vec<Passage> {
-    ranges(&doc.text)
+    let w = text_words(&doc.text);
+    ranges_of(&doc.text, &w)
         .into_iter()
+        .zip(w.words.chunks(PASSAGE_WORDS))
         .enumerate()
-        .map(|(ord, r)| Passage {
-            ord: ord as u64,
-            text: doc.text[r.clone()].to_string(),
-            map: doc.map.slice(r),
+        .map(|(ord, (r, words))| {
+            let mut joined = String::with_capacity(words.iter().map(|(n, _)| n.len() + 1).sum());
+            for (k, (n, _)) in words.iter().enumerate() {
+                if k > 0 {
+                    joined.push(' ');
+                }
+                joined.push_str(&w.normalized[n.clone()]);
+            }
+            Passage {
+                ord: ord as u64,
+                text: doc.text[r.clone()].to_string(),
+                map: doc.map.slice(r),
+                words: joined,
+            }
         })
         .collect()
 }

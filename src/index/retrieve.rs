@@ -82,7 +82,7 @@ impl Retriever for SourceIndex {
                 .into_iter()
                 .map(|w| {
                     Box::new(TermQuery::new(
-                        Term::from_field_text(f.text, w),
+                        Term::from_field_text(f.words, w),
                         IndexRecordOption::WithFreqs,
                     )) as Box<dyn Query>
                 })
@@ -140,7 +140,7 @@ impl Retriever for SourceIndex {
 fn chunk_query(f: Fields, chunk: &[String]) -> Box<dyn Query> {
     let terms: Vec<Term> = chunk
         .iter()
-        .map(|w| Term::from_field_text(f.text, w))
+        .map(|w| Term::from_field_text(f.words, w))
         .collect();
     if terms.len() == 1 {
         Box::new(TermQuery::new(

@@ -4,19 +4,19 @@
 //!   changed), metadata as JSON, the named entities found in it as JSON
 //!   ([`crate::entities::SourceEntities`]);
 //! - *passage* documents: consecutive runs of [`PASSAGE_WORDS`] words of a source's visible
-//!   text, indexed with positions (phrase queries), stored with their offset map back to the
-//!   file's bytes.
+//!   text: its normalised words indexed with positions (`words`, phrase queries), the text
+//!   and its offset map back to the file's bytes stored (`text`, `map`).
 //!
 //! Deleting by `path` removes a source and all its passages at once.
 
-use super::analyzer::TOKENIZER;
+use super::analyzer::WORDS_TOKENIZER;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 /// Bump when the schema, the normaliser or the passage layout changes: older indexes are
 /// then rebuilt automatically.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Words per passage.
 pub const PASSAGE_WORDS: usize = 100;
@@ -31,19 +31,19 @@ pub struct Fields {
     pub ord: Field,
     pub passage_key: Field,
     pub text: Field,
+    pub words: Field,
     pub map: Field,
     pub entities: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text_options = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
+    // Passages arrive with their words already normalised, separated by spaces.
+    let words_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         path: b.add_text_field("path", STRING | STORED | FAST),
         key: b.add_text_field("key", STRING | STORED),
@@ -52,7 +52,8 @@ pub fn build() -> (Schema, Fields) {
         meta: b.add_text_field("meta", STORED),
         ord: b.add_u64_field("ord", STORED | INDEXED),
         passage_key: b.add_text_field("passage_key", STRING),
-        text: b.add_text_field("text", text_options),
+        text: b.add_text_field("text", STORED),
+        words: b.add_text_field("words", words_options),
         map: b.add_bytes_field("map", STORED),
         entities: b.add_text_field("entities", STORED),
     };
@@ -76,6 +77,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         ord: f("ord")?,
         passage_key: f("passage_key")?,
         text: f("text")?,
+        words: f("words")?,
         map: f("map")?,
         entities: f("entities")?,
     })

@@ -132,6 +132,27 @@ pub fn normalize(input: &str) -> Normalized {
     let mut i = 0;
     while i < bytes.len() {
         let byte = bytes[i];
+        // Fastest path: a run of printable ASCII (most of any English text) is copied and
+        // lowercased in one go. Its last byte is left to the paths below when a combining
+        // mark follows it.
+        let run = bytes[i..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_graphic() && b != b'`')
+            .count();
+        let run = if run > 0 && bytes.get(i + run).is_some_and(|b| !b.is_ascii()) {
+            run - 1
+        } else {
+            run
+        };
+        if run > 0 {
+            b.flush_space();
+            let at = b.text.len();
+            b.text.push_str(&input[i..i + run]);
+            b.text[at..].make_ascii_lowercase();
+            b.map.push_copy(i, run);
+            i += run;
+            continue;
+        }
         // Fast path: ASCII not followed by a combining mark.
         let combining_next = byte.is_ascii()
             && bytes.get(i + 1).is_some_and(|b| !b.is_ascii())
@@ -220,24 +241,31 @@ impl Iterator for Words<'_> {
 
     fn next(&mut self) -> Option<Range<usize>> {
         let text = self.text;
-        let mut chars = text[self.pos..]
-            .char_indices()
-            .map(|(i, c)| (i + self.pos, c))
-            .peekable();
+        let bytes = text.as_bytes();
         // Skip to the first word character.
+        let mut i = self.pos;
         let start = loop {
-            let (i, c) = chars.next()?;
+            let c = char_at(text, i)?;
             if is_word_char(c) {
                 break i;
             }
+            i += c.len_utf8();
         };
-        let mut end = start + text[start..].chars().next().map_or(1, char::len_utf8);
-        let mut prev = text[start..end].chars().next().unwrap_or(' ');
-        while let Some(&(i, c)) = chars.peek() {
+        let mut end = start;
+        let mut prev = ' ';
+        while let Some(c) = char_at(text, end) {
             if is_word_char(c) {
-                end = i + c.len_utf8();
+                end += c.len_utf8();
                 prev = c;
-                chars.next();
+                // Fast path: the rest of an ASCII letter-and-digit run.
+                let run = bytes[end..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                if run > 0 {
+                    end += run;
+                    prev = bytes[end - 1] as char;
+                }
                 continue;
             }
             // Joiners: ' between letters, . or , between digits.
@@ -249,8 +277,7 @@ impl Iterator for Words<'_> {
             if !joins {
                 break;
             }
-            let after = text[i + 1..].chars().next();
-            let ok = match (c, after) {
+            let ok = match (c, char_at(text, end + 1)) {
                 ('\'', Some(n)) => n.is_alphanumeric(),
                 (_, Some(n)) => n.is_ascii_digit(),
                 _ => false,
@@ -258,11 +285,23 @@ impl Iterator for Words<'_> {
             if !ok {
                 break;
             }
-            chars.next();
-            prev = c;
+            // The joiner and the character after it.
+            end += 1;
+            let Some(n) = char_at(text, end) else { break };
+            end += n.len_utf8();
+            prev = n;
         }
         self.pos = end;
         Some(start..end)
+    }
+}
+
+/// The character at byte `at` (a char boundary), decoded cheaply when it is ASCII.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        None => None,
+        Some(&b) if b < 0x80 => Some(b as char),
+        Some(_) => text[at..].chars().next(),
     }
 }
 
