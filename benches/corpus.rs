@@ -7,6 +7,10 @@
 //! cargo bench --bench corpus -- bench-data/100mb --rebuild  # measures a full build
 //! ```
 //!
+//! Ends with the baselines: `rg -F` on up to 10 quotes of each kind (`--baseline-quotes=N`;
+//! 0 skips the baselines) and `ugrep -Z3` on 3 altered quotes of each altered kind, against
+//! sourced's latency on the same quotes.
+//!
 //! Expects `DIR/sources/`, `DIR/quotes.jsonl` (`{"kind","quote","source","expected"}` per
 //! line) and optionally `DIR/notes/note_100.md`. Prints Markdown tables.
 
@@ -74,6 +78,8 @@ struct QuoteCase {
     kind: String,
     quote: String,
     expected: String,
+    /// The speech the quote was drawn from (`None` for fabricated quotes).
+    source: Option<String>,
 }
 
 fn main() {
@@ -86,7 +92,7 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
     else {
-        eprintln!("usage: cargo bench --bench corpus -- DIR [--rebuild [--builds-only]]   (DIR from benches/corpus/build.py)");
+        eprintln!("usage: cargo bench --bench corpus -- DIR [--rebuild [--builds-only]] [--baseline-quotes=N]   (DIR from benches/corpus/build.py)");
         std::process::exit(2);
     };
     let rebuild = args.iter().any(|a| a == "--rebuild");
@@ -233,10 +239,12 @@ fn main() {
         .collect();
     let options = MatchOptions::default();
     let mut by_kind: BTreeMap<String, (Vec<Duration>, usize)> = BTreeMap::new();
+    let mut latency = Vec::with_capacity(quotes.len());
     for q in &quotes {
         let t = Instant::now();
         let v = matcher::check(&index, &q.quote, &Cited::None, &options).unwrap();
         let e = by_kind.entry(q.kind.clone()).or_default();
+        latency.push(t.elapsed());
         e.0.push(t.elapsed());
         e.1 += usize::from(v.status.as_str() == q.expected);
     }
@@ -290,4 +298,112 @@ fn main() {
         );
     }
     println!("| peak RSS | {:.0} MB |", peak_rss_mb());
+
+    // 6. Baselines: what a fact-checker would otherwise run, on the same quotes.
+    let per_kind = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--baseline-quotes="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10usize);
+    if per_kind > 0 {
+        baselines(&dir, &quotes, &latency, per_kind);
+    }
+}
+
+/// A grep-class tool run once per quote over `DIR/sources`, listing matching files.
+struct Tool {
+    name: &'static str,
+    args: &'static [&'static str],
+    /// Quote kinds it is run on.
+    kinds: &'static [&'static str],
+    /// At most this many quotes per kind, whatever `--baseline-quotes` says.
+    cap: usize,
+}
+
+const TOOLS: &[Tool] = &[
+    // Exact search: what finds a quote copied word for word.
+    Tool {
+        name: "rg -F",
+        args: &["-F", "-l", "-i", "--no-messages", "-e"],
+        kinds: &[
+            "exact",
+            "typographic",
+            "ellipsis",
+            "altered-word",
+            "altered-number",
+            "altered-not",
+            "fabricated",
+        ],
+        cap: usize::MAX,
+    },
+    // Fuzzy search: up to 3 characters inserted, deleted or substituted. One changed word
+    // or number is usually within that; more would match noise everywhere.
+    Tool {
+        name: "ugrep -Z3",
+        args: &["-Z3", "-F", "-l", "-i", "-r", "--no-messages", "-e"],
+        kinds: &["altered-word", "altered-number", "altered-not"],
+        // A fuzzy scan takes seconds per quote (7 s at 100 MB on this machine).
+        cap: 3,
+    },
+];
+
+/// Time `rg -F` and `ugrep -Z` on up to `per_kind` quotes of each kind and compare with
+/// sourced's latency on the same quotes (from the per-quote run above).
+fn baselines(dir: &Path, quotes: &[QuoteCase], latency: &[Duration], per_kind: usize) {
+    let sources = dir.join("sources");
+    println!(
+        "\n| baseline | quote kind | n | p50 ms | found the source | sourced p50 ms | sourced is faster by |\n| --- | --- | --- | --- | --- | --- | --- |"
+    );
+    for tool in TOOLS {
+        let program = tool.name.split(' ').next().unwrap_or(tool.name);
+        let run = |quote: &str| {
+            std::process::Command::new(program)
+                .args(tool.args)
+                .arg(quote)
+                .arg(&sources)
+                .stderr(std::process::Stdio::null())
+                .output()
+        };
+        // Warm the page cache (and check the tool is there).
+        if run("sourced-benchmark-warm-up").is_err() {
+            println!("| {} | (not installed: skipped) | | | | | |", tool.name);
+            continue;
+        }
+        for kind in tool.kinds {
+            let sample: Vec<usize> = (0..quotes.len())
+                .filter(|&i| quotes[i].kind == *kind)
+                .take(per_kind.min(tool.cap))
+                .collect();
+            if sample.is_empty() {
+                continue;
+            }
+            let (mut theirs, mut ours, mut found) = (Vec::new(), Vec::new(), 0);
+            for &i in &sample {
+                let t = Instant::now();
+                let out = run(&quotes[i].quote).expect("ran before");
+                theirs.push(t.elapsed());
+                ours.push(latency[i]);
+                let listed = String::from_utf8_lossy(&out.stdout);
+                found += usize::from(
+                    quotes[i]
+                        .source
+                        .as_deref()
+                        .and_then(|s| s.rsplit('/').next())
+                        .is_some_and(|name| listed.lines().any(|l| l.ends_with(name))),
+                );
+            }
+            theirs.sort();
+            ours.sort();
+            let (t, o) = (percentile(&theirs, 0.5), percentile(&ours, 0.5));
+            println!(
+                "| {} | {kind} | {} | {} | {found}/{} | {} | {:.0}× |",
+                tool.name,
+                sample.len(),
+                ms(t),
+                sample.len(),
+                ms(o),
+                t.as_secs_f64() / o.as_secs_f64().max(1e-9)
+            );
+        }
+    }
 }

@@ -218,6 +218,17 @@ impl SourceIndex {
     }
 
     /// Every file recorded in the index, read from fast fields (no stored documents).
+    /// Whether the index holds anything of `path` (its file document at least).
+    fn records(&self, path: &str) -> Result<bool, IndexError> {
+        use tantivy::collector::Count;
+        use tantivy::query::TermQuery;
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.path, path),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        Ok(self.reader.searcher().search(&q, &Count)? > 0)
+    }
+
     fn recorded(&self) -> tantivy::Result<HashMap<String, Recorded>> {
         let searcher = self.reader.searcher();
         let mut out = HashMap::new();
@@ -313,15 +324,23 @@ impl SourceIndex {
         let Some(mut writer) = self.acquire_writer(options)? else {
             return Ok(self.stale_report(started));
         };
-        let recorded = self.recorded()?;
-        let (update, add): (Vec<&SourceFile>, Vec<&SourceFile>) = changed
-            .iter()
-            .partition(|f| recorded.contains_key(&f.display));
-        let removed: Vec<String> = removed
-            .iter()
-            .filter(|p| recorded.contains_key(*p))
-            .cloned()
-            .collect();
+        // One term lookup per named file, not a read of every recorded file: this is the
+        // language server's path on each save, and a large index records 100,000s of files.
+        let (mut update, mut add) = (Vec::new(), Vec::new());
+        for f in changed {
+            if self.records(&f.display)? {
+                update.push(f);
+            } else {
+                add.push(f);
+            }
+        }
+        let mut gone = Vec::new();
+        for p in removed {
+            if self.records(p)? {
+                gone.push(p.clone());
+            }
+        }
+        let removed = gone;
         let mut report = self.write(&mut writer, &add, &update, &removed, options)?;
         report.sources = self.source_count();
         report.elapsed = started.elapsed();

@@ -49,6 +49,64 @@ pub trait Retriever: Send + Sync {
     fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError>;
 }
 
+/// A word in more than this share of the passages (`the`, `of`, `president` in speeches)
+/// says little about where a quote is and costs the most to look up: chunks made only of such
+/// words, and such words in a hint query, are left out while rarer ones remain.
+const COMMON_SHARE: f64 = 0.05;
+/// A quote keeps at least this many chunks, common or not: a changed word is often rare, so
+/// the rarest chunk alone may be the one that does not match.
+const KEEP_CHUNKS: usize = 4;
+/// A hint query keeps at least this many words, common or not.
+const HINT_WORDS: usize = 4;
+
+/// Document frequencies of words in the passages, for leaving out the common ones.
+struct DocFreqs<'a> {
+    searcher: &'a Searcher,
+    field: tantivy::schema::Field,
+    common: u64,
+}
+
+impl<'a> DocFreqs<'a> {
+    fn new(searcher: &'a Searcher, f: Fields) -> Self {
+        let docs = searcher.num_docs();
+        DocFreqs {
+            searcher,
+            field: f.words,
+            common: ((docs as f64 * COMMON_SHARE) as u64).max(1),
+        }
+    }
+
+    fn of(&self, word: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(self.field, word))
+            .unwrap_or(u64::MAX)
+    }
+
+    /// The frequency of the rarest word of a chunk (a phrase is as cheap as its rarest word).
+    fn rarest(&self, chunk: &[String]) -> u64 {
+        chunk.iter().map(|w| self.of(w)).min().unwrap_or(u64::MAX)
+    }
+
+    /// The items whose frequency (from `freq`) is not common, and at least `keep` of the
+    /// rarest items whatever their frequency.
+    fn selective<T: Copy>(&self, items: &[T], freq: impl Fn(T) -> u64, keep: usize) -> Vec<T> {
+        let mut by_freq: Vec<(u64, usize)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, &item)| (freq(item), i))
+            .collect();
+        by_freq.sort();
+        let mut chosen: Vec<usize> = by_freq
+            .iter()
+            .enumerate()
+            .filter(|&(rank, &(n, _))| rank < keep || n <= self.common)
+            .map(|(_, &(_, i))| i)
+            .collect();
+        chosen.sort();
+        chosen.into_iter().map(|i| items[i]).collect()
+    }
+}
+
 /// Passages this far apart (in passages) are merged into one region.
 const MERGE_GAP: u64 = 3;
 /// A region holds at most this many passages.
@@ -59,10 +117,11 @@ impl Retriever for SourceIndex {
         let searcher = self.searcher();
         let f = self.fields();
         let limit = query.limit.max(1);
-        let chunk_queries: Vec<Box<dyn Query>> = query
-            .chunks
-            .iter()
-            .filter(|c| !c.is_empty())
+        let df = DocFreqs::new(&searcher, f);
+        let chunks: Vec<&Vec<String>> = query.chunks.iter().filter(|c| !c.is_empty()).collect();
+        let chunk_queries: Vec<Box<dyn Query>> = df
+            .selective(&chunks, |c| df.rarest(c), KEEP_CHUNKS)
+            .into_iter()
             .map(|c| chunk_query(f, c))
             .collect();
         let mut hits = if chunk_queries.is_empty() {
@@ -78,7 +137,8 @@ impl Retriever for SourceIndex {
             let mut words: Vec<&String> = query.chunks.iter().flatten().collect();
             words.sort();
             words.dedup();
-            let terms: Vec<Box<dyn Query>> = words
+            let terms: Vec<Box<dyn Query>> = df
+                .selective(&words, |w| df.of(w), HINT_WORDS)
                 .into_iter()
                 .map(|w| {
                     Box::new(TermQuery::new(
