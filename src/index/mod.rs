@@ -437,7 +437,14 @@ impl SourceIndex {
                 .index
                 .writer_with_num_threads(threads, threads * 64_000_000)
             {
-                Ok(w) => return Ok(Some(w)),
+                Ok(w) => {
+                    // Remove what an earlier writer left behind: a writer dropped while
+                    // merging (the end of every refresh) leaves the merge's files unused,
+                    // as large as the segments it merged.
+                    // (Harmless if it fails: the next writer tries again.)
+                    let _ = w.garbage_collect_files().wait();
+                    return Ok(Some(w));
+                }
                 Err(TantivyError::LockFailure(LockError::LockBusy, _))
                     if Instant::now() < deadline =>
                 {
