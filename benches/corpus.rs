@@ -7,17 +7,37 @@
 //! cargo bench --bench corpus -- bench-data/100mb --rebuild  # measures a full build
 //! ```
 //!
-//! Ends with the baselines: `rg -F` on up to 10 quotes of each kind (`--baseline-quotes=N`;
-//! 0 skips the baselines) and `ugrep -Z3` on 3 altered quotes of each altered kind, against
-//! sourced's latency on the same quotes.
+//! Then:
+//! - the same quotes against the sources split into N shards queried in parallel, and those
+//!   shards behind a simulated round trip (`--shards=N`, default 4, 0 skips; `--rtt-ms=MS`,
+//!   default 1), with what retrieval returns per quote in passage text and offset maps
+//!   (`corpus/shards.rs`);
+//! - the language server on this corpus: first diagnostics of a long note with the existing
+//!   index, and diagnostics after an edit (`corpus/lsp.rs`; `--no-lsp` skips);
+//! - the baselines: `rg -F` on up to 10 quotes of each kind (`--baseline-quotes=N`; 0 skips
+//!   them) and `ugrep -Z3` on 3 altered quotes of each altered kind, against sourced's latency
+//!   on the same quotes;
+//! - the headline figures next to the previous run's, from `DIR/bench-history.jsonl`
+//!   (`corpus/history.rs`), to which this run is appended.
 //!
 //! Expects `DIR/sources/`, `DIR/quotes.jsonl` (`{"kind","quote","source","expected"}` per
-//! line) and optionally `DIR/notes/note_100.md`. Prints Markdown tables.
+//! line) and optionally `DIR/notes/note_100.md` and `DIR/notes/note_500lines.md`. Writes
+//! `DIR/sourced.toml` (`sources = ["sources"]`) if there is none. Prints Markdown tables.
 
+#[path = "corpus/history.rs"]
+mod history;
+#[path = "corpus/lsp.rs"]
+mod lsp;
+#[path = "../tests/lsp_harness/mod.rs"]
+mod lsp_harness;
+#[path = "corpus/shards.rs"]
+mod shards;
+
+use shards::{Metered, Payload};
 use sourced::check::Checker;
 use sourced::config::{Config, Workspace};
 use sourced::corpus::discover;
-use sourced::index::{RefreshOptions, SourceIndex};
+use sourced::index::{RefreshOptions, Retriever, SourceIndex};
 use sourced::quotes::matcher::{self, Cited, MatchOptions};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -78,6 +98,54 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// Each quote checked once through `retriever`: latency, verdict as expected, payload.
+struct Run {
+    latency: Vec<Duration>,
+    ok: Vec<bool>,
+    payload: Vec<Payload>,
+}
+
+fn run_quotes<R: Retriever>(retriever: &Metered<R>, quotes: &[QuoteCase]) -> Run {
+    let options = MatchOptions::default();
+    let mut run = Run {
+        latency: Vec::new(),
+        ok: Vec::new(),
+        payload: Vec::new(),
+    };
+    retriever.take();
+    for q in quotes {
+        let t = Instant::now();
+        let v = matcher::check(retriever, &q.quote, &Cited::None, &options).unwrap();
+        run.latency.push(t.elapsed());
+        run.ok.push(v.status.as_str() == q.expected);
+        run.payload.push(retriever.take());
+    }
+    run
+}
+
+impl Run {
+    fn sorted(&self) -> Vec<Duration> {
+        let mut v = self.latency.clone();
+        v.sort();
+        v
+    }
+
+    fn as_expected(&self) -> usize {
+        self.ok.iter().filter(|&&ok| ok).count()
+    }
+
+    /// Payload per quote at percentile `p`, in KB: (text, maps).
+    fn payload_kb(&self, p: f64) -> (f64, f64) {
+        let at = |f: fn(&Payload) -> u64| {
+            let mut v: Vec<u64> = self.payload.iter().map(f).collect();
+            v.sort();
+            v.get(((v.len().max(1) - 1) as f64 * p).round() as usize)
+                .map_or(0.0, |&b| b as f64 / 1024.0)
+        };
+        (at(|p| p.text), at(|p| p.maps))
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct QuoteCase {
     kind: String,
@@ -101,6 +169,13 @@ fn main() {
         std::process::exit(2);
     };
     let rebuild = args.iter().any(|a| a == "--rebuild");
+    let flag = |name: &str, default: u64| {
+        args.iter()
+            .find_map(|a| a.strip_prefix(name))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(default)
+    };
+    let mut history = history::History::default();
     let dir = sourced::config::absolute(&dir);
     let cache = dir.join(".sourced");
     if rebuild {
@@ -169,6 +244,11 @@ fn main() {
     let secs =
         |v: &[Duration], q: f64| v[((v.len() - 1) as f64 * q).round() as usize].as_secs_f64();
     if r.added > 0 {
+        history.lower("index build s", secs(&with, 0.5));
+        history.higher(
+            "index build MB/s",
+            r.bytes_indexed as f64 / 1e6 / secs(&with, 0.5),
+        );
         println!(
             "| index build | {:.2} s (median of {}), {:.1} MB/s, {} sources |",
             secs(&with, 0.5),
@@ -210,6 +290,7 @@ fn main() {
     let (files, _) = discover(&specs, &dir, &exclude);
     let r = index.refresh(&files, &opts).unwrap();
     println!("| open existing index | {} ms |", ms(open));
+    history.lower("open existing index ms", open.as_secs_f64() * 1000.0);
     println!(
         "| open + walk + up-to-date check | {} ms ({} unchanged) |",
         ms(t.elapsed()),
@@ -231,6 +312,7 @@ fn main() {
         let t = Instant::now();
         index.update(&[one], &[], &opts).unwrap();
         println!("| update one changed file | {} ms |", ms(t.elapsed()));
+        history.lower("update one file ms", t.elapsed().as_secs_f64() * 1000.0);
         std::fs::write(&f.path, &original).unwrap();
         let one = discover::source_file(&f.path, &dir).unwrap();
         index.update(&[one], &[], &opts).unwrap();
@@ -242,16 +324,17 @@ fn main() {
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
-    let options = MatchOptions::default();
+    // A first pass reads the index into the page cache (after a build it is there already;
+    // a day later it may not be); the timed pass that follows runs warm.
+    let index = Metered::new(index);
+    let first = run_quotes(&index, &quotes).sorted();
+    let single = run_quotes(&index, &quotes);
+    let latency = single.latency.clone();
     let mut by_kind: BTreeMap<String, (Vec<Duration>, usize)> = BTreeMap::new();
-    let mut latency = Vec::with_capacity(quotes.len());
-    for q in &quotes {
-        let t = Instant::now();
-        let v = matcher::check(&index, &q.quote, &Cited::None, &options).unwrap();
+    for (i, q) in quotes.iter().enumerate() {
         let e = by_kind.entry(q.kind.clone()).or_default();
-        latency.push(t.elapsed());
-        e.0.push(t.elapsed());
-        e.1 += usize::from(v.status.as_str() == q.expected);
+        e.0.push(single.latency[i]);
+        e.1 += usize::from(single.ok[i]);
     }
     println!("\n| quote kind | n | p50 ms | p95 ms | p99 ms | max ms | as expected |\n| --- | --- | --- | --- | --- | --- | --- |");
     let mut all = Vec::new();
@@ -277,6 +360,81 @@ fn main() {
         ms(percentile(&all, 0.99)),
         ms(all.last().copied().unwrap_or_default())
     );
+    println!(
+        "| first pass, index as found in the page cache | | {} | {} | {} | {} | |",
+        ms(percentile(&first, 0.5)),
+        ms(percentile(&first, 0.95)),
+        ms(percentile(&first, 0.99)),
+        ms(first.last().copied().unwrap_or_default()),
+    );
+    // Memory while checking, before the shards and the server below add their own.
+    println!(
+        "| memory after the checks: peak RSS (build included) / own memory / mapped index files | {:.0} MB / {:.0} MB / {:.0} MB |",
+        peak_rss_mb(),
+        status_mb("RssAnon:"),
+        status_mb("RssFile:")
+    );
+    history.lower("peak RSS MB", peak_rss_mb());
+    history.lower("own memory MB", status_mb("RssAnon:"));
+    history.lower(
+        "per-quote p50 ms",
+        percentile(&all, 0.5).as_secs_f64() * 1000.0,
+    );
+    history.lower(
+        "per-quote p95 ms",
+        percentile(&all, 0.95).as_secs_f64() * 1000.0,
+    );
+    history.higher("quotes as expected", single.as_expected() as f64);
+
+    // 4b. The same quotes against shards.
+    let index = index.inner;
+    let n_shards = flag("--shards=", 4) as usize;
+    if n_shards > 0 && !quotes.is_empty() {
+        let shard_dir = dir.join(format!(".sourced-shards-{n_shards}"));
+        if rebuild {
+            let _ = std::fs::remove_dir_all(&shard_dir);
+        }
+        let (built, took) = shards::build(&shard_dir, &files, n_shards);
+        // Untimed first pass, as for the single index.
+        let local = Metered::new(built);
+        run_quotes(&local, &quotes);
+        let rtt = Duration::from_millis(flag("--rtt-ms=", 1));
+        println!(
+            "\n| retrieval backend (shards built or checked in {:.1} s) | p50 ms | p95 ms | p99 ms | as expected | payload per quote p50: text / maps KB | p95: text / maps KB |\n| --- | --- | --- | --- | --- | --- | --- |",
+            took.as_secs_f64()
+        );
+        let row = |name: &str, run: &Run| {
+            let t = run.sorted();
+            let ((t50, m50), (t95, m95)) = (run.payload_kb(0.5), run.payload_kb(0.95));
+            println!(
+                "| {name} | {} | {} | {} | {}/{} | {t50:.1} / {m50:.1} | {t95:.1} / {m95:.1} |",
+                ms(percentile(&t, 0.5)),
+                ms(percentile(&t, 0.95)),
+                ms(percentile(&t, 0.99)),
+                run.as_expected(),
+                run.ok.len()
+            );
+        };
+        row("one index", &single);
+        let sharded = run_quotes(&local, &quotes);
+        row(&format!("{n_shards} shards, in parallel"), &sharded);
+        let remote = Metered::new(shards::remote(local.inner.into_shards(), rtt));
+        let far = run_quotes(&remote, &quotes);
+        row(
+            &format!(
+                "{n_shards} shards, {} ms round trip each",
+                rtt.as_secs_f64() * 1000.0
+            ),
+            &far,
+        );
+        let (t50, m50) = single.payload_kb(0.5);
+        history.lower("payload p50 text KB", t50);
+        history.lower("payload p50 maps KB", m50);
+        history.lower(
+            "sharded per-quote p95 ms",
+            percentile(&sharded.sorted(), 0.95).as_secs_f64() * 1000.0,
+        );
+    }
 
     // 5. A 100-quote note end to end (extraction, citations, matching).
     drop(index);
@@ -295,6 +453,7 @@ fn main() {
         let opened = t.elapsed();
         let t2 = Instant::now();
         let results = checker.check_note(&note, &text).unwrap();
+        history.lower("100-quote note ms", t2.elapsed().as_secs_f64() * 1000.0);
         println!(
             "\n| 100-quote note | {} quotes checked in {} ms (+ {} ms to open the workspace) |",
             results.len(),
@@ -311,15 +470,63 @@ fn main() {
         status_mb("RssFile:")
     );
 
-    // 6. Baselines: what a fact-checker would otherwise run, on the same quotes.
-    let per_kind = args
+    // 6. The language server on this corpus, with the index built above.
+    let long_note = ["notes/note_500lines.md", "notes/note_100.md"]
         .iter()
-        .find_map(|a| a.strip_prefix("--baseline-quotes="))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10usize);
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file());
+    if let (Some(note), false) = (long_note, args.iter().any(|a| a == "--no-lsp")) {
+        if !dir.join("sourced.toml").exists() {
+            std::fs::write(dir.join("sourced.toml"), "sources = [\"sources\"]\n").unwrap();
+        }
+        let f = lsp::run(&dir, &note);
+        let name = note.file_name().unwrap().to_string_lossy();
+        println!(
+            "\n| language server ({name}: {} quotations, {} problems) | figure |\n| --- | --- |",
+            f.quotes, f.problems
+        );
+        println!(
+            "| initialize → server ready (existing index open) | {} ms |",
+            ms(f.ready)
+        );
+        history.lower("lsp ready ms", f.ready.as_secs_f64() * 1000.0);
+        println!(
+            "| initialize → first diagnostics of the note (existing index) | {} ms |",
+            ms(f.first_diagnostics)
+        );
+        println!(
+            "| initialize → index up to date (sources walked) | {} ms |",
+            ms(f.up_to_date)
+        );
+        for (what, mut v) in [
+            ("edit outside the quotations", f.outside),
+            ("edit inside one quotation", f.inside),
+        ] {
+            v.sort();
+            println!(
+                "| didChange → diagnostics, {what} (minus the {} ms debounce) | p50 {} ms, p95 {} ms (n = {}) |",
+                lsp::DEBOUNCE_MS,
+                ms(percentile(&v, 0.5)),
+                ms(percentile(&v, 0.95)),
+                v.len()
+            );
+            history.lower(
+                &format!("lsp {what} p50 ms"),
+                percentile(&v, 0.5).as_secs_f64() * 1000.0,
+            );
+        }
+        history.lower(
+            "lsp first diagnostics ms",
+            f.first_diagnostics.as_secs_f64() * 1000.0,
+        );
+    }
+
+    // 7. Baselines: what a fact-checker would otherwise run, on the same quotes.
+    let per_kind = flag("--baseline-quotes=", 10) as usize;
     if per_kind > 0 {
         baselines(&dir, &quotes, &latency, per_kind);
     }
+    history.finish(&dir);
 }
 
 /// A grep-class tool run once per quote over `DIR/sources`, listing matching files.

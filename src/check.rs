@@ -3,11 +3,13 @@
 //! matcher for a verdict on each. Results are plain data in byte offsets.
 
 use crate::config::{ConfigError, Workspace};
-use crate::corpus::{self, Warning};
+use crate::corpus::{self, SourceFile, Warning};
 use crate::index::{IndexError, RefreshOptions, RefreshReport, Retriever, SourceIndex};
+use crate::quotes::cache::VerdictCache;
 use crate::quotes::extract::{self, CitationTarget, NoteScan, Quote};
 use crate::quotes::matcher::{self, Cited, MatchOptions};
 use crate::quotes::verdict::Verdict;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Anything that stops a check.
@@ -31,12 +33,14 @@ pub struct QuoteResult {
 /// An open workspace: its configuration and an up-to-date index.
 pub struct Checker {
     pub workspace: Workspace,
-    pub index: SourceIndex,
-    pub options: MatchOptions,
+    index: SourceIndex,
+    options: MatchOptions,
     pub min_words: usize,
     /// Source folders, files or globs in effect.
     pub specs: Vec<String>,
     exclude: globset::GlobSet,
+    /// Verdicts of earlier checks against this index.
+    verdicts: VerdictCache,
 }
 
 /// What opening a workspace found out.
@@ -58,6 +62,20 @@ impl Checker {
         workspace: Workspace,
         source_overrides: &[String],
     ) -> Result<(Checker, OpenReport), CheckError> {
+        let (mut checker, messages) = Checker::open_as_is(workspace, source_overrides)?;
+        let mut report = checker.refresh()?;
+        report.messages.splice(0..0, messages);
+        Ok((checker, report))
+    }
+
+    /// Open the workspace's index as it was last written, without looking at the sources on
+    /// disk (walking a large corpus takes seconds; opening takes milliseconds). The language
+    /// server checks notes with it at once and calls [`Checker::refresh`] next. Returns
+    /// messages about the index (rebuilt, and why).
+    pub fn open_as_is(
+        workspace: Workspace,
+        source_overrides: &[String],
+    ) -> Result<(Checker, Vec<String>), CheckError> {
         let exclude = workspace.exclude()?;
         let (index, messages) = SourceIndex::open(&workspace.index_dir())?;
         let options = MatchOptions {
@@ -66,24 +84,36 @@ impl Checker {
         };
         let min_words = workspace.config.min_words;
         let specs = workspace.sources(source_overrides);
-        let mut checker = Checker {
+        let checker = Checker {
             workspace,
             index,
             options,
             min_words,
             specs,
             exclude,
+            verdicts: VerdictCache::default(),
         };
-        let mut report = checker.refresh()?;
-        report.messages.splice(0..0, messages);
-        Ok((checker, report))
+        Ok((checker, messages))
     }
 
     /// Walk the source folders again and bring the index up to date.
     pub fn refresh(&mut self) -> Result<OpenReport, CheckError> {
+        let found = self.discover_sources();
+        self.refresh_with(found)
+    }
+
+    /// The source files on disk now, and problems finding them (read only: the language
+    /// server walks while checks go on, then refreshes with the result).
+    pub fn discover_sources(&self) -> (Vec<SourceFile>, Vec<Warning>) {
+        corpus::discover(&self.specs, &self.workspace.root, &self.exclude)
+    }
+
+    /// Bring the index up to date with the files [`Checker::discover_sources`] found.
+    pub fn refresh_with(
+        &mut self,
+        (files, mut warnings): (Vec<SourceFile>, Vec<Warning>),
+    ) -> Result<OpenReport, CheckError> {
         let mut report = OpenReport::default();
-        let (files, mut warnings) =
-            corpus::discover(&self.specs, &self.workspace.root, &self.exclude);
         let refresh = self.index.refresh(&files, &self.refresh_options())?;
         if let Some(stale) = &refresh.stale {
             report.messages.push(stale.clone());
@@ -123,6 +153,12 @@ impl Checker {
             .update(&changed, &removed, &self.refresh_options())?)
     }
 
+    /// The index (read only: changes go through [`Checker::refresh`] and
+    /// [`Checker::update_files`], which know the workspace's options).
+    pub fn index(&self) -> &SourceIndex {
+        &self.index
+    }
+
     fn refresh_options(&self) -> RefreshOptions {
         RefreshOptions {
             max_file_bytes: self.workspace.config.max_file_mb.saturating_mul(1 << 20),
@@ -138,12 +174,15 @@ impl Checker {
     }
 
     pub fn check_scan(&self, path: &Path, scan: NoteScan) -> Result<Vec<QuoteResult>, CheckError> {
-        check_quotes(
+        // Verdicts remembered from another state of the index are forgotten.
+        self.verdicts.sync(self.index.state());
+        check_quotes_with(
             &self.index,
             &self.workspace.root,
             path,
             scan.quotes,
             &self.options,
+            Some(&self.verdicts),
         )
     }
 }
@@ -156,8 +195,21 @@ pub fn check_quotes(
     quotes: Vec<Quote>,
     options: &MatchOptions,
 ) -> Result<Vec<QuoteResult>, CheckError> {
-    let mut out = Vec::with_capacity(quotes.len());
-    for quote in quotes {
+    check_quotes_with(retriever, root, note_path, quotes, options, None)
+}
+
+/// [`check_quotes`], reusing and remembering verdicts in `cache` (which must belong to this
+/// retriever and these options, and be [synced](VerdictCache::sync) to its state).
+pub fn check_quotes_with(
+    retriever: &dyn Retriever,
+    root: &Path,
+    note_path: &Path,
+    quotes: Vec<Quote>,
+    options: &MatchOptions,
+    cache: Option<&VerdictCache>,
+) -> Result<Vec<QuoteResult>, CheckError> {
+    // Quotations are independent: checked in parallel (rayon's pool), results in note order.
+    let check_one = |quote: Quote| -> Result<QuoteResult, CheckError> {
         let (cited, resolved) = match quote.citations.first() {
             None => (None, Cited::None),
             Some(c) => match &c.target {
@@ -174,14 +226,23 @@ pub fn check_quotes(
                 }
             },
         };
-        let verdict = matcher::check(retriever, &quote.text, &resolved, options)?;
-        out.push(QuoteResult {
+        let verdict = match cache.and_then(|c| c.get(&quote.text, &resolved)) {
+            Some(v) => v,
+            None => {
+                let v = matcher::check(retriever, &quote.text, &resolved, options)?;
+                if let Some(c) = cache {
+                    c.insert(&quote.text, &resolved, &v);
+                }
+                v
+            }
+        };
+        Ok(QuoteResult {
             quote,
             cited,
             verdict,
-        });
-    }
-    Ok(out)
+        })
+    };
+    quotes.into_par_iter().map(check_one).collect()
 }
 
 /// A link destination in a note, as a source path like the index stores it.

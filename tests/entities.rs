@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 fn seeds_table() -> (Arc<EntityTable>, tempfile::TempDir) {
     let (checker, dir) = common::seeds();
-    let table = checker.index.entity_table(&Registry::default()).unwrap();
+    let table = checker.index().entity_table(&Registry::default()).unwrap();
     (table, dir)
 }
 
@@ -328,16 +328,16 @@ links = ["https://example.org/kh"]
         std::path::Path::new("entities.toml"),
     )
     .unwrap();
-    let t = checker.index.entity_table(&reg).unwrap();
+    let t = checker.index().entity_table(&reg).unwrap();
     let e = t.lookup("Hezbollah Brigades").unwrap();
     assert_eq!(e.name, "Kata'ib Hezbollah");
     assert!(e.registered && e.mentions >= 6);
     assert_eq!(e.descriptions[0].source, "entities.toml");
     assert!(t.lookup("Wall Street").is_none());
     // The table is cached per index state and registry.
-    let again = checker.index.entity_table(&reg).unwrap();
+    let again = checker.index().entity_table(&reg).unwrap();
     assert!(Arc::ptr_eq(&t, &again));
-    let plain = checker.index.entity_table(&Registry::default()).unwrap();
+    let plain = checker.index().entity_table(&Registry::default()).unwrap();
     assert!(!Arc::ptr_eq(&t, &plain));
 }
 

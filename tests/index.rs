@@ -198,3 +198,59 @@ fn two_processes_share_one_index_without_hanging_or_corrupting_it() {
         .unwrap();
     assert_eq!((r.added, r.unchanged, r.sources), (0, 60, 60));
 }
+
+/// The seeds split between `n` shards, each its own index in `cache/shard-k`.
+fn seed_shards(cache: &Path, n: usize) -> sourced::index::Sharded<SourceIndex> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (files, _) = discover(&["seeds".into()], root, &globset::GlobSet::empty());
+    let parts = sourced::index::sharded::partition(&files, n);
+    assert!(
+        parts.iter().filter(|p| !p.is_empty()).count() > 1,
+        "the seeds should land in more than one shard"
+    );
+    sourced::index::Sharded::local(cache, &files, n, &RefreshOptions::default()).unwrap()
+}
+
+#[test]
+fn sharded_indexes_give_the_same_verdicts_as_one_index() {
+    use sourced::check::check_quotes;
+    use sourced::quotes::extract;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (one, _) = discover(&["seeds".into()], root, &globset::GlobSet::empty());
+    let single_dir = tempfile::tempdir().unwrap();
+    let (mut single, _) = SourceIndex::open(single_dir.path()).unwrap();
+    single.refresh(&one, &RefreshOptions::default()).unwrap();
+    let shard_dir = tempfile::tempdir().unwrap();
+    let sharded = seed_shards(shard_dir.path(), 3);
+    let options = sourced::quotes::matcher::MatchOptions::default();
+    let mut statuses = std::collections::BTreeSet::new();
+    let mut compared = 0;
+    for note in ["examples/notes.md", "tests/fixtures/editor-note.md"] {
+        let path = root.join(note);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let quotes = || extract::scan(&text, 5).quotes;
+        let a = check_quotes(&single, root, &path, quotes(), &options).unwrap();
+        let b = check_quotes(&sharded, root, &path, quotes(), &options).unwrap();
+        compared += a.len();
+        for (a, b) in a.iter().zip(&b) {
+            statuses.insert(a.verdict.status.as_str());
+            let best = |r: &sourced::check::QuoteResult| {
+                r.verdict
+                    .best
+                    .as_ref()
+                    .map(|m| (m.path.clone(), m.range.clone()))
+            };
+            assert_eq!(a.verdict.status, b.verdict.status, "{:?}", a.quote.text);
+            assert_eq!(best(a), best(b), "{:?}", a.quote.text);
+            assert_eq!(a.verdict.cited_paths, b.verdict.cited_paths);
+        }
+    }
+    // The notes exercise every verdict, or the comparison proves little.
+    assert!(compared >= 10, "{compared} quotes");
+    for s in ["verified", "mismatch", "misattributed", "not-found"] {
+        assert!(
+            statuses.contains(s),
+            "no {s} quote in the notes: {statuses:?}"
+        );
+    }
+}

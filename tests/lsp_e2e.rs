@@ -546,6 +546,49 @@ async fn a_new_source_file_on_disk_verifies_a_quote() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_changed_while_the_server_was_down_is_reindexed_at_start() {
+    // The server checks notes with the index as last written at once, then walks the
+    // sources: a file changed meanwhile must end up re-indexed and the note checked again.
+    let sources = tempfile::tempdir().unwrap();
+    let file = sources.path().join("a.txt");
+    std::fs::write(
+        &file,
+        "The mayor said the bridge would open in the spring.\n",
+    )
+    .unwrap();
+    let ws = workspace(&[sources.path()]);
+    let (mut first, _) = ready(ws.path(), false, fast()).await;
+    assert_eq!(first.shutdown().await, 0);
+    drop(first);
+    std::fs::write(
+        &file,
+        "The mayor said the bridge would open in the autumn after all.\n",
+    )
+    .unwrap();
+
+    let mut c = TestClient::start();
+    c.initialize(init_params(ws.path(), false, fast())).await;
+    let uri = note_uri(ws.path(), "n.md");
+    c.open(
+        &uri,
+        "She said “the bridge would open in the autumn after all”.\n",
+    )
+    .await;
+    let end = c
+        .wait_for("index progress end", |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+        })
+        .await;
+    let summary = end["params"]["value"]["message"].as_str().unwrap_or("");
+    assert!(summary.contains("1 updated"), "{summary}");
+    // Diagnostics from before the walk may still arrive; the note ends up verified.
+    c.wait_for("the note verified", |m| {
+        is_diagnostics(m, &uri, Some(1)) && m["params"]["diagnostics"] == json!([])
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_override_the_config_and_progress_is_reported() {
     let ws = seeds_workspace();
     let mut c = TestClient::start();

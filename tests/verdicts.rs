@@ -271,7 +271,7 @@ fn html_sources_map_back_to_their_bytes() {
     assert_eq!(r.verdict.status, Status::Verified);
     let m = r.verdict.best.as_ref().unwrap();
     assert_eq!(&html[m.range.clone()], "The committee&rsquo;s chair said the <b>budget</b> was &ldquo;fair to everyone&rdquo; on Monday");
-    let info = c.index.source_info("src/vote.html").unwrap().unwrap();
+    let info = c.index().source_info("src/vote.html").unwrap().unwrap();
     assert_eq!(
         (info.meta.title.as_deref(), info.meta.author.as_deref()),
         (Some("Budget vote"), Some("Ann Lee"))
@@ -282,7 +282,7 @@ fn html_sources_map_back_to_their_bytes() {
 fn seed_metadata_is_found() {
     let (c, _t) = seeds();
     let info = c
-        .index
+        .index()
         .source_info(&format!("seeds/{S000}.txt"))
         .unwrap()
         .unwrap();
@@ -294,7 +294,7 @@ fn seed_metadata_is_found() {
     assert_eq!(info.meta.date.as_deref(), Some("March 17, 2020"));
     assert_eq!(info.meta.publisher.as_deref(), Some("Global Research"));
     let info = c
-        .index
+        .index()
         .source_info("seeds/002_d0918e3d7f8dfafe.txt")
         .unwrap()
         .unwrap();
@@ -312,4 +312,31 @@ fn curly_quotation_with_straight_quotes_inside() {
         scan.quotes[0].text,
         "the chair called it \"fair to everyone\" on Monday"
     );
+}
+
+#[test]
+fn remembered_verdicts_are_forgotten_when_a_source_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    let source = dir.path().join("src/a.txt");
+    std::fs::write(
+        &source,
+        "The mayor said the new bridge would open in the spring.\n",
+    )
+    .unwrap();
+    let (mut c, _t) = checker_at(dir.path(), &["src"]);
+    let note = "“the new bridge would open in the spring”";
+    assert_eq!(status(&c, note), Status::Verified);
+    // Checked again: the same answer (now from the remembered verdicts).
+    assert_eq!(status(&c, note), Status::Verified);
+    std::fs::write(
+        &source,
+        "The mayor said the new bridge would open in the autumn.\n",
+    )
+    .unwrap();
+    c.update_files(std::slice::from_ref(&source)).unwrap();
+    assert_eq!(status(&c, note), Status::Mismatch);
+    std::fs::remove_file(&source).unwrap();
+    c.refresh().unwrap();
+    assert_eq!(status(&c, note), Status::NotFound);
 }

@@ -25,7 +25,7 @@ pub fn run(args: EntitiesArgs) -> anyhow::Result<i32> {
     let cwd = std::env::current_dir()?;
     let (checker, _) = super::open(&args.source, &cwd, None)?;
     let registry = Registry::load(&checker.workspace.root)?;
-    let table = checker.index.entity_table(&registry)?;
+    let table = checker.index().entity_table(&registry)?;
     let out = match args.format {
         EntitiesFormat::Json => serde_json::to_string_pretty(&to_json(&table))? + "\n",
         EntitiesFormat::Human => human(&table),

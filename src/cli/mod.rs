@@ -151,7 +151,7 @@ fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
     let r = &report.refresh;
     eprintln!(
         "sourced: index at {}: {} sources ({} added, {} updated, {} removed, {} unchanged; {:.1} MB read in {:.2} s)",
-        checker.index.dir().display(),
+        checker.index().dir().display(),
         r.sources,
         r.added,
         r.updated,
@@ -182,7 +182,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let (checker, _) = open(&args.source, &start, args.min_words)?;
     let notes = note_files(&args.paths, &checker)?;
     let mut report = Report::new();
-    let mut positions = Positions::new(&checker.workspace.root, &checker.index);
+    let mut positions = Positions::new(&checker.workspace.root, checker.index());
     let mut io_error = false;
     for note in &notes {
         let text = match std::fs::read(note)

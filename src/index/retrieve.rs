@@ -2,7 +2,10 @@
 //!
 //! The matcher asks with the quote's *chunks* (runs of consecutive words; any quote with up to
 //! k word edits keeps at least one of its k+1 chunks intact) and gets back *regions*: a few
-//! consecutive passages around the hits, with their text and offset map, ready to align.
+//! consecutive passages around the best-scoring passages, with their text and offset map,
+//! ready to align. The local index scores passages by the quote's rarer words (plain terms,
+//! no positions) plus its two rarest chunks as phrases: at 1 GB that halves the time of
+//! searching every chunk as a phrase, with the same verdicts (BENCHMARKS.md).
 //! [`Retriever`] keeps the matcher independent of where candidates come from; the local
 //! tantivy index is one backend.
 
@@ -40,8 +43,9 @@ pub struct Region {
 
 /// A source of candidate regions and source facts.
 pub trait Retriever: Send + Sync {
-    /// Regions that contain at least one chunk, best first; if no chunk occurs anywhere, the
-    /// regions sharing the most words with the quote (for "did you mean" hints).
+    /// Regions around the passages that share the most (and the rarest) words with the quote,
+    /// best first, those holding its chunks word for word before others; for a quote no
+    /// source holds, the closest passages (for "did you mean" hints).
     fn regions(&self, query: &CandidateQuery) -> Result<Vec<Region>, IndexError>;
     /// Metadata and keys of a source.
     fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError>;
@@ -50,14 +54,15 @@ pub trait Retriever: Send + Sync {
 }
 
 /// A word in more than this share of the passages (`the`, `of`, `president` in speeches)
-/// says little about where a quote is and costs the most to look up: chunks made only of such
-/// words, and such words in a hint query, are left out while rarer ones remain.
+/// says little about where a quote is and costs the most to look up: such words are left out
+/// of the query while rarer ones remain.
 const COMMON_SHARE: f64 = 0.05;
-/// A quote keeps at least this many chunks, common or not: a changed word is often rare, so
-/// the rarest chunk alone may be the one that does not match.
-const KEEP_CHUNKS: usize = 4;
-/// A hint query keeps at least this many words, common or not.
-const HINT_WORDS: usize = 4;
+/// A query keeps at least this many of the quote's words, common or not.
+const KEEP_WORDS: usize = 4;
+/// How many of the rarest chunks are also searched as phrases. Phrases cost the most (they
+/// read positions); two, because a changed word is often the rarest, so the rarest chunk
+/// alone may be the one that does not match.
+const PHRASE_CHUNKS: usize = 2;
 
 /// Document frequencies of words in the passages, for leaving out the common ones.
 struct DocFreqs<'a> {
@@ -116,44 +121,47 @@ impl Retriever for SourceIndex {
     fn regions(&self, query: &CandidateQuery) -> Result<Vec<Region>, IndexError> {
         let searcher = self.searcher();
         let f = self.fields();
-        let limit = query.limit.max(1);
         let df = DocFreqs::new(&searcher, f);
-        let chunks: Vec<&Vec<String>> = query.chunks.iter().filter(|c| !c.is_empty()).collect();
-        let chunk_queries: Vec<Box<dyn Query>> = df
-            .selective(&chunks, |c| df.rarest(c), KEEP_CHUNKS)
+        // The quote's words that say where it is (all but the common ones, at least
+        // `KEEP_WORDS`), each a scored term: a passage holding more of them, and more of the
+        // rare ones, ranks higher, and the top passages are found without reading positions.
+        let mut words: Vec<&String> = query.chunks.iter().flatten().collect();
+        words.sort();
+        words.dedup();
+        let mut should: Vec<Box<dyn Query>> = df
+            .selective(&words, |w| df.of(w), KEEP_WORDS)
             .into_iter()
-            .map(|c| chunk_query(f, c))
+            .map(|w| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.words, w),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>
+            })
             .collect();
-        let mut hits = if chunk_queries.is_empty() {
+        // The rarest chunks as phrases too: the passage that holds them word for word gets
+        // their score on top, which lifts the quote's own passage above passages that merely
+        // share its words (the generated distractors share many).
+        let mut phrases: Vec<(u64, &Vec<String>)> = query
+            .chunks
+            .iter()
+            .filter(|c| c.len() > 1)
+            .map(|c| (df.rarest(c), c))
+            .collect();
+        phrases.sort();
+        should.extend(
+            phrases
+                .into_iter()
+                .take(PHRASE_CHUNKS)
+                .map(|(_, c)| chunk_query(f, c)),
+        );
+        let hits = if should.is_empty() {
             Vec::new()
         } else {
             searcher.search(
-                &restrict(f, query, chunk_queries),
-                &TopDocs::with_limit(limit),
+                &restrict(f, query, should),
+                &TopDocs::with_limit(query.limit.max(1)),
             )?
         };
-        if hits.is_empty() {
-            // Nothing intact: rank passages by the quote's words for a hint.
-            let mut words: Vec<&String> = query.chunks.iter().flatten().collect();
-            words.sort();
-            words.dedup();
-            let terms: Vec<Box<dyn Query>> = df
-                .selective(&words, |w| df.of(w), HINT_WORDS)
-                .into_iter()
-                .map(|w| {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.words, w),
-                        IndexRecordOption::WithFreqs,
-                    )) as Box<dyn Query>
-                })
-                .collect();
-            if !terms.is_empty() {
-                hits = searcher.search(
-                    &restrict(f, query, terms),
-                    &TopDocs::with_limit(limit.min(4)),
-                )?;
-            }
-        }
         // Group hits by source, in passage order.
         let mut by_path: BTreeMap<String, Vec<(u64, f32)>> = BTreeMap::new();
         for (score, addr) in hits {

@@ -22,7 +22,7 @@ pub fn definition(
         let paths = match &c.target {
             CitationTarget::Key(k) => state
                 .index
-                .with(|ix| ix.index.resolve_key(k).unwrap_or_default())
+                .with(|ix| ix.index().resolve_key(k).unwrap_or_default())
                 .unwrap_or_default(),
             CitationTarget::Link(dest) => {
                 // Only a link to an indexed source is a citation (as in checking and hovers):

@@ -73,7 +73,7 @@ fn citation(checked: &Checked, c: &Citation, state: &State) -> Option<String> {
             format!("[@{k}]"),
             state
                 .index
-                .with(|ix| ix.index.resolve_key(k).unwrap_or_default())?,
+                .with(|ix| ix.index().resolve_key(k).unwrap_or_default())?,
         ),
         CitationTarget::Link(dest) => {
             let p = crate::check::resolve_link(&checked.root, &checked.path, dest);

@@ -179,7 +179,7 @@ impl IndexSlot {
             }
         }
         let list = Arc::new(
-            self.with(|c| c.index.sources())?
+            self.with(|c| c.index().sources())?
                 .map_err(|e| tracing::warn!("listing sources: {e}"))
                 .unwrap_or_default(),
         );
@@ -230,7 +230,7 @@ impl IndexSlot {
             }
         }
         let table = self
-            .with(|c| c.index.entity_table(&registry))?
+            .with(|c| c.index().entity_table(&registry))?
             .map_err(|e| tracing::warn!("building the entity table: {e}"))
             .ok()?;
         let entities = Entities { table, root };
@@ -240,7 +240,7 @@ impl IndexSlot {
 
     /// Metadata of one source, if the index is open and knows it.
     pub fn source_info(&self, path: &str) -> Option<SourceInfo> {
-        self.with(|c| c.index.source_info(path).ok().flatten())
+        self.with(|c| c.index().source_info(path).ok().flatten())
             .flatten()
     }
 }

@@ -45,13 +45,13 @@ pub fn report(state: &State) -> StatusReport {
     let (sources, skipped, root, index_dir) = state
         .index
         .with(|c| {
-            let (sources, skipped) = c.index.counts();
+            let (sources, skipped) = c.index().counts();
             let root = Some(c.workspace.root.display().to_string());
             (
                 sources,
                 skipped,
                 root,
-                Some(c.index.dir().display().to_string()),
+                Some(c.index().dir().display().to_string()),
             )
         })
         .unwrap_or_else(|| {

@@ -72,21 +72,77 @@ impl Server {
             ))
             .await;
         let started = Instant::now();
-        let state = self.state.clone();
         let opened = blocking("opening the index", move || {
-            Checker::open(ws, &overrides).map(|(checker, report)| {
+            Checker::open_as_is(ws, &overrides)
+        })
+        .await;
+        let (checker, messages) = match opened {
+            Some(Ok(opened)) => opened,
+            Some(Err(e)) => return self.index_failed(progress, e.to_string()).await,
+            None => return self.index_failed(progress, "internal error".into()).await,
+        };
+        // An index that was just created (or rebuilt) holds nothing yet: checking with it
+        // would flag every quotation, so it is filled before it is used. Otherwise notes are
+        // checked with the index as last written while the sources are walked for changes.
+        let state = self.state.clone();
+        let opened_as_is = messages.is_empty() && !checker.index().is_empty();
+        let refreshed = if opened_as_is {
+            state.index.replace(Some(checker));
+            self.set_status(IndexStatus::Ready).await;
+            tracing::info!(
+                "index open in {} ms; looking for changed sources",
+                started.elapsed().as_millis()
+            );
+            self.recheck_all(Duration::ZERO);
+            self.refresh_inlay_hints();
+            progress.report("looking for changed sources".into()).await;
+            let slot = state.clone();
+            let found = blocking("looking for sources", move || {
+                slot.index.with(|c| c.discover_sources())
+            })
+            .await
+            .flatten();
+            match found {
+                Some(found) => blocking("updating the index", move || {
+                    state.index.with_mut(|c| c.refresh_with(found))
+                })
+                .await
+                .flatten(),
+                None => None,
+            }
+        } else {
+            blocking("building the index", move || {
+                let mut checker = checker;
+                let report = checker.refresh();
                 state.index.replace(Some(checker));
                 report
             })
-        })
-        .await;
-        match opened {
-            Some(Ok(report)) => {
+            .await
+        };
+        match refreshed {
+            Some(Ok(mut report)) => {
+                report.messages.splice(0..0, messages);
                 self.set_status(IndexStatus::Ready).await;
                 let summary = self.report_open(&report, started.elapsed()).await;
                 progress.end(summary).await;
-                self.recheck_all(Duration::ZERO);
-                self.refresh_inlay_hints();
+                if !opened_as_is || report.refresh.changed() {
+                    self.recheck_all(Duration::ZERO);
+                    self.refresh_inlay_hints();
+                }
+                self.build_entities();
+            }
+            // The index as last written still answers: say it may be out of date.
+            Some(Err(e)) if opened_as_is => {
+                progress.end("not brought up to date".into()).await;
+                self.client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!(
+                            "sourced: cannot bring the index up to date with the sources ({e}); \
+                             quotations are checked against the index as last written"
+                        ),
+                    )
+                    .await;
                 self.build_entities();
             }
             Some(Err(e)) => self.index_failed(progress, e.to_string()).await,

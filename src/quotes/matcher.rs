@@ -31,7 +31,7 @@ impl Default for MatchOptions {
 }
 
 /// Citation of a quote, resolved against the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cited {
     None,
     /// The sources the citation names (empty if it names none).
