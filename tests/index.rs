@@ -254,3 +254,41 @@ fn sharded_indexes_give_the_same_verdicts_as_one_index() {
         );
     }
 }
+
+#[test]
+fn counts_stay_right_through_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        write(
+            root,
+            name,
+            &format!("The text of {name} with enough words in it."),
+        );
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let (mut index, _) = SourceIndex::open(cache.path()).unwrap();
+    let opts = RefreshOptions::default();
+    index.refresh(&files(root), &opts).unwrap();
+    assert_eq!(index.counts(), (3, 0));
+    let file = |name: &str| discover::source_file(&root.join("src").join(name), root).unwrap();
+
+    write(root, "a.txt", "Changed text of a with enough words in it.");
+    write(root, "d.txt", "A new file d with enough words in it.");
+    let r = index
+        .update(&[file("a.txt"), file("d.txt")], &[], &opts)
+        .unwrap();
+    assert_eq!((r.sources, index.counts()), (4, (4, 0)));
+
+    std::fs::remove_file(root.join("src/b.txt")).unwrap();
+    // A file that turns binary is recorded as skipped.
+    std::fs::write(root.join("src/c.txt"), b"\0\x01\x02binary\0").unwrap();
+    let r = index
+        .update(&[file("c.txt")], &["src/b.txt".to_string()], &opts)
+        .unwrap();
+    assert_eq!((r.sources, index.counts()), (2, (2, 1)));
+    // The same as counting every record of the index opened afresh.
+    drop(index);
+    let (again, _) = SourceIndex::open(cache.path()).unwrap();
+    assert_eq!(again.counts(), (2, 1));
+}
