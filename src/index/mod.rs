@@ -199,9 +199,10 @@ impl SourceIndex {
             entity_cache: Mutex::new(None),
             counts_cache: Mutex::new(None),
         };
-        let recorded = this.recorded()?;
-        *this.counts_cache.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((this.state(), count(&recorded)));
+        // Reading the file records' columns also checks them (a damaged one fails here and the
+        // index is rebuilt); counting with them is cheaper than reading every path.
+        let counts = this.count_records()?;
+        *this.counts_cache.lock().unwrap_or_else(|e| e.into_inner()) = Some((this.state(), counts));
         // Files tantivy only opens on the first search (the positions of `text`): opened now,
         // so that a damaged one means a rebuild here rather than failed searches later.
         for segment in this.reader.searcher().segment_readers() {
@@ -261,9 +262,34 @@ impl SourceIndex {
                 return counts;
             }
         }
-        let counts = self.recorded().map_or((0, 0), |r| count(&r));
+        let counts = self.count_records().unwrap_or((0, 0));
         *cache = Some((state, counts));
         counts
+    }
+
+    /// Sources and skipped files, from the `size` column alone (file records have one,
+    /// passages none); the `mtime` and `path` columns are opened too, to check them.
+    fn count_records(&self) -> tantivy::Result<(usize, usize)> {
+        let (mut sources, mut skipped) = (0, 0);
+        for segment in self.reader.searcher().segment_readers() {
+            let ff = segment.fast_fields();
+            ff.u64("mtime")?;
+            if let Some(paths) = ff.str("path")? {
+                paths.dictionary().num_terms();
+            }
+            let size = ff.u64("size")?;
+            for doc in segment.doc_ids_alive() {
+                if let Some(s) = size.first(doc) {
+                    // Skipped files are recorded with the top bit of `size` set.
+                    if s >> 63 == 1 {
+                        skipped += 1;
+                    } else {
+                        sources += 1;
+                    }
+                }
+            }
+        }
+        Ok((sources, skipped))
     }
 
     /// Every file recorded in the index, read from fast fields (no stored documents).
@@ -703,12 +729,6 @@ impl SourceIndex {
         }
         Ok(out)
     }
-}
-
-/// Sources and skipped files among recorded files.
-fn count(recorded: &HashMap<String, Recorded>) -> (usize, usize) {
-    let skipped = recorded.values().filter(|r| r.skipped).count();
-    (recorded.len() - skipped, skipped)
 }
 
 #[derive(Default)]
