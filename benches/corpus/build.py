@@ -777,9 +777,14 @@ def parse_size(text: str) -> int:
 OWNED = {"sources", "notes", "quotes.jsonl", "manifest.json"}
 
 
+# What `cargo bench --bench corpus -- DIR` leaves in DIR (besides .sourced*, its indexes).
+BENCH_OWNED = {"sourced.toml", "bench-history.jsonl"}
+
+
 def prepare_out(out: Path, force: bool) -> None:
-    """Empty the parts of DIR this script owns (an index in DIR/.sourced is left alone)."""
-    others = sorted(p.name for p in out.iterdir() if p.name not in OWNED | {".sourced"}) if out.is_dir() else []
+    """Empty the parts of DIR this script owns (the bench's indexes in DIR/.sourced*, its
+    sourced.toml and bench-history.jsonl are left alone)."""
+    others = sorted(p.name for p in out.iterdir() if p.name not in OWNED | BENCH_OWNED and not p.name.startswith(".sourced")) if out.is_dir() else []
     if others and not force:
         sys.exit(f"build.py: {out} holds files this script did not write ({', '.join(others[:3])}); "
                  "use --force to build there anyway")
