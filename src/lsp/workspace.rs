@@ -114,7 +114,10 @@ impl Server {
             blocking("building the index", move || {
                 let mut checker = checker;
                 let report = checker.refresh();
-                state.index.replace(Some(checker));
+                // A failed build leaves nothing to check with.
+                if report.is_ok() {
+                    state.index.replace(Some(checker));
+                }
                 report
             })
             .await
@@ -132,7 +135,11 @@ impl Server {
                 self.build_entities();
             }
             // The index as last written still answers: say it may be out of date.
-            Some(Err(e)) if opened_as_is => {
+            failed if opened_as_is => {
+                let e = match failed {
+                    Some(Err(e)) => e.to_string(),
+                    _ => "internal error".to_string(),
+                };
                 progress.end("not brought up to date".into()).await;
                 self.client
                     .show_message(
