@@ -43,8 +43,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
 fn ms(d: Duration) -> String {
-    format!("{:.2}", d.as_secs_f64() * 1000.0)
+    format!("{:.2}", millis(d))
 }
 
 fn dir_size(p: &Path) -> u64 {
@@ -90,9 +94,10 @@ fn status_mb(key: &str) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+/// The value at `p` (0 to 1) of sorted values; the default (zero) if there are none.
+fn percentile<T: Copy + Default>(sorted: &[T], p: f64) -> T {
     if sorted.is_empty() {
-        return Duration::ZERO;
+        return T::default();
     }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -139,8 +144,7 @@ impl Run {
         let at = |f: fn(&Payload) -> u64| {
             let mut v: Vec<u64> = self.payload.iter().map(f).collect();
             v.sort();
-            v.get(((v.len().max(1) - 1) as f64 * p).round() as usize)
-                .map_or(0.0, |&b| b as f64 / 1024.0)
+            percentile(&v, p) as f64 / 1024.0
         };
         (at(|p| p.text), at(|p| p.maps))
     }
@@ -290,7 +294,7 @@ fn main() {
     let (files, _) = discover(&specs, &dir, &exclude);
     let r = index.refresh(&files, &opts).unwrap();
     println!("| open existing index | {} ms |", ms(open));
-    history.lower("open existing index ms", open.as_secs_f64() * 1000.0);
+    history.lower("open existing index ms", millis(open));
     println!(
         "| open + walk + up-to-date check | {} ms ({} unchanged) |",
         ms(t.elapsed()),
@@ -312,7 +316,7 @@ fn main() {
         let t = Instant::now();
         index.update(&[one], &[], &opts).unwrap();
         println!("| update one changed file | {} ms |", ms(t.elapsed()));
-        history.lower("update one file ms", t.elapsed().as_secs_f64() * 1000.0);
+        history.lower("update one file ms", millis(t.elapsed()));
         std::fs::write(&f.path, &original).unwrap();
         let one = discover::source_file(&f.path, &dir).unwrap();
         index.update(&[one], &[], &opts).unwrap();
@@ -376,14 +380,8 @@ fn main() {
     );
     history.lower("peak RSS MB", peak_rss_mb());
     history.lower("own memory MB", status_mb("RssAnon:"));
-    history.lower(
-        "per-quote p50 ms",
-        percentile(&all, 0.5).as_secs_f64() * 1000.0,
-    );
-    history.lower(
-        "per-quote p95 ms",
-        percentile(&all, 0.95).as_secs_f64() * 1000.0,
-    );
+    history.lower("per-quote p50 ms", millis(percentile(&all, 0.5)));
+    history.lower("per-quote p95 ms", millis(percentile(&all, 0.95)));
     history.higher("quotes as expected", single.as_expected() as f64);
 
     // 4b. The same quotes against shards.
@@ -421,10 +419,7 @@ fn main() {
         let remote = Metered::new(shards::remote(local.inner.into_shards(), rtt));
         let far = run_quotes(&remote, &quotes);
         row(
-            &format!(
-                "{n_shards} shards, {} ms round trip each",
-                rtt.as_secs_f64() * 1000.0
-            ),
+            &format!("{n_shards} shards, {} ms round trip each", millis(rtt)),
             &far,
         );
         let (t50, m50) = single.payload_kb(0.5);
@@ -432,7 +427,7 @@ fn main() {
         history.lower("payload p50 maps KB", m50);
         history.lower(
             "sharded per-quote p95 ms",
-            percentile(&sharded.sorted(), 0.95).as_secs_f64() * 1000.0,
+            millis(percentile(&sharded.sorted(), 0.95)),
         );
     }
 
@@ -453,7 +448,7 @@ fn main() {
         let opened = t.elapsed();
         let t2 = Instant::now();
         let results = checker.check_note(&note, &text).unwrap();
-        history.lower("100-quote note ms", t2.elapsed().as_secs_f64() * 1000.0);
+        history.lower("100-quote note ms", millis(t2.elapsed()));
         println!(
             "\n| 100-quote note | {} quotes checked in {} ms (+ {} ms to open the workspace) |",
             results.len(),
@@ -489,7 +484,7 @@ fn main() {
             "| initialize → server ready (existing index open) | {} ms |",
             ms(f.ready)
         );
-        history.lower("lsp ready ms", f.ready.as_secs_f64() * 1000.0);
+        history.lower("lsp ready ms", millis(f.ready));
         println!(
             "| initialize → first diagnostics of the note (existing index) | {} ms |",
             ms(f.first_diagnostics)
@@ -510,15 +505,9 @@ fn main() {
                 ms(percentile(&v, 0.95)),
                 v.len()
             );
-            history.lower(
-                &format!("lsp {what} p50 ms"),
-                percentile(&v, 0.5).as_secs_f64() * 1000.0,
-            );
+            history.lower(&format!("lsp {what} p50 ms"), millis(percentile(&v, 0.5)));
         }
-        history.lower(
-            "lsp first diagnostics ms",
-            f.first_diagnostics.as_secs_f64() * 1000.0,
-        );
+        history.lower("lsp first diagnostics ms", millis(f.first_diagnostics));
     }
 
     // 7. Baselines: what a fact-checker would otherwise run, on the same quotes.
