@@ -6,7 +6,7 @@ use crate::config::{ConfigError, Workspace};
 use crate::corpus::{self, SourceFile, Warning};
 use crate::index::{IndexError, RefreshOptions, RefreshReport, Retriever, SourceIndex};
 use crate::quotes::cache::VerdictCache;
-use crate::quotes::extract::{self, CitationTarget, NoteScan, Quote};
+use crate::quotes::extract::{self, Citation, CitationTarget, NoteScan, Quote};
 use crate::quotes::matcher::{self, Cited, MatchOptions};
 use crate::quotes::verdict::Verdict;
 use rayon::prelude::*;
@@ -28,6 +28,30 @@ pub struct QuoteResult {
     /// The citation as written (`key` of `[@key]`, or the link destination), if any.
     pub cited: Option<String>,
     pub verdict: Verdict,
+}
+
+impl QuoteResult {
+    /// The quick fix for a mismatch: what replaces the quotation's bytes in `note` (the text
+    /// it was scanned from) so that it reads as the source. Only the words that differ change;
+    /// the note's line breaks, blockquote markers and markup between them stay as they are.
+    pub fn replacement(&self, note: &str) -> Option<String> {
+        let m = self.verdict.best.as_ref()?;
+        m.suggestion.as_ref()?;
+        let quote = &self.quote;
+        let mut out = String::new();
+        let mut at = quote.range.start;
+        for (r, with) in &m.edits {
+            let in_note = quote.note_range(r.clone());
+            if in_note.start < at || in_note.end > quote.range.end {
+                return None;
+            }
+            out.push_str(note.get(at..in_note.start)?);
+            out.push_str(with);
+            at = in_note.end;
+        }
+        out.push_str(note.get(at..quote.range.end)?);
+        Some(out)
+    }
 }
 
 /// An open workspace: its configuration and an up-to-date index.
@@ -173,6 +197,15 @@ impl Checker {
         self.check_scan(path, scan)
     }
 
+    /// The citations of a note that name no source (see [`unknown_citations`]).
+    pub fn unknown_citations(
+        &self,
+        path: &Path,
+        citations: &[Citation],
+    ) -> Result<Vec<UnknownCitation>, CheckError> {
+        unknown_citations(&self.index, &self.workspace.root, path, citations)
+    }
+
     pub fn check_scan(&self, path: &Path, scan: NoteScan) -> Result<Vec<QuoteResult>, CheckError> {
         // Verdicts remembered from another state of the index are forgotten.
         self.verdicts.sync(self.index.state());
@@ -210,32 +243,36 @@ pub fn check_quotes_with(
 ) -> Result<Vec<QuoteResult>, CheckError> {
     // Quotations are independent: checked in parallel (rayon's pool), results in note order.
     let check_one = |quote: Quote| -> Result<QuoteResult, CheckError> {
-        let (cited, resolved) = match quote.citations.first() {
-            None => (None, Cited::None),
-            Some(c) => match &c.target {
-                CitationTarget::Key(k) => {
-                    (Some(k.clone()), Cited::Paths(retriever.resolve_key(k)?))
-                }
-                CitationTarget::Link(dest) => {
-                    let target = resolve_link(root, note_path, dest);
-                    match retriever.source_info(&target)? {
-                        Some(_) => (Some(dest.clone()), Cited::Paths(vec![target])),
-                        // A link to something that is not a source is not a citation.
-                        None => (None, Cited::None),
-                    }
-                }
-            },
+        let resolved = resolve_citations(retriever, root, note_path, &quote.citations)?;
+        let known: Vec<&(String, Vec<String>)> =
+            resolved.iter().filter(|(_, p)| !p.is_empty()).collect();
+        // Every known citation of the quotation counts; unknown ones are reported apart
+        // (see `unknown_citations`) and the quotation is judged as if they were not there.
+        let cited_paths = if known.is_empty() {
+            Cited::None
+        } else {
+            let mut paths: Vec<String> = known.iter().flat_map(|(_, p)| p.clone()).collect();
+            paths.sort();
+            paths.dedup();
+            Cited::Paths(paths)
         };
-        let verdict = match cache.and_then(|c| c.get(&quote.text, &resolved)) {
+        let verdict = match cache.and_then(|c| c.get(&quote.text, &cited_paths)) {
             Some(v) => v,
             None => {
-                let v = matcher::check(retriever, &quote.text, &resolved, options)?;
+                let v = matcher::check(retriever, &quote.text, &cited_paths, options)?;
                 if let Some(c) = cache {
-                    c.insert(&quote.text, &resolved, &v);
+                    c.insert(&quote.text, &cited_paths, &v);
                 }
                 v
             }
         };
+        // The citation shown: the one whose source holds the passage, else the first known.
+        let cited = verdict
+            .best
+            .as_ref()
+            .and_then(|m| known.iter().find(|(_, p)| p.contains(&m.path)))
+            .or(known.first())
+            .map(|(written, _)| written.clone());
         Ok(QuoteResult {
             quote,
             cited,
@@ -243,6 +280,117 @@ pub fn check_quotes_with(
         })
     };
     quotes.into_par_iter().map(check_one).collect()
+}
+
+/// Each citation as written (the key, or the link destination) with the sources it names;
+/// none for a key no source has or a link to a file that is not a source.
+fn resolve_citations(
+    retriever: &dyn Retriever,
+    root: &Path,
+    note_path: &Path,
+    citations: &[Citation],
+) -> Result<Vec<(String, Vec<String>)>, CheckError> {
+    let mut out = Vec::with_capacity(citations.len());
+    for c in citations {
+        out.push(match &c.target {
+            CitationTarget::Key(k) => (k.clone(), retriever.resolve_key(k)?),
+            CitationTarget::Link(dest) => {
+                let target = resolve_link(root, note_path, dest);
+                let paths = match retriever.source_info(&target)? {
+                    Some(_) => vec![target],
+                    None => Vec::new(),
+                };
+                (dest.clone(), paths)
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// A citation that names no source: a key no source has as its file stem or `id`, or a link
+/// to a file that does not exist. (A link to an existing file that is not a source, another
+/// note say, is not a citation at all.)
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownCitation {
+    pub citation: Citation,
+    /// The key or link destination as written.
+    pub written: String,
+    /// Sources it may have meant, nearest first: their key and title.
+    pub nearest: Vec<(String, Option<String>)>,
+}
+
+/// How many sources an unknown citation suggests at most.
+const NEAREST_KEYS: usize = 3;
+
+/// The citations of a note that name no source, with the sources they may have meant.
+pub fn unknown_citations(
+    retriever: &dyn Retriever,
+    root: &Path,
+    note_path: &Path,
+    citations: &[Citation],
+) -> Result<Vec<UnknownCitation>, CheckError> {
+    let resolved = resolve_citations(retriever, root, note_path, citations)?;
+    let mut out = Vec::new();
+    let mut sources = None;
+    for (c, (written, paths)) in citations.iter().zip(resolved) {
+        if !paths.is_empty() {
+            continue;
+        }
+        if let CitationTarget::Link(dest) = &c.target {
+            if root.join(resolve_link(root, note_path, dest)).exists() {
+                continue;
+            }
+        }
+        let all = match &mut sources {
+            Some(all) => all,
+            None => sources.insert(retriever.sources()?),
+        };
+        out.push(UnknownCitation {
+            citation: c.clone(),
+            nearest: nearest_sources(&written, all),
+            written,
+        });
+    }
+    Ok(out)
+}
+
+/// The sources a mistyped citation may mean: keys spelled alike, or a Pandoc/BibTeX-style
+/// key (`lendman2021`) whose name part is an author's surname or a title's word.
+fn nearest_sources(
+    written: &str,
+    sources: &[crate::index::SourceInfo],
+) -> Vec<(String, Option<String>)> {
+    let name = written.rsplit('/').next().unwrap_or(written);
+    let name = name
+        .rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_lowercase();
+    let letters: String = name.chars().take_while(|c| c.is_alphabetic()).collect();
+    let mut scored: Vec<(f64, String, Option<String>)> = Vec::new();
+    for s in sources {
+        let key = s.keys.first().cloned().unwrap_or_else(|| s.path.clone());
+        let spelled = s
+            .keys
+            .iter()
+            .map(|k| strsim::jaro_winkler(&name, &k.to_lowercase()))
+            .fold(0.0, f64::max);
+        let named = letters.len() >= 3
+            && [s.meta.author.as_deref(), s.meta.title.as_deref()]
+                .into_iter()
+                .flatten()
+                .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
+                .any(|w| w.to_lowercase() == letters);
+        let score = if named { 1.0 } else { spelled };
+        if score >= 0.8 {
+            scored.push((score, key, s.meta.title.clone()));
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored
+        .into_iter()
+        .take(NEAREST_KEYS)
+        .map(|(_, k, t)| (k, t))
+        .collect()
 }
 
 /// A link destination in a note, as a source path like the index stores it.

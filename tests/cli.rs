@@ -52,7 +52,7 @@ fn json_output_has_the_documented_shape() {
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         json["summary"],
-        serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1})
+        serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "unknown_citations": 0})
     );
     let q = &json["quotes"][0];
     let keys: Vec<&str> = q.as_object().unwrap().keys().map(String::as_str).collect();
@@ -67,9 +67,11 @@ fn json_output_has_the_documented_shape() {
             "text",
             "status",
             "cited",
+            "citations",
             "source",
             "similarity",
-            "diff"
+            "diff",
+            "findings"
         ]
     );
     let s = q["source"].as_object().unwrap();
@@ -85,7 +87,8 @@ fn json_output_has_the_documented_shape() {
             "text",
             "title",
             "author",
-            "date"
+            "date",
+            "context"
         ]
     );
     insta::assert_snapshot!("check_json", stdout(&out));

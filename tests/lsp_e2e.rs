@@ -240,13 +240,9 @@ async fn example_notes_get_a_diagnostic_per_problem() {
         .contains(&format!("cited to {S000}")));
     assert!(mis["message"].as_str().unwrap().contains(S002));
     assert_eq!(mis["data"]["sourceKey"], S002);
-    // Not found, with the closest passage as a hint.
+    // Not found, without a hint: the closest passage shares only a few common words.
     let nf = &diags[4];
-    assert!(nf["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("quote not found in sources"));
-    assert!(nf["message"].as_str().unwrap().contains("% similar"));
+    assert_eq!(nf["message"], "quote not found in sources");
     // Closing the note clears its diagnostics.
     c.notify(
         "textDocument/didClose",
@@ -360,11 +356,10 @@ async fn hover_definition_and_actions_on_quotes_and_citations() {
     let edit = &fix["edit"]["changes"][&uri][0];
     assert_eq!(edit["range"], mismatch["range"]);
     let new_text = edit["newText"].as_str().unwrap();
-    assert!(
-        new_text.starts_with(
-            "The 2,500 troops who remain the country a decade later are free to act in"
-        ),
-        "{new_text}"
+    // Only the changed word is replaced: the note's line break stays where it was.
+    assert_eq!(
+        new_text,
+        "The 2,500 troops who remain the country a decade later are free to act in\nself-defense"
     );
 
     let mis = diags.iter().find(|d| d["code"] == "misattributed").unwrap();
@@ -406,6 +401,45 @@ async fn hover_definition_and_actions_on_quotes_and_citations() {
         edit["range"]["start"],
         json!({"line": line, "character": col})
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_citation_key_gets_its_own_diagnostic_and_fixes() {
+    let ws = seeds_workspace();
+    let (mut c, _) = ready(ws.path(), false, fast()).await;
+    let text = "# Note\n\nLendman wrote “Iraqi Prime Minister Mustafa al-Kadhimi failed to achieve withdrawal” [@lendman2021].\n";
+    let uri = note_uri(ws.path(), "unknown.md");
+    c.open(&uri, text).await;
+    let diags = c.diagnostics(&uri, Some(1)).await;
+    // The quote is judged as uncited (verified: no diagnostic); the key has its own.
+    assert_eq!(codes(&diags), ["unknown-citation"]);
+    let d = &diags[0];
+    let key_at = text.find("lendman2021").unwrap();
+    let line_start = text[..key_at].rfind('\n').unwrap() + 1;
+    let column = text[line_start..key_at].encode_utf16().count() as u64;
+    assert_eq!(start_of(d), (2, column));
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("unknown citation key ‘lendman2021’")
+            && message.contains(&format!("did you mean [@{S002}]")),
+        "{message}"
+    );
+    let acts = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await;
+    assert!(
+        acts[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Change citation to “Biden Regime")),
+        "{acts}"
+    );
+    let edit = &acts[0]["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], S002);
+    assert_eq!(edit["range"], d["range"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -511,7 +545,11 @@ async fn a_new_source_file_on_disk_verifies_a_quote() {
     let uri = note_uri(ws.path(), "n.md");
     let note = "She said “the harbour will reopen to fishing boats next spring” [@new].\n";
     c.open(&uri, note).await;
-    assert_eq!(codes(&c.diagnostics(&uri, Some(1)).await), ["not-found"]);
+    // Before the file exists its key names no source: a finding of its own.
+    assert_eq!(
+        codes(&c.diagnostics(&uri, Some(1)).await),
+        ["not-found", "unknown-citation"]
+    );
 
     let new = sources.path().join("new.txt");
     std::fs::write(
@@ -542,7 +580,10 @@ async fn a_new_source_file_on_disk_verifies_a_quote() {
         json!({"changes": [{"uri": file_uri(&new), "type": 3}]}),
     )
     .await;
-    assert_eq!(codes(&c.diagnostics(&uri, Some(1)).await), ["not-found"]);
+    assert_eq!(
+        codes(&c.diagnostics(&uri, Some(1)).await),
+        ["not-found", "unknown-citation"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -207,14 +207,46 @@ fn correct_citations_by_key_or_link_verify() {
 }
 
 #[test]
-fn an_unknown_citation_key_with_a_real_quote_is_misattributed() {
+fn an_unknown_citation_key_is_reported_apart_and_the_quote_judged_as_uncited() {
+    let (c, _t) = seeds();
+    // A Pandoc/BibTeX-style key for Stephen Lendman's article: not a source's key.
+    let note =
+        "“Iraqi Prime Minister Mustafa al-Kadhimi failed to achieve withdrawal” [@lendman2021].";
+    let r = one(&c, note);
+    assert_eq!(r.verdict.status, Status::Verified);
+    assert_eq!(r.cited, None);
+    assert!(r.verdict.cited_paths.is_empty());
+    let scan = sourced::quotes::extract::scan(note, 4);
+    let unknown = c
+        .unknown_citations(&repo().join("examples/test-note.md"), &scan.citations)
+        .unwrap();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0].written, "lendman2021");
+    assert_eq!(
+        &note[unknown[0].citation.key_range.clone().unwrap()],
+        "lendman2021"
+    );
+    assert_eq!(unknown[0].nearest[0].0, "002_d0918e3d7f8dfafe");
+    // A link to a file that does not exist is unknown too; a known key is not.
+    let note = "“Iraqi Prime Minister Mustafa al-Kadhimi failed to achieve withdrawal” [x](../seeds/002_d0918e3d7f8dfafx.txt) and [@002_d0918e3d7f8dfafe].";
+    let scan = sourced::quotes::extract::scan(note, 4);
+    let unknown = c
+        .unknown_citations(&repo().join("examples/test-note.md"), &scan.citations)
+        .unwrap();
+    let written: Vec<&str> = unknown.iter().map(|u| u.written.as_str()).collect();
+    assert_eq!(written, ["../seeds/002_d0918e3d7f8dfafx.txt"]);
+    assert_eq!(unknown[0].nearest[0].0, "002_d0918e3d7f8dfafe");
+}
+
+#[test]
+fn any_key_of_a_citation_group_that_holds_the_quote_verifies_it() {
     let (c, _t) = seeds();
     let r = one(
         &c,
-        "“An attack hit the headquarters of the Popular Mobilization Forces” [@nosuchsource].",
+        &format!("“An attack hit the headquarters of the Popular Mobilization Forces” [@{S000}; @{S003}]."),
     );
-    assert_eq!(r.verdict.status, Status::Misattributed);
-    assert!(r.verdict.cited_paths.is_empty());
+    assert_eq!(r.verdict.status, Status::Verified);
+    assert_eq!(r.cited.as_deref(), Some(S003));
 }
 
 #[test]

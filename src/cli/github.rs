@@ -34,6 +34,18 @@ pub fn render(report: &Report) -> String {
             escape_data(&q.message()),
         ));
     }
+    for u in &report.unknown_citations {
+        out.push_str(&format!(
+            "::warning file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(&u.file),
+            u.line,
+            u.column,
+            u.end_line,
+            u.end_column,
+            escape_property("Unknown citation"),
+            escape_data(&u.message()),
+        ));
+    }
     out
 }
 

@@ -117,9 +117,23 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
                 _ => {}
             }
         }
+        if q.status != Status::Verified {
+            for f in &q.findings {
+                let _ = writeln!(out, "  why:    {}", f.message);
+            }
+        }
+    }
+    for u in &report.unknown_citations {
+        let _ = writeln!(
+            out,
+            "{}: {}: {}",
+            style.paint("1", &format!("{}:{}:{}", u.file, u.line, u.column)),
+            style.paint("1;33", "warning"),
+            u.message()
+        );
     }
     let s = &report.summary;
-    let _ = writeln!(
+    let _ = write!(
         out,
         "{} quotes: {} verified, {} mismatch, {} not found, {} misattributed",
         report.quotes.len(),
@@ -128,5 +142,9 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
         s.not_found,
         s.misattributed
     );
+    if s.unknown_citations > 0 {
+        let _ = write!(out, "; {} unknown citations", s.unknown_citations);
+    }
+    out.push('\n');
     out
 }

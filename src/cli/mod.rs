@@ -196,8 +196,11 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
                 continue;
             }
         };
-        let results = checker.check_note(note, &text)?;
+        let scan = crate::quotes::extract::scan(&text, checker.min_words);
+        let unknown = checker.unknown_citations(note, &scan.citations)?;
+        let results = checker.check_scan(note, scan)?;
         positions.add(&mut report, note, &text, &results);
+        positions.add_unknown(&mut report, note, &text, &unknown);
     }
     let rendered = match args.format {
         Format::Human => {

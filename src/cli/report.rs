@@ -2,9 +2,10 @@
 //! format is rendered from. Positions are 1-based lines and columns in characters;
 //! `end_column` is just past the last character.
 
-use crate::check::QuoteResult;
+use crate::check::{QuoteResult, UnknownCitation};
 use crate::index::Retriever;
-use crate::quotes::verdict::{DiffOp, SourceMatch, Status};
+use crate::quotes::extract::{Citation, CitationTarget};
+use crate::quotes::verdict::{DiffOp, Finding, SourceMatch, Status};
 use crate::text::lines::LineIndex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -13,7 +14,57 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub quotes: Vec<QuoteReport>,
+    /// Citations that name no source (a key no source has, a link to a missing file).
+    pub unknown_citations: Vec<UnknownCitationReport>,
     pub summary: Summary,
+}
+
+/// A citation that names no source, where it is, and the sources it may have meant.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownCitationReport {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The key or link destination as written.
+    pub citation: String,
+    /// Sources it may have meant, nearest first.
+    pub nearest: Vec<NearestSource>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NearestSource {
+    pub key: String,
+    pub title: Option<String>,
+}
+
+impl UnknownCitationReport {
+    /// One-line message for people and annotations.
+    pub fn message(&self) -> String {
+        let what = if self.citation.contains('/') || self.citation.contains('.') {
+            format!("citation of a missing file ‘{}’", self.citation)
+        } else {
+            format!(
+                "unknown citation key ‘{}’: no source has this file name or id",
+                self.citation
+            )
+        };
+        match self.nearest.first() {
+            None => what,
+            Some(_) => {
+                let hints: Vec<String> = self
+                    .nearest
+                    .iter()
+                    .map(|n| match &n.title {
+                        Some(t) => format!("[@{}] (“{t}”)", n.key),
+                        None => format!("[@{}]", n.key),
+                    })
+                    .collect();
+                format!("{what}; did you mean {}?", hints.join(" or "))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -22,6 +73,7 @@ pub struct Summary {
     pub mismatch: usize,
     pub not_found: usize,
     pub misattributed: usize,
+    pub unknown_citations: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,10 +85,19 @@ pub struct QuoteReport {
     pub end_column: usize,
     pub text: String,
     pub status: Status,
+    /// The citation the verdict was judged against, as written (the one of the group whose
+    /// source holds the passage, else the first that names a source), or `null`.
     pub cited: Option<String>,
+    /// Every citation that applies to the quotation, as written (keys and links), unknown
+    /// ones included.
+    pub citations: Vec<String>,
     pub source: Option<SourceReport>,
     pub similarity: f32,
     pub diff: Vec<DiffOp>,
+    /// What the differences are beyond their words (`kind` and `message`): why a quotation
+    /// whose words all match is still not verified, unmarked omissions, joined or reordered
+    /// words, brackets that stand for too much.
+    pub findings: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,6 +111,8 @@ pub struct SourceReport {
     pub title: Option<String>,
     pub author: Option<String>,
     pub date: Option<String>,
+    /// The passage around the match: whole sentences, within its paragraph.
+    pub context: String,
 }
 
 impl QuoteReport {
@@ -73,11 +136,18 @@ impl QuoteReport {
         match self.status {
             Status::Verified => format!("quote found in {at}"),
             Status::NotFound => format!("quote not found in sources: “{}”", self.text),
-            Status::Mismatch => format!(
-                "quote differs from {at} ({:.0}% similar): {}",
-                self.similarity * 100.0,
-                crate::quotes::verdict::word_diff(&self.diff)
-            ),
+            Status::Mismatch => {
+                let mut m = format!(
+                    "quote differs from {at} ({:.0}% similar): {}",
+                    self.similarity * 100.0,
+                    crate::quotes::verdict::word_diff(&self.diff)
+                );
+                for f in &self.findings {
+                    m.push_str("; ");
+                    m.push_str(&f.message);
+                }
+                m
+            }
             Status::Misattributed => {
                 format!(
                     "quote cited to {} but found in {at}: “{}”",
@@ -93,12 +163,16 @@ impl Report {
     pub fn new() -> Report {
         Report {
             quotes: Vec::new(),
+            unknown_citations: Vec::new(),
             summary: Summary::default(),
         }
     }
 
     pub fn exit_code(&self) -> i32 {
-        i32::from(self.quotes.iter().any(|q| q.status != Status::Verified))
+        i32::from(
+            self.quotes.iter().any(|q| q.status != Status::Verified)
+                || !self.unknown_citations.is_empty(),
+        )
     }
 }
 
@@ -164,6 +238,7 @@ impl<'a> Positions<'a> {
             title: info.meta.title,
             author: info.meta.author,
             date: info.meta.date,
+            context: m.context.clone(),
         }
     }
 
@@ -196,10 +271,62 @@ impl<'a> Positions<'a> {
                 text: r.quote.text.clone(),
                 status: v.status,
                 cited: r.cited.clone(),
+                citations: r.quote.citations.iter().map(written).collect(),
                 source: v.best.as_ref().map(|m| self.source(m)),
                 similarity: (v.similarity() * 100.0).round() / 100.0,
                 diff: v.best.as_ref().map(|m| m.diff.clone()).unwrap_or_default(),
+                findings: v
+                    .best
+                    .as_ref()
+                    .map(|m| m.findings.clone())
+                    .unwrap_or_default(),
             });
         }
+    }
+
+    /// Add the citations of one note that name no source.
+    pub fn add_unknown(
+        &mut self,
+        report: &mut Report,
+        note_path: &Path,
+        note_text: &str,
+        unknown: &[UnknownCitation],
+    ) {
+        let li = LineIndex::new(note_text);
+        let file = self.show(note_path);
+        for u in unknown {
+            let at = u
+                .citation
+                .key_range
+                .clone()
+                .unwrap_or_else(|| u.citation.range.clone());
+            let (line, column) = li.line_col(note_text, at.start);
+            let (end_line, end_column) = li.line_col(note_text, at.end);
+            report.summary.unknown_citations += 1;
+            report.unknown_citations.push(UnknownCitationReport {
+                file: file.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+                citation: u.written.clone(),
+                nearest: u
+                    .nearest
+                    .iter()
+                    .map(|(key, title)| NearestSource {
+                        key: key.clone(),
+                        title: title.clone(),
+                    })
+                    .collect(),
+            });
+        }
+    }
+}
+
+/// A citation as written: the key, or the link destination.
+fn written(c: &Citation) -> String {
+    match &c.target {
+        CitationTarget::Key(k) => k.clone(),
+        CitationTarget::Link(l) => l.clone(),
     }
 }

@@ -57,6 +57,19 @@ pub fn render(report: &Report) -> String {
         }
         results.push(result);
     }
+    for u in &report.unknown_citations {
+        results.push(json!({
+            "ruleId": "unknown-citation",
+            "level": "warning",
+            "message": { "text": u.message() },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": u.file.replace('\\', "/") },
+                    "region": region(u.line, u.column, u.end_line, u.end_column),
+                }
+            }],
+        }));
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -68,6 +81,7 @@ pub fn render(report: &Report) -> String {
                     rule("not-found", "QuoteNotFound", "A quotation was not found in the sources.", "error"),
                     rule("mismatch", "QuoteMismatch", "A quotation differs from the source's wording.", "warning"),
                     rule("misattributed", "QuoteMisattributed", "A quotation is cited to a source that does not contain it.", "warning"),
+                    rule("unknown-citation", "UnknownCitation", "A citation names no source: a key no source has, or a link to a missing file.", "warning"),
                 ],
             }},
             "results": results,

@@ -51,6 +51,11 @@ pub trait Retriever: Send + Sync {
     fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError>;
     /// Sources a citation key names.
     fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError>;
+    /// Every source with its keys and metadata (to suggest the key a mistyped citation
+    /// meant); a backend that cannot list its sources returns none.
+    fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
+        Ok(Vec::new())
+    }
 }
 
 /// A word in more than this share of the passages (`the`, `of`, `president` in speeches)
@@ -202,6 +207,10 @@ impl Retriever for SourceIndex {
 
     fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError> {
         SourceIndex::resolve_key(self, key)
+    }
+
+    fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
+        SourceIndex::sources(self)
     }
 }
 

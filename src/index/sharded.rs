@@ -80,6 +80,16 @@ impl<R: Retriever> Retriever for Sharded<R> {
         paths.dedup();
         Ok(paths)
     }
+
+    fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
+        let mut all: Vec<SourceInfo> = self
+            .fan_out(|shard| shard.sources())?
+            .into_iter()
+            .flatten()
+            .collect();
+        all.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(all)
+    }
 }
 
 impl Sharded<SourceIndex> {

@@ -11,7 +11,7 @@
 use super::describe::{after_quote, key_of, shorten};
 use super::documents::Checked;
 use super::position::{self, Encoding};
-use crate::check::QuoteResult;
+use crate::check::{QuoteResult, UnknownCitation};
 use crate::index::SourceInfo;
 use crate::quotes::extract::CitationTarget;
 use crate::quotes::verdict::Status;
@@ -46,6 +46,9 @@ pub struct FixData {
     /// Where a citation goes for an uncited quote.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cite_at: Option<Position>,
+    /// For an unknown citation key: the sources it may have meant (key and title).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nearest: Vec<(String, Option<String>)>,
 }
 
 impl FixData {
@@ -64,11 +67,9 @@ impl FixData {
         FixData {
             status: v.status.as_str().to_string(),
             quote_range: position::range(&checked.rope, r.quote.range.clone(), enc),
-            replacement: v
-                .best
-                .as_ref()
-                .filter(|_| v.status == Status::Mismatch)
-                .and_then(|m| m.suggestion.clone()),
+            replacement: (v.status == Status::Mismatch)
+                .then(|| r.replacement(&checked.text))
+                .flatten(),
             source_key: found.map(|m| key_of(&m.path)),
             source_title: found.and(info).and_then(|i| i.meta.title.clone()),
             cited: r.cited.clone(),
@@ -77,6 +78,22 @@ impl FixData {
                 .cited
                 .is_none()
                 .then(|| position::position(&checked.rope, after_quote(&checked.text, r), enc)),
+            nearest: Vec::new(),
+        }
+    }
+
+    /// What the fixes of an unknown citation need: the key's range and the keys it may mean.
+    pub fn unknown(checked: &Checked, u: &UnknownCitation, enc: Encoding) -> FixData {
+        FixData {
+            status: "unknown-citation".into(),
+            quote_range: position::range(&checked.rope, u.citation.range.clone(), enc),
+            key_range: u
+                .citation
+                .key_range
+                .clone()
+                .map(|k| position::range(&checked.rope, k, enc)),
+            nearest: u.nearest.clone(),
+            ..Default::default()
         }
     }
 }
@@ -133,6 +150,19 @@ pub fn fixes(uri: &Uri, data: &FixData, diagnostic: Option<&Diagnostic>) -> Vec<
                     diagnostic,
                     true,
                 ));
+            }
+        }
+        "unknown-citation" => {
+            if let Some(range) = data.key_range {
+                for (i, (key, title)) in data.nearest.iter().enumerate() {
+                    out.push(action(
+                        uri,
+                        format!("Change citation to {}", label(key, title.as_deref())),
+                        TextEdit::new(range, key.clone()),
+                        diagnostic,
+                        i == 0,
+                    ));
+                }
             }
         }
         "verified" => {

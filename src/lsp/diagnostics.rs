@@ -7,6 +7,7 @@ use super::documents::Checked;
 use super::position::{self, Encoding};
 use super::settings::Settings;
 use super::state::State;
+use crate::quotes::extract::CitationTarget;
 use crate::quotes::verdict::Status;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
@@ -40,12 +41,20 @@ pub fn diagnostics(
                 name.clone().unwrap_or_default(),
                 shorten(&m.text, 160)
             ),
-            (Status::Mismatch, Some(m)) => format!(
-                "quote differs from the source ({} similar): {}\nsource: {}",
-                percent(m.similarity),
-                word_diff(&m.diff),
-                name.clone().unwrap_or_default()
-            ),
+            (Status::Mismatch, Some(m)) => {
+                let mut text = format!(
+                    "quote differs from the source ({} similar): {}",
+                    percent(m.similarity),
+                    word_diff(&m.diff),
+                );
+                for f in &m.findings {
+                    text.push_str("\n");
+                    text.push_str(&f.message);
+                }
+                text.push_str("\nsource: ");
+                text.push_str(&name.clone().unwrap_or_default());
+                text
+            }
             (Status::Misattributed, Some(m)) => format!(
                 "quote cited to {} but found in {} (cite [@{}])",
                 r.cited.as_deref().unwrap_or("another source"),
@@ -90,6 +99,41 @@ pub fn diagnostics(
             message,
             related_information: (!related.is_empty()).then_some(related),
             data: serde_json::to_value(data).ok(),
+            ..Default::default()
+        });
+    }
+    for u in &checked.unknown {
+        let range = u
+            .citation
+            .key_range
+            .clone()
+            .unwrap_or(u.citation.range.clone());
+        let what = match &u.citation.target {
+            CitationTarget::Key(k) => {
+                format!("unknown citation key ‘{k}’: no source has this file name or id")
+            }
+            CitationTarget::Link(l) => format!("citation of a missing file ‘{l}’"),
+        };
+        let hint: Vec<String> = u
+            .nearest
+            .iter()
+            .map(|(k, t)| match t {
+                Some(t) => format!("[@{k}] (“{}”)", shorten(t, 60)),
+                None => format!("[@{k}]"),
+            })
+            .collect();
+        let message = if hint.is_empty() {
+            what
+        } else {
+            format!("{what}; did you mean {}?", hint.join(" or "))
+        };
+        out.push(Diagnostic {
+            range: position::range(&checked.rope, range, enc),
+            severity: Some(DiagnosticSeverity::WARNING),
+            code: Some(NumberOrString::String("unknown-citation".into())),
+            source: Some(SOURCE.to_string()),
+            message,
+            data: serde_json::to_value(FixData::unknown(checked, u, enc)).ok(),
             ..Default::default()
         });
     }

@@ -5,7 +5,7 @@
 //! no `.await` before applying them), so a document is always the client's text.
 
 use super::position::{self, Encoding};
-use crate::check::QuoteResult;
+use crate::check::{QuoteResult, UnknownCitation};
 use crate::quotes::extract::Citation;
 use ropey::Rope;
 use std::collections::HashMap;
@@ -23,6 +23,8 @@ pub struct Checked {
     pub results: Vec<QuoteResult>,
     /// Every citation in the note (for go-to-definition and hover on `[@key]`).
     pub citations: Vec<Citation>,
+    /// The citations that name no source.
+    pub unknown: Vec<UnknownCitation>,
     /// Workspace root: source paths in results are relative to it.
     pub root: PathBuf,
     /// The note's path (relative links start from it).

@@ -142,6 +142,12 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, state: &State) -
             word_diff(&m.diff)
         );
     }
+    if v.status != Status::Verified && !m.findings.is_empty() {
+        let _ = writeln!(out);
+        for f in &m.findings {
+            let _ = writeln!(out, "- {}", f.message);
+        }
+    }
     if v.status == Status::Misattributed {
         let _ = writeln!(out, "\nCite it as `[@{}]`.", key_of(&m.path));
     }

@@ -38,18 +38,20 @@ pub fn check_now(state: &State, path: &Path, rope: Rope, version: i32) -> Outcom
     let result = state.index.with(|c| {
         let scan = extract::scan(&text, c.min_words);
         let citations = scan.citations.clone();
+        let unknown = c.unknown_citations(path, &citations)?;
         c.check_scan(path, scan)
-            .map(|results| (results, citations, c.workspace.root.clone()))
+            .map(|results| (results, citations, unknown, c.workspace.root.clone()))
     });
     match result {
         None => Outcome::NotReady,
         Some(Err(e)) => Outcome::Failed(e.to_string()),
-        Some(Ok((results, citations, root))) => Outcome::Done(Checked {
+        Some(Ok((results, citations, unknown, root))) => Outcome::Done(Checked {
             version,
             text,
             rope,
             results,
             citations,
+            unknown,
             root,
             path: path.to_path_buf(),
         }),

@@ -1,9 +1,12 @@
 //! From a quotation to a [`Verdict`]: retrieve candidate regions by chunk, align the pattern
 //! against each, keep the best, and weigh it against the citation.
 
-use super::align::{align, Alignment, Step};
-use super::pattern::{Pattern, Piece};
-use super::verdict::{DiffOp, Op, SourceMatch, Status, Verdict};
+use super::align::align;
+use super::diff;
+use super::explain::{explain, SourceWords};
+use super::meaning;
+use super::pattern::Pattern;
+use super::verdict::{SourceMatch, Status, Verdict};
 use crate::index::retrieve::{CandidateQuery, Region, Retriever};
 use crate::index::IndexError;
 use crate::text::{normalize, words};
@@ -29,6 +32,40 @@ impl Default for MatchOptions {
         }
     }
 }
+
+/// A quotation cited to one source is called misattributed when another source holds it
+/// verified, or holds it at least this much more similar (0.1 = ten points of similarity);
+/// within the margin it is judged against the source it cites.
+pub const MISATTRIBUTION_MARGIN: f32 = 0.1;
+
+/// Whether the closest passage to a quotation that is not found helps a person: similar
+/// enough, and sharing enough of the quotation's meaningful words (not a five-word fragment
+/// of common words).
+fn helps(m: &SourceMatch, pattern: &Pattern, options: &MatchOptions) -> bool {
+    if m.similarity < options.hint_similarity {
+        return false;
+    }
+    let content = |text: &str| {
+        let n = normalize(text);
+        words(&n.text)
+            .filter(|r| super::align::weight(&n.text[r.clone()]) >= 1.0)
+            .count()
+    };
+    let shared: usize = m
+        .diff
+        .iter()
+        .filter(|d| d.op == super::verdict::Op::Equal)
+        .map(|d| content(&d.note))
+        .sum();
+    let wanted = pattern
+        .words()
+        .filter(|w| super::align::weight(w) >= 1.0)
+        .count();
+    shared >= HINT_SHARED_WORDS.min(wanted) && shared * 2 >= wanted
+}
+
+/// A hint shares at least this many meaningful words with the quotation (or all it has).
+const HINT_SHARED_WORDS: usize = 4;
 
 /// Citation of a quote, resolved against the index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -90,30 +127,34 @@ pub fn check(
     matches.dedup_by(|a, b| a.path == b.path && a.range == b.range);
 
     let in_cited = |m: &SourceMatch| cited_paths.contains(&m.path);
-    let close = |m: &SourceMatch| m.exact || m.similarity >= options.mismatch_similarity;
+    let close =
+        |m: &SourceMatch| m.exact || m.complete || m.similarity >= options.mismatch_similarity;
+    let helpful = |m: &SourceMatch| helps(m, &pattern, options);
     let best = matches.first().cloned();
     let best_cited = matches.iter().find(|m| in_cited(m)).cloned();
     let (status, chosen) = match (cited, best, best_cited) {
         (_, None, _) => (Status::NotFound, None),
-        (Cited::Paths(_), Some(best), Some(c))
-            if c.exact || (!best.exact && close(&c) && c.similarity >= best.similarity) =>
+        (Cited::Paths(_), _, Some(c)) if c.exact => (Status::Verified, Some(c)),
+        // Another source holds it verified, or clearly closer than the cited one.
+        (Cited::Paths(_), Some(best), c)
+            if best.exact
+                || (close(&best)
+                    && c.as_ref().is_none_or(|c| {
+                        !close(c) || best.similarity >= c.similarity + MISATTRIBUTION_MARGIN
+                    })) =>
         {
-            (
-                if c.exact {
-                    Status::Verified
-                } else {
-                    Status::Mismatch
-                },
-                Some(c),
-            )
+            (Status::Misattributed, Some(best))
         }
-        (Cited::Paths(_), Some(best), _) if close(&best) => (Status::Misattributed, Some(best)),
-        (_, Some(best), _) if best.exact => (Status::Verified, Some(best)),
-        (_, Some(best), _) if close(&best) => (Status::Mismatch, Some(best)),
-        (_, Some(best), _) => (
+        // Judged against the cited source.
+        (Cited::Paths(_), _, Some(c)) if close(&c) => (Status::Mismatch, Some(c)),
+        (Cited::Paths(_), best, c) => (
             Status::NotFound,
-            (best.similarity >= options.hint_similarity).then_some(best),
+            c.filter(|c| helpful(c))
+                .or_else(|| best.filter(|b| helpful(b))),
         ),
+        (Cited::None, Some(best), _) if best.exact => (Status::Verified, Some(best)),
+        (Cited::None, Some(best), _) if close(&best) => (Status::Mismatch, Some(best)),
+        (Cited::None, Some(best), _) => (Status::NotFound, helpful(&best).then_some(best)),
     };
     verdict.status = status;
     if let Some(chosen) = &chosen {
@@ -139,159 +180,69 @@ fn match_region(quote: &str, pattern: &Pattern, region: &Region) -> Option<Sourc
     if a.source.is_empty() {
         return None;
     }
+    let breaks = meaning::sentence_breaks(&region.text, &visible);
+    let src = SourceWords {
+        text: &region.text,
+        words: &word_list,
+        visible: &visible,
+        breaks: &breaks,
+    };
+    let ex = explain(quote, pattern, &a, &src);
     let vis = visible[a.source.start].start..visible[a.source.end - 1].end;
-    let similarity = a.similarity(pattern, &word_list);
-    let exact = a.cost == 0;
+    let exact = a.cost == 0 && !ex.changes_meaning();
+    let similarity = a.similarity_dropping(pattern, &word_list, ex.dropped_weight);
+    let context = context(&src, a.source.clone());
+    let (diff, edits) = if exact {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            diff::diff(quote, pattern, &ex, &src),
+            diff::edits(quote, pattern, &ex, &src),
+        )
+    };
     Some(SourceMatch {
         path: region.path.clone(),
         range: region.map.range(vis.clone()),
         text: region.text[vis].to_string(),
-        similarity: if exact { 1.0 } else { similarity },
-        diff: if exact {
-            Vec::new()
-        } else {
-            diff(quote, pattern, &a, &region.text, &visible)
-        },
+        similarity: if exact { 1.0 } else { similarity.min(0.99) },
+        diff,
         exact,
-        suggestion: (!exact).then(|| suggestion(quote, pattern, &a, &region.text, &visible)),
+        suggestion: (!exact).then(|| diff::apply(quote, &edits)),
+        edits,
+        complete: ex.complete(),
+        findings: ex.findings,
+        context_range: region.map.range(context.clone()),
+        context: region.text[context].to_string(),
     })
 }
 
-fn word_range(pattern: &Pattern, piece: usize) -> Range<usize> {
-    match &pattern.pieces[piece] {
-        Piece::Word { range, .. } | Piece::Gap { range, .. } => range.clone(),
-    }
-}
+/// Most words the context shown around a match reaches before and after it.
+const CONTEXT_WORDS: usize = 60;
 
-/// A run of alignment steps of one kind: quote piece indexes and source word indexes.
-struct Run {
-    op: Op,
-    note: Option<Range<usize>>,
-    source: Option<Range<usize>>,
-}
-
-/// Merge alignment steps into runs of one kind, with the words of each side.
-fn diff(
-    quote: &str,
-    pattern: &Pattern,
-    a: &Alignment,
-    source: &str,
-    visible: &[Range<usize>],
-) -> Vec<DiffOp> {
-    let mut out: Vec<DiffOp> = Vec::new();
-    let mut runs: Vec<Run> = Vec::new();
-    for step in &a.steps {
-        let (op, q, s) = match step {
-            Step::Equal { q, s } => (Op::Equal, Some(*q), Some(*s)),
-            Step::Replace { q, s } => (Op::Replace, Some(*q), Some(*s)),
-            Step::Delete { s } => (Op::Delete, None, Some(*s)),
-            Step::Insert { q } => (Op::Insert, Some(*q), None),
-            Step::Gap { .. } => {
-                runs.push(Run {
-                    op: Op::Equal,
-                    note: None,
-                    source: None,
-                }); // a break between runs
-                continue;
-            }
-        };
-        let extend = |r: &mut Option<Range<usize>>, i: Option<usize>| {
-            if let Some(i) = i {
-                *r = Some(match r.take() {
-                    Some(r) => r.start..i + 1,
-                    None => i..i + 1,
-                });
-            }
-        };
-        match runs.last_mut() {
-            Some(last) if last.op == op && (last.note.is_some() || last.source.is_some()) => {
-                extend(&mut last.note, q);
-                extend(&mut last.source, s);
-            }
-            _ => {
-                let mut lq = None;
-                let mut ls = None;
-                extend(&mut lq, q);
-                extend(&mut ls, s);
-                runs.push(Run {
-                    op,
-                    note: lq,
-                    source: ls,
-                });
-            }
-        }
+/// The visible-text range of the sentences around source words `s`: from the start of the
+/// sentence of its first word to the end of the sentence of its last word, never past a
+/// paragraph break (or [`CONTEXT_WORDS`]) outside the match.
+fn context(src: &SourceWords, s: Range<usize>) -> Range<usize> {
+    let mut first = s.start;
+    while first > 0 && !src.breaks[first - 1] && s.start - first < CONTEXT_WORDS {
+        first -= 1;
     }
-    for Run {
-        op,
-        note: q,
-        source: s,
-    } in runs
-    {
-        if q.is_none() && s.is_none() {
-            continue;
-        }
-        let note_range = q.map_or(0..0, |q| {
-            word_range(pattern, q.start).start..word_range(pattern, q.end - 1).end
-        });
-        let source_text = s.map_or(String::new(), |s| {
-            source[visible[s.start].start..visible[s.end - 1].end].to_string()
-        });
-        out.push(DiffOp {
-            op,
-            note: quote[note_range.clone()].to_string(),
-            source: source_text,
-            note_range,
-        });
+    let mut last = s.end - 1;
+    while !src.breaks[last] && last + 1 < src.words.len() && last + 1 - s.end < CONTEXT_WORDS {
+        last += 1;
     }
-    out
-}
-
-/// The quotation rewritten with the source's wording, keeping omission and insertion marks
-/// and whatever surrounds the words (leading `...`, a trailing comma).
-fn suggestion(
-    quote: &str,
-    pattern: &Pattern,
-    a: &Alignment,
-    source: &str,
-    visible: &[Range<usize>],
-) -> String {
-    let first_word = pattern
-        .pieces
-        .iter()
-        .position(|p| matches!(p, Piece::Word { .. }))
-        .unwrap_or(0);
-    let last_word = pattern
-        .pieces
-        .iter()
-        .rposition(|p| matches!(p, Piece::Word { .. }))
-        .unwrap_or(0);
-    let mut out = quote[..word_range(pattern, first_word).start].to_string();
-    let mut segment: Option<Range<usize>> = None;
-    let flush = |out: &mut String, segment: &mut Option<Range<usize>>| {
-        if let Some(s) = segment.take() {
-            out.push_str(&source[visible[s.start].start..visible[s.end - 1].end]);
-        }
-    };
-    for step in &a.steps {
-        match step {
-            Step::Equal { s, .. } | Step::Replace { s, .. } | Step::Delete { s } => {
-                segment = Some(segment.map_or(*s..*s + 1, |r| r.start..*s + 1));
-            }
-            Step::Insert { .. } => {}
-            Step::Gap { piece, .. } => {
-                flush(&mut out, &mut segment);
-                let marker = word_range(pattern, *piece);
-                out.push(' ');
-                out.push_str(&quote[marker]);
-                out.push(' ');
-            }
-        }
-    }
-    flush(&mut out, &mut segment);
-    out.push_str(&quote[word_range(pattern, last_word).end..]);
-    // Line breaks and odd spaces of the source read as single spaces in a note.
-    out.split(char::is_whitespace)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let text = src.text;
+    // Opening marks before the first word and closing punctuation after the last.
+    let lead = text[..src.visible[first].start]
+        .chars()
+        .rev()
+        .take_while(|c| !c.is_whitespace())
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let tail = text[src.visible[last].end..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .map(char::len_utf8)
+        .sum::<usize>();
+    src.visible[first].start - lead..src.visible[last].end + tail
 }

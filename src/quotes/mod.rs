@@ -5,7 +5,10 @@
 
 pub mod align;
 pub mod cache;
+pub mod diff;
+pub mod explain;
 pub mod extract;
 pub mod matcher;
+pub mod meaning;
 pub mod pattern;
 pub mod verdict;

@@ -53,6 +53,55 @@ pub struct DiffOp {
     /// Byte range of the note's words within the quotation text.
     #[serde(skip)]
     pub note_range: Range<usize>,
+    /// What this difference really is, when the words alone do not say it ("the omission
+    /// drops ‘not’", "6 words omitted without an ellipsis", "joined from two places 60 words
+    /// apart"). The same text as the matching [`Finding`]'s message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// What a difference between a quotation and its source passage is, beyond its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// An omission mark stands for words that change what the quotation keeps: a negation,
+    /// a number, a condition or a hedge of a sentence it quotes part of (see
+    /// [`super::meaning`]).
+    OmissionChangesMeaning,
+    /// A bracketed insertion stands for such words without saying them, or adds a negation.
+    InsertionChangesMeaning,
+    /// A bracketed insertion stands for more source words than an insertion may.
+    InsertionTooLong,
+    /// Source words left out without an omission mark.
+    UnmarkedOmission,
+    /// Words from another place in the source joined to the quotation without a mark.
+    Joined,
+    /// The source's words in another order.
+    Reordered,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::OmissionChangesMeaning => "omission-changes-meaning",
+            FindingKind::InsertionChangesMeaning => "insertion-changes-meaning",
+            FindingKind::InsertionTooLong => "insertion-too-long",
+            FindingKind::UnmarkedOmission => "unmarked-omission",
+            FindingKind::Joined => "joined",
+            FindingKind::Reordered => "reordered",
+        }
+    }
+}
+
+/// One finding about a match, with a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub message: String,
+    /// Byte range within the quotation text the finding is about (the omission mark, the
+    /// bracket, the joined or moved words).
+    #[serde(skip)]
+    pub note_range: Range<usize>,
 }
 
 /// Where in a source a quotation was found.
@@ -70,9 +119,25 @@ pub struct SourceMatch {
     pub diff: Vec<DiffOp>,
     /// The wording matches (within the conventions).
     pub exact: bool,
+    /// Every word of the quotation stands in the source in this order; only source words are
+    /// missing (an unmarked omission, or a mark that may not stand for what it skips). Such a
+    /// passage is the quotation's source however many words are missing.
+    pub complete: bool,
     /// The quotation text replaced by the source's wording, conventions kept where possible
     /// (the quick fix for a mismatch).
     pub suggestion: Option<String>,
+    /// The same fix as edits of the quotation text (byte ranges of [`SourceMatch::suggestion`]'s
+    /// quotation and their replacements), so that a front end can apply it to the note's own
+    /// bytes and keep its line breaks and markup (see `Quote::rewrite`).
+    pub edits: Vec<(Range<usize>, String)>,
+    /// What the differences are beyond their words; non-empty for some mismatches (and the
+    /// reason a match that is word for word within the conventions is still not verified).
+    pub findings: Vec<Finding>,
+    /// The passage around the match as a person reads it: whole sentences, never past a
+    /// paragraph break outside the match.
+    pub context: String,
+    /// Byte range of [`SourceMatch::context`] in the source file.
+    pub context_range: Range<usize>,
 }
 
 /// What the sources say about one quotation.
