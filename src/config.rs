@@ -55,7 +55,8 @@ pub enum ConfigError {
 /// A configuration and where it applies.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    /// The folder of `sourced.toml`, else the starting folder.
+    /// The folder of `sourced.toml`, else the default root given to [`Workspace::discover_or`]
+    /// (the current folder for the command line).
     pub root: PathBuf,
     /// The file it came from, if any.
     pub file: Option<PathBuf>,
@@ -63,23 +64,26 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Find `sourced.toml` in `start` or a parent; without one, `start` is the root and the
-    /// defaults apply.
+    /// Find `sourced.toml` in `start` (a folder, or a file's folder) or a parent; without
+    /// one, that folder is the root and the defaults apply (the language server: its
+    /// workspace folder, else the first note's folder).
     pub fn discover(start: &Path) -> Result<Workspace, ConfigError> {
-        let start = absolute(start);
-        let dir = if start.is_file() {
-            start.parent().map(Path::to_path_buf).unwrap_or_default()
-        } else {
-            start.clone()
-        };
-        for d in dir.ancestors() {
+        let dir = folder_of(start);
+        Self::discover_or(&dir, &dir)
+    }
+
+    /// Find `sourced.toml` in `start` (a folder, or a file's folder) or a parent; without
+    /// one, `default_root` is the root and the defaults apply (the command line: the
+    /// current folder, whatever notes it was given).
+    pub fn discover_or(start: &Path, default_root: &Path) -> Result<Workspace, ConfigError> {
+        for d in folder_of(start).ancestors() {
             let candidate = d.join(FILE_NAME);
             if candidate.is_file() {
                 return Self::load(&candidate);
             }
         }
         Ok(Workspace {
-            root: dir,
+            root: absolute(default_root),
             file: None,
             config: Config::default(),
         })
@@ -166,6 +170,16 @@ fn check_inside(root: &Path, config: &Config) -> Result<(), String> {
     Ok(())
 }
 
+/// `path` made absolute, or its folder if it is a file.
+fn folder_of(path: &Path) -> PathBuf {
+    let path = absolute(path);
+    if path.is_file() {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        path
+    }
+}
+
 /// `path` made absolute against the current folder, with `.` and `..` resolved lexically.
 pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
@@ -204,6 +218,29 @@ mod tests {
         assert_eq!(ws.config.min_words, 6);
         assert_eq!(ws.sources(&[]), ["src"]);
         assert_eq!(ws.index_dir(), absolute(dir.path()).join(".sourced"));
+    }
+
+    #[test]
+    fn without_a_config_the_default_root_applies() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("notes")).unwrap();
+        std::fs::write(dir.path().join("notes/a.md"), "“a quote”\n").unwrap();
+        let notes = dir.path().join("notes");
+        // The language server's way: the folder it starts from (a note's folder for a note).
+        assert_eq!(Workspace::discover(&notes).unwrap().root, absolute(&notes));
+        let ws = Workspace::discover(&notes.join("a.md")).unwrap();
+        assert_eq!(ws.root, absolute(&notes));
+        // The command line's way: the current folder, whatever the notes.
+        for start in [notes.clone(), notes.join("a.md")] {
+            let ws = Workspace::discover_or(&start, dir.path()).unwrap();
+            assert_eq!(ws.root, absolute(dir.path()));
+            assert!(ws.file.is_none());
+            assert_eq!(ws.index_dir(), absolute(dir.path()).join(".sourced"));
+        }
+        // A config found from the notes wins over the default root.
+        std::fs::write(notes.join(FILE_NAME), "").unwrap();
+        let ws = Workspace::discover_or(&notes.join("a.md"), dir.path()).unwrap();
+        assert_eq!(ws.root, absolute(&notes));
     }
 
     #[test]

@@ -271,3 +271,38 @@ fn invalid_config_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn without_a_config_the_current_folder_is_the_root() {
+    let ws = workspace();
+    let root = ws.path();
+    std::fs::remove_file(root.join("sourced.toml")).unwrap();
+    std::fs::create_dir_all(root.join("notes")).unwrap();
+    std::fs::rename(root.join("examples/notes.md"), root.join("notes/notes.md")).unwrap();
+    // A folder of notes, then one note: the same root, index and default sources (`seeds`).
+    for arg in ["notes", "notes/notes.md"] {
+        let out = sourced(root, &["check", arg, "--format", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{arg}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(root.join(".sourced").is_dir(), "{arg}");
+        assert!(!root.join("notes/.sourced").exists(), "{arg}");
+        let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(
+            json["summary"],
+            serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1}),
+            "{arg}"
+        );
+        let q = &json["quotes"][0];
+        assert_eq!(q["file"], "notes/notes.md", "{arg}");
+        let source = q["source"]["path"].as_str().unwrap();
+        assert!(source.starts_with("seeds/"), "{arg}: {source}");
+    }
+    // `sourced index` from the same folder finds the same index, up to date.
+    let out = sourced(root, &["index"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("0 added, 0 updated, 0 removed"), "{err}");
+}

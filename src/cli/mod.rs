@@ -105,10 +105,12 @@ pub fn main() -> i32 {
     }
 }
 
+/// The workspace of `start` (the first note given, else the current folder); without a
+/// `sourced.toml` there or above, the current folder is the root, as the README says.
 fn workspace(args: &SourceArgs, start: &Path) -> anyhow::Result<Workspace> {
     Ok(match &args.config {
         Some(file) => Workspace::load(file)?,
-        None => Workspace::discover(start)?,
+        None => Workspace::discover_or(start, &std::env::current_dir()?)?,
     })
 }
 

@@ -9,8 +9,9 @@
 //! [`Retriever`] keeps the matcher independent of where candidates come from; the local
 //! tantivy index is one backend.
 
-use super::schema::{self, Fields};
+use super::schema::{self, Fields, PASSAGE_WORDS};
 use super::{IndexError, SourceIndex, SourceInfo};
+use crate::quotes::pattern::MAX_OMITTED_WORDS;
 use crate::text::OffsetMap;
 use std::collections::BTreeMap;
 use tantivy::collector::TopDocs;
@@ -27,6 +28,11 @@ pub struct CandidateQuery {
     pub only_path: Option<String>,
     /// How many passages to consider at most.
     pub limit: usize,
+    /// How far apart, in source words, the quote's pieces may be
+    /// ([`crate::quotes::pattern::Pattern::reach_words`]; 0 for a quote without omission).
+    /// Retrieval loads and merges this much around each hit, so that a piece whose own passage
+    /// is not among the hits is still in the region of the others.
+    pub reach_words: usize,
 }
 
 /// A stretch of one source's visible text to align a quote against.
@@ -117,10 +123,40 @@ impl<'a> DocFreqs<'a> {
     }
 }
 
-/// Passages this far apart (in passages) are merged into one region.
-const MERGE_GAP: u64 = 3;
-/// A region holds at most this many passages.
+/// The hits of one region lie within this many passages; and at most half of it is loaded
+/// either side of a hit ([`context_passages`]).
 const MAX_REGION_PASSAGES: u64 = 24;
+/// The most passages loaded either side of a hit: 11, so a quote's pieces up to 1,000 words
+/// apart are in the region of any one of them (two omissions of the most words one may skip,
+/// and more); quotes whose omissions add up to more are found when the passages of their
+/// middle pieces are hits too. Bounds the cost of a quote full of `...`.
+const MAX_CONTEXT_PASSAGES: u64 = (MAX_REGION_PASSAGES - 1) / 2;
+// Every single omission the quote rules accept fits in the context of one hit.
+const _: () = assert!(
+    reaching(MAX_OMITTED_WORDS) <= MAX_CONTEXT_PASSAGES,
+    "MAX_REGION_PASSAGES is too small for an omission of MAX_OMITTED_WORDS"
+);
+
+/// Passages loaded either side of a hit for a quote whose pieces may be `reach` source words
+/// apart: one (a quote's words are around the passages holding its chunks), and as many more
+/// as `reach` words fill. From any word of the hit the loaded passages then reach at least
+/// `reach` + [`PASSAGE_WORDS`] words either way: every piece of the quote is in the region,
+/// hit or not.
+fn context_passages(reach: usize) -> u64 {
+    reaching(reach).min(MAX_CONTEXT_PASSAGES)
+}
+
+/// [`context_passages`] before the bound.
+const fn reaching(reach: usize) -> u64 {
+    1 + reach.div_ceil(PASSAGE_WORDS) as u64
+}
+
+/// Hits this far apart (in passages) are merged into one region: those whose loaded passages
+/// touch or overlap (3 for a quote without omission), so no passage is loaded twice, and two
+/// pieces of one quote, at most `reach` words apart, are in one region.
+fn merge_gap(context: u64) -> u64 {
+    2 * context + 1
+}
 
 impl Retriever for SourceIndex {
     fn regions(&self, query: &CandidateQuery) -> Result<Vec<Region>, IndexError> {
@@ -180,21 +216,23 @@ impl Retriever for SourceIndex {
             };
             by_path.entry(path).or_default().push((ord, score));
         }
+        let context = context_passages(query.reach_words);
+        let gap = merge_gap(context);
         let mut regions = Vec::new();
         for (path, mut ords) in by_path {
             ords.sort_by_key(|o| o.0);
             let mut group: Vec<(u64, f32)> = Vec::new();
             for o in ords {
                 if let Some(last) = group.last() {
-                    if o.0 > last.0 + MERGE_GAP || o.0 - group[0].0 >= MAX_REGION_PASSAGES {
-                        regions.push(load_region(&searcher, f, &path, &group)?);
+                    if o.0 > last.0 + gap || o.0 - group[0].0 >= MAX_REGION_PASSAGES {
+                        regions.push(load_region(&searcher, f, &path, &group, context)?);
                         group.clear();
                     }
                 }
                 group.push(o);
             }
             if !group.is_empty() {
-                regions.push(load_region(&searcher, f, &path, &group)?);
+                regions.push(load_region(&searcher, f, &path, &group, context)?);
             }
         }
         regions.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -246,15 +284,16 @@ fn restrict(f: Fields, query: &CandidateQuery, should: Vec<Box<dyn Query>>) -> B
     }
 }
 
-/// The passages of `path` from one before the first hit to one after the last.
+/// The passages of `path` from `context` before the first hit to `context` after the last.
 fn load_region(
     searcher: &Searcher,
     f: Fields,
     path: &str,
     group: &[(u64, f32)],
+    context: u64,
 ) -> Result<Region, IndexError> {
-    let first = group[0].0.saturating_sub(1);
-    let last = group[group.len() - 1].0 + 1;
+    let first = group[0].0.saturating_sub(context);
+    let last = group[group.len() - 1].0 + context;
     let mut text = String::new();
     let mut map = OffsetMap::new();
     for ord in first..=last {

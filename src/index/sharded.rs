@@ -143,6 +143,8 @@ mod tests {
         keys: Vec<(&'static str, &'static str)>,
         fail: bool,
         asked: AtomicUsize,
+        /// The `reach_words` of the last query.
+        reach: AtomicUsize,
     }
 
     fn fixed(regions: Vec<(&'static str, f32)>, keys: Vec<(&'static str, &'static str)>) -> Fixed {
@@ -151,12 +153,14 @@ mod tests {
             keys,
             fail: false,
             asked: AtomicUsize::new(0),
+            reach: AtomicUsize::new(usize::MAX),
         }
     }
 
     impl Retriever for Fixed {
-        fn regions(&self, _: &CandidateQuery) -> Result<Vec<Region>, IndexError> {
+        fn regions(&self, query: &CandidateQuery) -> Result<Vec<Region>, IndexError> {
             self.asked.fetch_add(1, Ordering::Relaxed);
+            self.reach.store(query.reach_words, Ordering::Relaxed);
             if self.fail {
                 return Err(IndexError::Io {
                     path: "shard".into(),
@@ -197,6 +201,23 @@ mod tests {
             chunks: vec![vec!["a".into()]],
             only_path: None,
             limit,
+            reach_words: 0,
+        }
+    }
+
+    #[test]
+    fn every_shard_gets_the_reach_of_the_quote() {
+        let s = Sharded::new(vec![fixed(vec![("a", 1.0)], vec![]), fixed(vec![], vec![])]);
+        for reach in [0, 396, 800] {
+            let q = CandidateQuery {
+                reach_words: reach,
+                ..query(4)
+            };
+            s.regions(&q).unwrap();
+            assert!(s
+                .shards()
+                .iter()
+                .all(|f| f.reach.load(Ordering::Relaxed) == reach));
         }
     }
 

@@ -101,6 +101,7 @@ pub fn check(
         chunks: chunks.clone(),
         only_path: None,
         limit: options.candidates,
+        reach_words: pattern.reach_words(),
     })?;
     // Make sure the cited sources are looked at even if other sources rank higher.
     for path in &cited_paths {
@@ -109,6 +110,7 @@ pub fn check(
                 chunks: chunks.clone(),
                 only_path: Some(path.clone()),
                 limit: 4,
+                reach_words: pattern.reach_words(),
             };
             regions.extend(retriever.regions(&q)?);
         }

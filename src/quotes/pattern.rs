@@ -107,6 +107,25 @@ impl Pattern {
         self.words().count()
     }
 
+    /// How far apart, in source words, the pieces of the quote may be: the sum of its
+    /// omissions' `max` (0 without omission), so that from any one piece every other is within
+    /// reach. Retrieval ([`crate::index::retrieve::CandidateQuery::reach_words`]) loads that
+    /// much around each passage it finds. Insertions are left out: their few words are within
+    /// the passage of slack retrieval always loads either side.
+    pub fn reach_words(&self) -> usize {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Gap {
+                    max,
+                    kind: GapKind::Omission,
+                    ..
+                } => *max,
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// Chunks for retrieval: runs of consecutive words (never across a gap) such that any
     /// quote with up to `k` word edits keeps at least one chunk intact, where `k` grows with
     /// the quote's length (a quarter of its words, at most [`MAX_CHUNKS`] - 1).
