@@ -293,7 +293,7 @@ fn without_a_config_the_current_folder_is_the_root() {
         let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
         assert_eq!(
             json["summary"],
-            serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1}),
+            serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "unknown_citations": 0}),
             "{arg}"
         );
         let q = &json["quotes"][0];
