@@ -434,7 +434,7 @@ async fn an_unknown_citation_key_gets_its_own_diagnostic_and_fixes() {
         acts[0]["title"]
             .as_str()
             .unwrap()
-            .starts_with(&format!("Change citation to “Biden Regime")),
+            .starts_with("Change citation to “Biden Regime"),
         "{acts}"
     );
     let edit = &acts[0]["edit"]["changes"][&uri][0];

@@ -48,7 +48,7 @@ pub fn diagnostics(
                     word_diff(&m.diff),
                 );
                 for f in &m.findings {
-                    text.push_str("\n");
+                    text.push('\n');
                     text.push_str(&f.message);
                 }
                 text.push_str("\nsource: ");
