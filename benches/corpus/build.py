@@ -515,6 +515,25 @@ def quote_ok(quote: str, lo: int, hi: int) -> bool:
         and quote[:1].isalnum()
 
 
+# The words a cut may not drop, as in src/quotes/meaning.rs.
+NEGATIONS = {"ain't", "cannot", "neither", "never", "no", "nobody", "none", "noone", "nor",
+             "not", "nothing", "nowhere", "without"}
+NUMBER_WORDS = {"billion", "billions", "dozen", "dozens", "eight", "eighteen", "eighty",
+                "eleven", "fifteen", "fifty", "five", "forty", "four", "fourteen", "half",
+                "hundred", "hundreds", "million", "millions", "nine", "nineteen", "ninety",
+                "one", "percent", "quarter", "seven", "seventeen", "seventy", "six", "sixteen",
+                "sixty", "ten", "third", "thirteen", "thirty", "thousand", "thousands", "three",
+                "trillion", "twelve", "twenty", "two", "zero"}
+CONDITIONS_AND_HEDGES = {"except", "if", "unless", "until", "allegedly", "apparently",
+                         "purportedly", "reportedly", "supposedly"}
+
+
+def weighty(word: str) -> bool:
+    """A normalised word whose loss in a cut changes the meaning of its sentence."""
+    return (word in NEGATIONS or word.endswith("n't") or any(c.isdigit() for c in word)
+            or word in NUMBER_WORDS or word in CONDITIONS_AND_HEDGES)
+
+
 class QuoteMaker:
     """One method per kind; each returns (quote, speech) or None to be asked again."""
 
@@ -593,6 +612,10 @@ class QuoteMaker:
         first = " ".join(p[a:a + n1]).rstrip(",;:.?! -—")
         second = finish(" ".join(p[a + n1 + skip:a + n1 + skip + n2]))
         if not (quote_ok(first, 5, 12) and quote_ok(second, 5, 12)):
+            return None
+        # A fair cut only: one that drops a negation, number, condition or hedge changes
+        # what the kept words say, and sourced calls it a mismatch (src/quotes/meaning.rs).
+        if any(weighty(w) for w in norm_words(" ".join(p[a + n1:a + n1 + skip]))):
             return None
         return first + rng.choice([" ... ", " … "]) + second, s
 

@@ -105,15 +105,17 @@ impl Explained {
     }
 }
 
-/// Explain `a`, an alignment of `pattern` in `src`.
-pub fn explain(quote: &str, pattern: &Pattern, a: &Alignment, src: &SourceWords) -> Explained {
+/// Explain `a`, an alignment of `pattern` in `src`, as far as the verdict needs: runs, gaps
+/// that change the meaning, unmarked omissions. [`Explained::finish`] adds what only a
+/// reported match needs.
+pub fn explain(pattern: &Pattern, a: &Alignment, src: &SourceWords) -> Explained {
     let mut runs = group(&a.steps, pattern);
     merge_long_insertions(&mut runs);
     let mut dropped_weight = 0.0;
     for i in 0..runs.len() {
         let why = match runs[i].kind {
             RunKind::Gap(GapKind::Omission) => omission(&mut runs[i], src),
-            RunKind::Gap(GapKind::Insertion) => insertion(&mut runs[i], quote, pattern, src),
+            RunKind::Gap(GapKind::Insertion) => insertion(&mut runs[i], pattern, src),
             RunKind::Delete if i > 0 && i + 1 < runs.len() => {
                 let s = runs[i].source.clone().expect("delete has source words");
                 // Across a sentence end, the words after the cut come from another sentence.
@@ -142,25 +144,34 @@ pub fn explain(quote: &str, pattern: &Pattern, a: &Alignment, src: &SourceWords)
                 .sum::<f64>();
         }
     }
-    relocate_insertions(&mut runs, pattern, a, src);
-    let findings = runs
-        .iter()
-        .filter_map(|r| {
-            let (kind, message) = r.why.clone()?;
-            let note_range = r.pieces.clone().map_or(0..0, |p| {
-                piece_range(pattern, p.start).start..piece_range(pattern, p.end - 1).end
-            });
-            Some(Finding {
-                kind,
-                message,
-                note_range,
-            })
-        })
-        .collect();
     Explained {
         runs,
-        findings,
+        findings: Vec::new(),
         dropped_weight,
+    }
+}
+
+impl Explained {
+    /// Name joined and reordered words, and list the findings (with their ranges in the
+    /// quotation text).
+    pub fn finish(&mut self, pattern: &Pattern, a: &Alignment, src: &SourceWords) -> Vec<Finding> {
+        relocate_insertions(&mut self.runs, pattern, a, src);
+        self.findings = self
+            .runs
+            .iter()
+            .filter_map(|r| {
+                let (kind, message) = r.why.clone()?;
+                let note_range = r.pieces.clone().map_or(0..0, |p| {
+                    piece_range(pattern, p.start).start..piece_range(pattern, p.end - 1).end
+                });
+                Some(Finding {
+                    kind,
+                    message,
+                    note_range,
+                })
+            })
+            .collect();
+        self.findings.clone()
     }
 }
 
@@ -317,14 +328,11 @@ fn omission(run: &mut Run, src: &SourceWords) -> Option<(FindingKind, String)> {
 
 /// An editorial insertion: it may not stand for more source words than an insertion may, nor
 /// for a negation, number, condition or hedge it does not say, nor add a negation.
-fn insertion(
-    run: &mut Run,
-    quote: &str,
-    pattern: &Pattern,
-    src: &SourceWords,
-) -> Option<(FindingKind, String)> {
+fn insertion(run: &mut Run, pattern: &Pattern, src: &SourceWords) -> Option<(FindingKind, String)> {
     let s = run.source.clone()?;
-    let marker = &quote[piece_range(pattern, run.pieces.clone()?.start)];
+    let Piece::Gap { text: marker, .. } = &pattern.pieces[run.pieces.clone()?.start] else {
+        return None;
+    };
     let said: Vec<String> = {
         let n = normalize(marker);
         words(&n.text).map(|r| n.text[r].to_string()).collect()

@@ -1,11 +1,11 @@
 //! From a quotation to a [`Verdict`]: retrieve candidate regions by chunk, align the pattern
 //! against each, keep the best, and weigh it against the citation.
 
-use super::align::align;
+use super::align::{align, Step};
 use super::diff;
 use super::explain::{explain, SourceWords};
 use super::meaning;
-use super::pattern::Pattern;
+use super::pattern::{Pattern, Piece};
 use super::verdict::{SourceMatch, Status, Verdict};
 use crate::index::retrieve::{CandidateQuery, Region, Retriever};
 use crate::index::IndexError;
@@ -41,26 +41,24 @@ pub const MISATTRIBUTION_MARGIN: f32 = 0.1;
 /// Whether the closest passage to a quotation that is not found helps a person: similar
 /// enough, and sharing enough of the quotation's meaningful words (not a five-word fragment
 /// of common words).
-fn helps(m: &SourceMatch, pattern: &Pattern, options: &MatchOptions) -> bool {
+fn helps(m: &Aligned, pattern: &Pattern, options: &MatchOptions) -> bool {
     if m.similarity < options.hint_similarity {
         return false;
     }
-    let content = |text: &str| {
-        let n = normalize(text);
-        words(&n.text)
-            .filter(|r| super::align::weight(&n.text[r.clone()]) >= 1.0)
-            .count()
-    };
-    let shared: usize = m
-        .diff
+    let meaningful = |w: &str| super::align::weight(w) >= 1.0;
+    let shared = m
+        .alignment
+        .steps
         .iter()
-        .filter(|d| d.op == super::verdict::Op::Equal)
-        .map(|d| content(&d.note))
-        .sum();
-    let wanted = pattern
-        .words()
-        .filter(|w| super::align::weight(w) >= 1.0)
+        .filter(|s| match s {
+            Step::Equal { q, .. } => match &pattern.pieces[*q] {
+                Piece::Word { word, .. } => meaningful(word),
+                Piece::Gap { .. } => false,
+            },
+            _ => false,
+        })
         .count();
+    let wanted = pattern.words().filter(|w| meaningful(w)).count();
     shared >= HINT_SHARED_WORDS.min(wanted) && shared * 2 >= wanted
 }
 
@@ -87,7 +85,7 @@ pub fn check(
         Cited::None => Vec::new(),
         Cited::Paths(p) => p.clone(),
     };
-    let mut verdict = Verdict {
+    let verdict = Verdict {
         status: Status::NotFound,
         best: None,
         also: Vec::new(),
@@ -97,91 +95,167 @@ pub fn check(
         return Ok(verdict);
     }
     let chunks = pattern.chunks();
+    let regions = candidate_regions(retriever, &chunks, &cited_paths, options, 0)?;
+    let mut matches = aligned(&pattern, &regions);
+    // A quotation with omissions whose pieces the passages around the hits did not hold
+    // word for word: look again with regions as wide as its omissions may reach, so that
+    // every omission the conventions accept is found (the wider regions cost 4 times more
+    // to load and align, and most omissions are short).
+    let reach = pattern.reach_words();
+    if reach > 0 && !matches.iter().any(|m| m.exact) {
+        let wider = candidate_regions(retriever, &chunks, &cited_paths, options, reach)?;
+        let more = aligned(&pattern, &wider);
+        let offset = regions.len();
+        matches.extend(more.into_iter().map(|mut m| {
+            m.region += offset;
+            m
+        }));
+        let regions: Vec<Region> = regions.into_iter().chain(wider).collect();
+        return Ok(decide(
+            verdict, text, &pattern, &regions, matches, cited, options,
+        ));
+    }
+    Ok(decide(
+        verdict, text, &pattern, &regions, matches, cited, options,
+    ))
+}
+
+/// The regions to align a quotation against: the best passages anywhere, and those of the
+/// cited sources even if others rank higher.
+fn candidate_regions(
+    retriever: &dyn Retriever,
+    chunks: &[Vec<String>],
+    cited_paths: &[String],
+    options: &MatchOptions,
+    reach_words: usize,
+) -> Result<Vec<Region>, IndexError> {
     let mut regions = retriever.regions(&CandidateQuery {
-        chunks: chunks.clone(),
+        chunks: chunks.to_vec(),
         only_path: None,
         limit: options.candidates,
-        reach_words: pattern.reach_words(),
+        reach_words,
     })?;
-    // Make sure the cited sources are looked at even if other sources rank higher.
-    for path in &cited_paths {
+    for path in cited_paths {
         if !regions.iter().any(|r| &r.path == path) {
             let q = CandidateQuery {
-                chunks: chunks.clone(),
+                chunks: chunks.to_vec(),
                 only_path: Some(path.clone()),
                 limit: 4,
-                reach_words: pattern.reach_words(),
+                reach_words,
             };
             regions.extend(retriever.regions(&q)?);
         }
     }
-    let mut matches: Vec<SourceMatch> = regions
+    Ok(regions)
+}
+
+/// Every region aligned, best first (exact, then most similar, then by path), one per place.
+fn aligned(pattern: &Pattern, regions: &[Region]) -> Vec<Aligned> {
+    let mut matches: Vec<Aligned> = regions
         .iter()
-        .filter_map(|r| match_region(text, &pattern, r))
+        .enumerate()
+        .filter_map(|(i, r)| align_region(pattern, r, i))
         .collect();
-    // Best first: exact, then most similar, then by path for stable output.
+    sort(&mut matches, regions);
+    matches
+}
+
+fn sort(matches: &mut Vec<Aligned>, regions: &[Region]) {
     matches.sort_by(|a, b| {
         b.exact
             .cmp(&a.exact)
             .then(b.similarity.total_cmp(&a.similarity))
-            .then(a.path.cmp(&b.path))
+            .then(regions[a.region].path.cmp(&regions[b.region].path))
     });
-    matches.dedup_by(|a, b| a.path == b.path && a.range == b.range);
+    matches.dedup_by(|a, b| regions[a.region].path == regions[b.region].path && a.range == b.range);
+}
 
-    let in_cited = |m: &SourceMatch| cited_paths.contains(&m.path);
-    let close =
-        |m: &SourceMatch| m.exact || m.complete || m.similarity >= options.mismatch_similarity;
-    let helpful = |m: &SourceMatch| helps(m, &pattern, options);
-    let best = matches.first().cloned();
-    let best_cited = matches.iter().find(|m| in_cited(m)).cloned();
+/// Weigh the aligned regions against the citation and build the verdict.
+fn decide(
+    mut verdict: Verdict,
+    text: &str,
+    pattern: &Pattern,
+    regions: &[Region],
+    mut matches: Vec<Aligned>,
+    cited: &Cited,
+    options: &MatchOptions,
+) -> Verdict {
+    sort(&mut matches, regions);
+    let cited_paths = verdict.cited_paths.clone();
+    let path = |m: &Aligned| regions[m.region].path.as_str();
+    let in_cited = |m: &Aligned| cited_paths.iter().any(|p| p == path(m));
+    let close = |m: &Aligned| m.exact || m.complete || m.similarity >= options.mismatch_similarity;
+    let helpful = |m: &Aligned| helps(m, pattern, options);
+    let best = matches.first();
+    let best_cited = matches.iter().find(|m| in_cited(m));
     let (status, chosen) = match (cited, best, best_cited) {
         (_, None, _) => (Status::NotFound, None),
         (Cited::Paths(_), _, Some(c)) if c.exact => (Status::Verified, Some(c)),
         // Another source holds it verified, or clearly closer than the cited one.
         (Cited::Paths(_), Some(best), c)
             if best.exact
-                || (close(&best)
-                    && c.as_ref().is_none_or(|c| {
+                || (close(best)
+                    && c.is_none_or(|c| {
                         !close(c) || best.similarity >= c.similarity + MISATTRIBUTION_MARGIN
                     })) =>
         {
             (Status::Misattributed, Some(best))
         }
         // Judged against the cited source.
-        (Cited::Paths(_), _, Some(c)) if close(&c) => (Status::Mismatch, Some(c)),
+        (Cited::Paths(_), _, Some(c)) if close(c) => (Status::Mismatch, Some(c)),
         (Cited::Paths(_), best, c) => (
             Status::NotFound,
-            c.filter(|c| helpful(c))
-                .or_else(|| best.filter(|b| helpful(b))),
+            c.filter(|c| helpful(c)).or(best.filter(|b| helpful(b))),
         ),
         (Cited::None, Some(best), _) if best.exact => (Status::Verified, Some(best)),
-        (Cited::None, Some(best), _) if close(&best) => (Status::Mismatch, Some(best)),
-        (Cited::None, Some(best), _) => (Status::NotFound, helpful(&best).then_some(best)),
+        (Cited::None, Some(best), _) if close(best) => (Status::Mismatch, Some(best)),
+        (Cited::None, Some(best), _) => (Status::NotFound, helpful(best).then_some(best)),
     };
     verdict.status = status;
-    if let Some(chosen) = &chosen {
+    if let Some(chosen) = chosen {
         if chosen.exact {
             verdict.also = matches
                 .iter()
-                .filter(|m| m.exact && (m.path != chosen.path || m.range != chosen.range))
-                .cloned()
+                .filter(|m| m.exact && (path(m) != path(chosen) || m.range != chosen.range))
+                .map(|m| m.finish(text, pattern, &regions[m.region]))
                 .collect();
         }
+        verdict.best = Some(chosen.finish(text, pattern, &regions[chosen.region]));
     }
-    verdict.best = chosen;
-    Ok(verdict)
+    verdict
 }
 
-/// Align the pattern in one region and describe the result.
-fn match_region(quote: &str, pattern: &Pattern, region: &Region) -> Option<SourceMatch> {
-    let n = normalize(&region.text);
-    let spans: Vec<Range<usize>> = words(&n.text).collect();
-    let word_list: Vec<&str> = spans.iter().map(|r| &n.text[r.clone()]).collect();
-    let visible: Vec<Range<usize>> = spans.iter().map(|r| n.source_range(r.clone())).collect();
+/// A region aligned: what ranking and the verdict need. The diff, the fix and the context a
+/// person reads are made only for the matches reported ([`Aligned::finish`]).
+struct Aligned {
+    /// Index of the region.
+    region: usize,
+    normalized: crate::text::normalize::Normalized,
+    spans: Vec<Range<usize>>,
+    visible: Vec<Range<usize>>,
+    breaks: Vec<bool>,
+    alignment: super::align::Alignment,
+    explained: super::explain::Explained,
+    /// Byte range in the source file.
+    range: Range<usize>,
+    exact: bool,
+    complete: bool,
+    similarity: f32,
+}
+
+/// Align the pattern in one region.
+fn align_region(pattern: &Pattern, region: &Region, index: usize) -> Option<Aligned> {
+    let normalized = normalize(&region.text);
+    let spans: Vec<Range<usize>> = words(&normalized.text).collect();
+    let word_list: Vec<&str> = spans.iter().map(|r| &normalized.text[r.clone()]).collect();
     let a = align(pattern, &word_list)?;
     if a.source.is_empty() {
         return None;
     }
+    let visible: Vec<Range<usize>> = spans
+        .iter()
+        .map(|r| normalized.source_range(r.clone()))
+        .collect();
     let breaks = meaning::sentence_breaks(&region.text, &visible);
     let src = SourceWords {
         text: &region.text,
@@ -189,33 +263,70 @@ fn match_region(quote: &str, pattern: &Pattern, region: &Region) -> Option<Sourc
         visible: &visible,
         breaks: &breaks,
     };
-    let ex = explain(quote, pattern, &a, &src);
+    let ex = explain(pattern, &a, &src);
     let vis = visible[a.source.start].start..visible[a.source.end - 1].end;
     let exact = a.cost == 0 && !ex.changes_meaning();
     let similarity = a.similarity_dropping(pattern, &word_list, ex.dropped_weight);
-    let context = context(&src, a.source.clone());
-    let (diff, edits) = if exact {
-        (Vec::new(), Vec::new())
-    } else {
-        (
-            diff::diff(quote, pattern, &ex, &src),
-            diff::edits(quote, pattern, &ex, &src),
-        )
-    };
-    Some(SourceMatch {
-        path: region.path.clone(),
-        range: region.map.range(vis.clone()),
-        text: region.text[vis].to_string(),
-        similarity: if exact { 1.0 } else { similarity.min(0.99) },
-        diff,
+    let complete = ex.complete();
+    drop(word_list);
+    Some(Aligned {
+        region: index,
+        range: region.map.range(vis),
         exact,
-        suggestion: (!exact).then(|| diff::apply(quote, &edits)),
-        edits,
-        complete: ex.complete(),
-        findings: ex.findings,
-        context_range: region.map.range(context.clone()),
-        context: region.text[context].to_string(),
+        complete,
+        similarity: if exact { 1.0 } else { similarity.min(0.99) },
+        normalized,
+        spans,
+        visible,
+        breaks,
+        alignment: a,
+        explained: ex,
     })
+}
+
+impl Aligned {
+    /// The match as reported: passage, diff, findings, fix and context.
+    fn finish(&self, quote: &str, pattern: &Pattern, region: &Region) -> SourceMatch {
+        let word_list: Vec<&str> = self
+            .spans
+            .iter()
+            .map(|r| &self.normalized.text[r.clone()])
+            .collect();
+        let src = SourceWords {
+            text: &region.text,
+            words: &word_list,
+            visible: &self.visible,
+            breaks: &self.breaks,
+        };
+        let a = &self.alignment;
+        let vis = self.visible[a.source.start].start..self.visible[a.source.end - 1].end;
+        let context = context(&src, a.source.clone());
+        let mut ex = self.explained.clone();
+        let (diff, edits, findings) = if self.exact {
+            (Vec::new(), Vec::new(), Vec::new())
+        } else {
+            let findings = ex.finish(pattern, a, &src);
+            (
+                diff::diff(quote, pattern, &ex, &src),
+                diff::edits(quote, pattern, &ex, &src),
+                findings,
+            )
+        };
+        SourceMatch {
+            path: region.path.clone(),
+            range: self.range.clone(),
+            text: region.text[vis].to_string(),
+            similarity: self.similarity,
+            diff,
+            exact: self.exact,
+            suggestion: (!self.exact).then(|| diff::apply(quote, &edits)),
+            edits,
+            complete: self.complete,
+            findings,
+            context_range: region.map.range(context.clone()),
+            context: region.text[context].to_string(),
+        }
+    }
 }
 
 /// Most words the context shown around a match reaches before and after it.

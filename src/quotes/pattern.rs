@@ -26,6 +26,8 @@ pub enum Piece {
         max: usize,
         range: Range<usize>,
         kind: GapKind,
+        /// The marker as written (`…`, `[the US]`).
+        text: String,
     },
 }
 
@@ -81,6 +83,7 @@ impl Pattern {
                     max,
                     range: m.range(),
                     kind,
+                    text: m.as_str().to_string(),
                 });
             }
         }
