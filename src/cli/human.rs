@@ -108,7 +108,7 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
                         out,
                         "          {:.0}% similar: “{}”",
                         q.similarity * 100.0,
-                        s.text
+                        s.context
                     );
                 }
                 Status::Mismatch | Status::Misattributed if !q.diff.is_empty() => {

@@ -39,7 +39,7 @@ pub fn diagnostics(
                 "quote not found in sources; closest passage ({} similar) in {}: “{}”",
                 percent(m.similarity),
                 name.clone().unwrap_or_default(),
-                shorten(&m.text, 160)
+                shorten(&m.context, 160)
             ),
             (Status::Mismatch, Some(m)) => {
                 let mut text = format!(
