@@ -10,16 +10,17 @@
 //! | --- | --- |
 //! | `“…”`, straight `"…"` | English |
 //! | `„…“`, `„…”` | German; Polish, Hungarian, Romanian… |
-//! | `«…»`, `‹…›`, also with inner spaces (` `, U+00A0, U+202F) | French, Italian, Spanish… |
+//! | `«…»`, `‹…›`, also with inner spaces (a space, U+00A0 or U+202F) | French, Italian… |
 //! | `»…«`, `›…‹` | German, Danish |
 //! | `”…”` | Swedish, Finnish |
 //!
 //! A quotation nested in another (single quotes `‘…’`, `‚…‘`, or an inner pair of another
 //! style) stays in the outer one's text. Spaces just inside the marks are not part of a
 //! quotation. An opening mark that never closes swallows nothing: the quotations after it
-//! are found as if it were not there. Straight quotes open before a non-space and close after
-//! one (or before a space); `”`, `»` and `›` open only before a word; `“`, `«` and `‹` close
-//! `„`, `»` and `›` only right after a word. The scan is one linear pass over each block:
+//! are found as if it were not there. Straight quotes open before a non-space (inside another
+//! quotation, only after a space too) and close after a non-space or before a space; `”`, `»`
+//! and `›` open only before a word; `“`, `«` and `‹` close `„`, `»` and `›` only right after a
+//! word. The scan is one linear pass over each block:
 //! closed pairs are recorded with the opener they sit in, and at the end of the block the pairs
 //! whose enclosing openers all stayed open are the quotations.
 //!
