@@ -36,12 +36,78 @@ fn normaliser(c: &mut Criterion) {
     g.finish();
 }
 
+/// About 1 MB of `piece(i)` for i = 0, 1, 2…, joined into one paragraph.
+fn megabyte(piece: impl Fn(usize) -> String) -> String {
+    generated(1 << 20, piece)
+}
+
+/// About `size` bytes of `piece(i)` for i = 0, 1, 2…
+fn generated(size: usize, piece: impl Fn(usize) -> String) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while out.len() < size {
+        out.push_str(&piece(i));
+        i += 1;
+    }
+    out
+}
+
+/// Adversarial 1 MB notes: every one is a single paragraph (or blockquote), the worst case
+/// for anything that rescans the paragraph per quotation, citation or character.
+fn adversarial_notes() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "1MB-code-spans",
+            megabyte(|i| format!("see `code {i}` and “four words in quotes” `x` ")),
+        ),
+        (
+            "1MB-citations",
+            megabyte(|i| {
+                format!("“we will leave {i}” [@key{i}; @other{i}] and [a link](s/{i}.md) ")
+            }),
+        ),
+        (
+            "1MB-quotations",
+            megabyte(|i| format!("“we will leave in {i} days,” he said, „und dann {i}“ ")),
+        ),
+        (
+            "1MB-unclosed-opener",
+            format!(
+                "He wrote “this never closes {}",
+                megabyte(|i| format!("and « quote number {i} here » [@k{i}] "))
+            ),
+        ),
+        (
+            "1MB-quotations-sharing-a-group",
+            format!(
+                "{} [{}].",
+                generated(1 << 19, |i| format!("“we will leave {i}” ")),
+                generated(1 << 19, |i| format!("@k{i}; "))
+            ),
+        ),
+        (
+            "1MB-blockquote-paragraphs",
+            megabyte(|i| format!("> the quoted text goes on {i} [@k{i}]\n>\n")),
+        ),
+        (
+            "1MB-blockquote-citations",
+            megabyte(|i| format!("> the quoted text goes on {i} [@k{i}]\n")),
+        ),
+    ]
+}
+
 fn extraction(c: &mut Criterion) {
     let note =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/notes.md")).unwrap();
     let big = note.repeat(40);
     let mut g = c.benchmark_group("extract");
     for (name, text) in [("sample-note", &note), ("sample-note-x40", &big)] {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), text, |b, t| {
+            b.iter(|| scan(black_box(t), 4))
+        });
+    }
+    for (name, text) in &adversarial_notes() {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(name), text, |b, t| {
             b.iter(|| scan(black_box(t), 4))

@@ -183,6 +183,8 @@ pub fn parse(src: &str) -> (Document, HtmlMeta) {
                     map: OffsetMap::new(),
                     links: Vec::new(),
                     code_spans: Vec::new(),
+                    line_starts: vec![0],
+                    strong: Vec::new(),
                 });
                 block.text.push_str(&decoded);
                 map_decoded(&mut block.map, &decoded, src, span);

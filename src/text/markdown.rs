@@ -38,8 +38,14 @@ pub struct Block {
     /// From `text` to the file's bytes.
     pub map: OffsetMap,
     pub links: Vec<Link>,
-    /// Ranges of `text` that came from inline code spans.
+    /// Ranges of `text` that came from inline code spans, in order.
     pub code_spans: Vec<Range<usize>>,
+    /// Offsets in `text` where each source line of the block begins, in order: the first is
+    /// 0, the others follow a soft break (read as `' '`) or a hard break (read as `'\n'`).
+    /// HTML blocks record only the 0.
+    pub line_starts: Vec<usize>,
+    /// Ranges of `text` in strong emphasis (`**…**`, `__…__`), in order of their end.
+    pub strong: Vec<Range<usize>>,
 }
 
 /// A parsed Markdown document.
@@ -84,6 +90,7 @@ struct Builder<'a> {
     quote_stack: Vec<usize>,
     next_quote: usize,
     open_links: Vec<(usize, String)>,
+    open_strong: Vec<usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -97,6 +104,8 @@ impl<'a> Builder<'a> {
             map: OffsetMap::new(),
             links: Vec::new(),
             code_spans: Vec::new(),
+            line_starts: vec![0],
+            strong: Vec::new(),
         })
     }
 
@@ -107,6 +116,7 @@ impl<'a> Builder<'a> {
             }
         }
         self.open_links.clear();
+        self.open_strong.clear();
     }
 
     /// Append `text`, which the parser says stands for `range` of the file. `inside` is the
@@ -140,6 +150,7 @@ pub fn parse(src: &str) -> Document {
         quote_stack: Vec::new(),
         next_quote: 0,
         open_links: Vec::new(),
+        open_strong: Vec::new(),
     };
     let mut front_matter = None;
     let mut in_metadata = false;
@@ -156,8 +167,11 @@ pub fn parse(src: &str) -> Document {
                     let at = b.block().text.len();
                     b.open_links.push((at, dest_url.to_string()));
                 }
+                Tag::Strong => {
+                    let at = b.block().text.len();
+                    b.open_strong.push(at);
+                }
                 Tag::Emphasis
-                | Tag::Strong
                 | Tag::Strikethrough
                 | Tag::Image { .. }
                 | Tag::Superscript
@@ -189,8 +203,14 @@ pub fn parse(src: &str) -> Document {
                         });
                     }
                 }
+                TagEnd::Strong => {
+                    if let Some(start) = b.open_strong.pop() {
+                        let block = b.block();
+                        let end = block.text.len();
+                        block.strong.push(start..end);
+                    }
+                }
                 TagEnd::Emphasis
-                | TagEnd::Strong
                 | TagEnd::Strikethrough
                 | TagEnd::Image
                 | TagEnd::Superscript
@@ -221,11 +241,13 @@ pub fn parse(src: &str) -> Document {
                 let block = b.block();
                 block.text.push(' ');
                 block.map.push_replaced(1, range);
+                block.line_starts.push(block.text.len());
             }
             Event::HardBreak => {
                 let block = b.block();
                 block.text.push('\n');
                 block.map.push_replaced(1, range);
+                block.line_starts.push(block.text.len());
             }
             Event::Html(_)
             | Event::InlineHtml(_)
@@ -302,5 +324,27 @@ mod tests {
         assert!(doc.blocks[1].blockquote.is_some());
         assert_ne!(doc.blocks[1].blockquote, doc.blocks[2].blockquote);
         assert_eq!(doc.blocks[3].blockquote, None);
+    }
+
+    #[test]
+    fn line_starts_and_strong_ranges_are_recorded() {
+        let doc = parse("> **Editor:** one\n> two  \n> — three\n\nsingle line\n");
+        let b = &doc.blocks[0];
+        assert_eq!(b.text, "Editor: one two\n— three");
+        let lines: Vec<&str> = b
+            .line_starts
+            .iter()
+            .zip(b.line_starts.iter().skip(1).chain([&b.text.len()]))
+            .map(|(&s, &e)| b.text[s..e].trim_end())
+            .collect();
+        assert_eq!(lines, ["Editor: one", "two", "— three"]);
+        assert_eq!(&b.text[b.strong[0].clone()], "Editor:");
+        assert_eq!(doc.blocks[1].line_starts, [0]);
+    }
+
+    #[test]
+    fn callout_markers_stay_in_the_visible_text() {
+        // Sources read as Markdown keep what a reader of the raw text sees.
+        assert_eq!(visible("> [!NOTE]\n> Read this.\n"), "[!NOTE] Read this.");
     }
 }
