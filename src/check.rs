@@ -203,7 +203,9 @@ impl Checker {
         path: &Path,
         citations: &[Citation],
     ) -> Result<Vec<UnknownCitation>, CheckError> {
-        unknown_citations(&self.index, &self.workspace.root, path, citations)
+        let root = &self.workspace.root;
+        let in_sources = |p: &Path| corpus::discover::is_under(p, &self.specs, root, &self.exclude);
+        unknown_citations(&self.index, root, path, citations, &in_sources)
     }
 
     pub fn check_scan(&self, path: &Path, scan: NoteScan) -> Result<Vec<QuoteResult>, CheckError> {
@@ -323,11 +325,14 @@ pub struct UnknownCitation {
 const NEAREST_KEYS: usize = 3;
 
 /// The citations of a note that name no source, with the sources they may have meant.
+/// `in_sources` says whether a path lies in the source folders (links elsewhere are no
+/// citations).
 pub fn unknown_citations(
     retriever: &dyn Retriever,
     root: &Path,
     note_path: &Path,
     citations: &[Citation],
+    in_sources: &dyn Fn(&Path) -> bool,
 ) -> Result<Vec<UnknownCitation>, CheckError> {
     let resolved = resolve_citations(retriever, root, note_path, citations)?;
     let mut out = Vec::new();
@@ -337,7 +342,11 @@ pub fn unknown_citations(
             continue;
         }
         if let CitationTarget::Link(dest) = &c.target {
-            if root.join(resolve_link(root, note_path, dest)).exists() {
+            // Only a link into the source folders that names no source is a citation of a
+            // missing file; a link elsewhere (another note) is no citation. Decided from the
+            // paths alone: nothing on disk is looked at.
+            let target = crate::config::absolute(&root.join(resolve_link(root, note_path, dest)));
+            if !in_sources(&target) {
                 continue;
             }
         }

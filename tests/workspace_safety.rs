@@ -318,7 +318,17 @@ fn links_and_keys_outside_the_workspace_are_never_read() {
         json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
     );
     let diags = server.diagnostics(&uri, 1);
-    assert_eq!(diags.len(), 3, "{diags:?}");
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    // The three quotations, and `[@passwd]`: a key no source has (never a path to read).
+    assert_eq!(
+        codes,
+        ["not-found", "not-found", "not-found", "unknown-citation"],
+        "{diags:?}"
+    );
+    assert!(diags[3]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("unknown citation key ‘passwd’"));
     let at = |needle: &str| {
         let line = text[..text.find(needle).unwrap()].matches('\n').count();
         let start = text[..text.find(needle).unwrap()]
