@@ -5,6 +5,7 @@
 //! editorial insertion) skips up to its maximum number of source words for free.
 
 use super::pattern::{Pattern, Piece};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -127,7 +128,7 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
         return None;
     }
     // Intern words so that comparisons are integer compares.
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let src: Vec<u32> = source
         .iter()
         .map(|w| {
@@ -149,6 +150,7 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
     // state it came from (two bits each), and for gap rows where the gap started.
     let (mut cm, mut cd, mut ci) = (vec![0u32; width], vec![INF; width], vec![INF; width]);
     let (mut pm, mut pd, mut pi) = (vec![0u32; width], vec![INF; width], vec![INF; width]);
+    let (mut pb, mut pf) = (vec![0u32; width], vec![0u8; width]);
     let mut back = vec![0u8; (m + 1) * width];
     let mut gap_start: HashMap<usize, Vec<u32>> = HashMap::new();
     for i in 1..=m {
@@ -158,27 +160,41 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
         let row = i * width;
         match pat[i - 1] {
             Some(w) => {
+                // The best state of each cell of the row above, once per column: it is both
+                // the cell above (an added word) and the diagonal (a word pair) of the next.
+                // These passes have no dependency along the row and vectorise; only the
+                // dropped-word state runs from left to right.
                 for j in 0..=n {
-                    let (up, up_from) = best_of(pm[j], pd[j], pi[j]);
-                    ci[j] = up + WORD_COST;
-                    let mut b = up_from << 4;
-                    if j == 0 {
-                        cm[j] = INF;
-                        cd[j] = INF;
+                    let (m0, d0, i0) = (pm[j], pd[j], pi[j]);
+                    let c = m0.min(d0).min(i0);
+                    pb[j] = c;
+                    pf[j] = if m0 == c {
+                        M
+                    } else if d0 == c {
+                        D
                     } else {
-                        let (diag, diag_from) = best_of(pm[j - 1], pd[j - 1], pi[j - 1]);
-                        cm[j] = diag + if src[j - 1] == w { 0 } else { WORD_COST };
-                        b |= diag_from;
-                        let (dm, dd, di) = (
-                            cm[j - 1] + WORD_COST,
-                            cd[j - 1] + DROP_EXTEND_COST,
-                            ci[j - 1] + WORD_COST,
-                        );
-                        let (left, left_from) = best_of(dm, dd, di);
-                        cd[j] = left;
-                        b |= left_from << 2;
-                    }
-                    back[row + j] = b;
+                        I
+                    };
+                    ci[j] = c + WORD_COST;
+                }
+                cm[0] = INF;
+                for j in 1..=n {
+                    cm[j] = pb[j - 1] + WORD_COST * u32::from(src[j - 1] != w);
+                }
+                cd[0] = INF;
+                back[row] = pf[0] << 4;
+                for j in 1..=n {
+                    let open = cm[j - 1].min(ci[j - 1]) + WORD_COST;
+                    let extend = cd[j - 1] + DROP_EXTEND_COST;
+                    let left_from = if extend < open {
+                        D
+                    } else if cm[j - 1] <= ci[j - 1] {
+                        M
+                    } else {
+                        I
+                    };
+                    cd[j] = open.min(extend);
+                    back[row + j] = (pf[j] << 4) | (left_from << 2) | pf[j - 1];
                 }
             }
             None => {

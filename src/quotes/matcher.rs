@@ -150,7 +150,27 @@ fn candidate_regions(
 }
 
 /// Every region aligned, best first (exact, then most similar, then by path), one per place.
+///
+/// A quotation without omission or insertion marks that some region holds word for word is
+/// decided by those places alone (a verdict never weighs an inexact match against an exact
+/// one), so the alignment of the other regions is skipped: the common case costs a word
+/// search, not a dynamic programme.
 fn aligned(pattern: &Pattern, regions: &[Region]) -> Vec<Aligned> {
+    if !pattern
+        .pieces
+        .iter()
+        .any(|p| matches!(p, Piece::Gap { .. }))
+    {
+        let mut exact: Vec<Aligned> = regions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| exact_region(pattern, r, i))
+            .collect();
+        if !exact.is_empty() {
+            sort(&mut exact, regions);
+            return exact;
+        }
+    }
     let mut matches: Vec<Aligned> = regions
         .iter()
         .enumerate()
@@ -234,6 +254,8 @@ struct Aligned {
     spans: Vec<Range<usize>>,
     visible: Vec<Range<usize>>,
     breaks: Vec<bool>,
+    /// Whether `breaks` holds the real sentence breaks (else all false, found when needed).
+    breaks_found: bool,
     alignment: super::align::Alignment,
     explained: super::explain::Explained,
     /// Byte range in the source file.
@@ -243,20 +265,64 @@ struct Aligned {
     similarity: f32,
 }
 
+/// The first place where a region holds a gap-free pattern word for word, as an alignment.
+fn exact_region(pattern: &Pattern, region: &Region, index: usize) -> Option<Aligned> {
+    let normalized = normalize(&region.text);
+    let spans: Vec<Range<usize>> = words(&normalized.text).collect();
+    let wanted: Vec<&str> = pattern.words().collect();
+    let n = wanted.len();
+    let at = (0..(spans.len() + 1).saturating_sub(n)).find(|&k| {
+        spans[k..k + n]
+            .iter()
+            .zip(&wanted)
+            .all(|(r, w)| &normalized.text[r.clone()] == *w)
+    })?;
+    let a = super::align::Alignment {
+        cost: 0,
+        source: at..at + n,
+        steps: (0..n).map(|q| Step::Equal { q, s: at + q }).collect(),
+    };
+    finish_alignment(pattern, region, index, normalized, spans, a)
+}
+
 /// Align the pattern in one region.
 fn align_region(pattern: &Pattern, region: &Region, index: usize) -> Option<Aligned> {
     let normalized = normalize(&region.text);
     let spans: Vec<Range<usize>> = words(&normalized.text).collect();
     let word_list: Vec<&str> = spans.iter().map(|r| &normalized.text[r.clone()]).collect();
     let a = align(pattern, &word_list)?;
+    drop(word_list);
+    finish_alignment(pattern, region, index, normalized, spans, a)
+}
+
+/// An alignment of one region weighed: gaps that change the meaning, similarity, range.
+fn finish_alignment(
+    pattern: &Pattern,
+    region: &Region,
+    index: usize,
+    normalized: crate::text::normalize::Normalized,
+    spans: Vec<Range<usize>>,
+    a: super::align::Alignment,
+) -> Option<Aligned> {
     if a.source.is_empty() {
         return None;
     }
+    let word_list: Vec<&str> = spans.iter().map(|r| &normalized.text[r.clone()]).collect();
     let visible: Vec<Range<usize>> = spans
         .iter()
         .map(|r| normalized.source_range(r.clone()))
         .collect();
-    let breaks = meaning::sentence_breaks(&region.text, &visible);
+    // Sentence breaks matter to gaps and dropped words; otherwise only to the context of a
+    // reported match, where they are found then.
+    let needs_breaks = a
+        .steps
+        .iter()
+        .any(|s| matches!(s, Step::Gap { .. } | Step::Delete { .. }));
+    let breaks = if needs_breaks {
+        meaning::sentence_breaks(&region.text, &visible)
+    } else {
+        vec![false; visible.len()]
+    };
     let src = SourceWords {
         text: &region.text,
         words: &word_list,
@@ -279,6 +345,7 @@ fn align_region(pattern: &Pattern, region: &Region, index: usize) -> Option<Alig
         spans,
         visible,
         breaks,
+        breaks_found: needs_breaks,
         alignment: a,
         explained: ex,
     })
@@ -292,11 +359,18 @@ impl Aligned {
             .iter()
             .map(|r| &self.normalized.text[r.clone()])
             .collect();
+        let found;
+        let breaks = if self.breaks_found {
+            &self.breaks
+        } else {
+            found = meaning::sentence_breaks(&region.text, &self.visible);
+            &found
+        };
         let src = SourceWords {
             text: &region.text,
             words: &word_list,
             visible: &self.visible,
-            breaks: &self.breaks,
+            breaks,
         };
         let a = &self.alignment;
         let vis = self.visible[a.source.start].start..self.visible[a.source.end - 1].end;
