@@ -329,3 +329,27 @@ fn a_hint_is_given_only_when_it_helps() {
     assert_eq!(r.verdict.status, Status::NotFound);
     assert!(r.verdict.best.is_none(), "{:?}", r.verdict.best);
 }
+
+#[test]
+fn a_blockquote_ending_in_a_dash_clause_is_checked_whole() {
+    let (c, _d, _t) = over(
+        "Report.\n\nThe general insisted on Monday — we will not retreat. The troops stayed.\n",
+        None,
+    );
+    let r = one(&c, "> The general insisted on Monday — we will retreat.\n");
+    assert_eq!(
+        r.quote.text,
+        "The general insisted on Monday — we will retreat."
+    );
+    assert_eq!(r.verdict.status, Status::Mismatch);
+    let changed: Vec<_> = best(&r)
+        .diff
+        .iter()
+        .filter(|d| d.op != Op::Equal)
+        .map(|d| (d.op, d.source.as_str()))
+        .collect();
+    assert_eq!(changed, [(Op::Delete, "not")], "{:#?}", best(&r).diff);
+    // Few words before the dash: still a quotation, not dropped without a word.
+    let r = one(&c, "> Insisted on Monday — we will retreat.\n");
+    assert_eq!(r.verdict.status, Status::Mismatch);
+}

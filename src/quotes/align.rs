@@ -240,14 +240,19 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
         }
     }
     // Best end column: lowest cost; among equals, one where the last quote word stands on a
-    // source word (a changed last word is a replacement, not an addition), then the shortest
-    // span (earliest end).
+    // source word (a changed last word is a replacement, not an addition), then one where it
+    // is the same word (`… will retreat` against `… will not retreat` drops "not" rather than
+    // changing "not" into "retreat" at the same cost), then the shortest span.
+    let last_word = pat[m - 1];
     let (end, best, mut state) = (0..=n)
         .map(|j| {
             let (c, s) = best_of(cm[j], cd[j], ci[j]);
             (j, c, s)
         })
-        .min_by_key(|&(j, c, s)| (c, s != M, j))?;
+        .min_by_key(|&(j, c, s)| {
+            let equal = j > 0 && last_word == Some(src[j - 1]);
+            (c, s != M, !equal, j)
+        })?;
     // Trace back.
     let mut steps = Vec::new();
     let (mut i, mut j) = (m, end);
