@@ -14,6 +14,22 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// One workflow command: `::level file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
+fn annotation(
+    level: &str,
+    at: (&str, usize, usize, usize, usize),
+    title: &str,
+    message: &str,
+) -> String {
+    let (file, line, col, end_line, end_col) = at;
+    format!(
+        "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
+        escape_property(file),
+        escape_property(title),
+        escape_data(message),
+    )
+}
+
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for q in &report.quotes {
@@ -23,28 +39,12 @@ pub fn render(report: &Report) -> String {
             Status::Mismatch => "Quote differs from source",
             _ => "Quote misattributed",
         };
-        out.push_str(&format!(
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&q.file),
-            q.line,
-            q.column,
-            q.end_line,
-            q.end_column,
-            escape_property(title),
-            escape_data(&q.message()),
-        ));
+        let at = (q.file.as_str(), q.line, q.column, q.end_line, q.end_column);
+        out.push_str(&annotation(level, at, title, &q.message()));
     }
     for u in &report.unknown_citations {
-        out.push_str(&format!(
-            "::warning file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&u.file),
-            u.line,
-            u.column,
-            u.end_line,
-            u.end_column,
-            escape_property("Unknown citation"),
-            escape_data(&u.message()),
-        ));
+        let at = (u.file.as_str(), u.line, u.column, u.end_line, u.end_column);
+        out.push_str(&annotation("warning", at, "Unknown citation", &u.message()));
     }
     out
 }
