@@ -1,7 +1,11 @@
 //! Quotations: finding them in notes ([`extract`]), parsing their conventions
-//! ([`pattern`]), aligning them word by word against source text ([`align`]), and deciding a
-//! [`verdict`] with candidates from the index ([`matcher`]), remembered between checks
-//! ([`cache`]).
+//! ([`pattern`]), aligning them word by word against source text ([`align`]), naming what
+//! each difference is ([`explain`], with the words a cut may not drop in [`meaning`]), the
+//! diff and the fix a person reads ([`diff`]), and deciding a [`verdict`] with candidates
+//! from the index ([`matcher`]), remembered between checks ([`cache`]).
+//!
+//! Invariant: "verified" means cost 0 *and* no gap that changes the meaning; every other
+//! match carries a diff whose ops say what differs, and findings where the words do not.
 
 pub mod align;
 pub mod cache;
