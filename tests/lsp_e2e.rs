@@ -440,6 +440,21 @@ async fn an_unknown_citation_key_gets_its_own_diagnostic_and_fixes() {
     let edit = &acts[0]["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], S002);
     assert_eq!(edit["range"], d["range"]);
+    // Hover on the key: no source has it, and the ones it may mean.
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": d["range"]["start"]}),
+        )
+        .await;
+    let md = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        md.contains("No source in the index has this key. Did you mean:")
+            && md.contains(&format!(
+                "- `[@{S002}]` *Biden Regime Refuses to End Illegal US Occupation of Iraq*"
+            )),
+        "{md}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

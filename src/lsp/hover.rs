@@ -87,6 +87,26 @@ fn citation(checked: &Checked, c: &Citation, state: &State) -> Option<String> {
     let mut out = format!("**sourced** · citation {label}\n\n");
     if paths.is_empty() {
         out.push_str("No source in the index has this key.");
+        // The sources it may have meant, as the unknown-citation diagnostic says.
+        let nearest = checked
+            .unknown
+            .iter()
+            .find(|u| u.citation.key_range == c.key_range && u.citation.range == c.range)
+            .map(|u| u.nearest.as_slice())
+            .unwrap_or_default();
+        if !nearest.is_empty() {
+            out.push_str(" Did you mean:\n");
+            for (key, title) in nearest {
+                match title {
+                    Some(t) => {
+                        let _ = writeln!(out, "- `[@{key}]` *{t}*");
+                    }
+                    None => {
+                        let _ = writeln!(out, "- `[@{key}]`");
+                    }
+                }
+            }
+        }
     }
     for p in paths {
         let info = state.index.source_info(&p);

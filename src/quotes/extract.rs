@@ -228,9 +228,9 @@ pub fn scan(note: &str, min_words: usize) -> NoteScan {
         match block.blockquote.and_then(|id| blockquotes.get(&id)) {
             Some(info) if info.kind != Blockquote::Callout => {
                 let header = info.kind == Blockquote::QuoteCallout && info.first == i;
-                if let Some(r) = blockquote_paragraph(block, &cites, header) {
+                for r in blockquote_paragraph(block, &cites, header) {
                     let mut q = make_quote(block, r, QuoteKind::Block);
-                    if q.words >= min_words {
+                    if q.words >= min_words.max(1) {
                         q.citations = info.citations_for(i);
                         out.quotes.push(q);
                     }
@@ -561,19 +561,52 @@ fn blockquote_kind(first: &Block) -> Blockquote {
 /// A blockquote paragraph as one quotation: up to its first citation, without a credit line
 /// (`— Name` on a line of its own), enclosing quotation marks, or (`header`) its first line.
 /// `None` for a credit paragraph or when nothing is left.
-fn blockquote_paragraph(block: &Block, cites: &[Cite], header: bool) -> Option<Range<usize>> {
+fn blockquote_paragraph(block: &Block, cites: &[Cite], header: bool) -> Vec<Range<usize>> {
     let text = &block.text;
-    let lines = &block.line_starts;
     let mut start = 0;
     if header {
-        start = lines.get(1).copied().unwrap_or(text.len());
+        start = block.line_starts.get(1).copied().unwrap_or(text.len());
     }
-    if starts_with_dash(&text[start..]) {
+    // The stretches between citations: `> A [@x]. B.` quotes A and B (no text is lost
+    // after a citation in the middle of a paragraph).
+    let mut stretches = Vec::new();
+    let mut from = start;
+    for c in &cites[cites.partition_point(|c| c.at.start < start)..] {
+        if c.at.start >= from {
+            stretches.push(from..c.at.start);
+            from = c.at.end;
+        }
+    }
+    stretches.push(from..text.len());
+    stretches
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            // After a citation, the sentence's punctuation is not part of what follows.
+            let lead = if i == 0 {
+                0
+            } else {
+                let rest = &text[r.clone()];
+                rest.len()
+                    - rest
+                        .trim_start_matches(|c: char| c.is_whitespace() || ".,;:)]".contains(c))
+                        .len()
+            };
+            stretch_quotation(block, r.start + lead..r.end)
+        })
+        .collect()
+}
+
+/// One stretch of a blockquote paragraph (no citation inside) as a quotation, without a
+/// credit line or enclosing quotation marks; `None` if nothing of it is quoted.
+fn stretch_quotation(block: &Block, stretch: Range<usize>) -> Option<Range<usize>> {
+    let text = &block.text;
+    let lines = &block.line_starts;
+    let mut start = stretch.start;
+    let mut end = stretch.end;
+    if start >= end || starts_with_dash(&text[start..end]) {
         return None;
     }
-    // Cut at the first citation inside this paragraph.
-    let first = cites.partition_point(|c| c.at.start < start);
-    let mut end = cites.get(first).map_or(text.len(), |c| c.at.start);
     // A credit line: the last line left, when it starts with a dash and is not the first.
     let last = text[..end].trim_end().len();
     if last > start {
@@ -614,6 +647,25 @@ fn blockquote_paragraph(block: &Block, cites: &[Cite], header: bool) -> Option<R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_citation_in_the_middle_of_a_blockquote_paragraph_loses_no_text() {
+        assert_eq!(
+            quotes(
+                "> The army left the city on Monday [@a]. The navy stayed in port all week [@b].\n"
+            ),
+            [
+                (
+                    "The army left the city on Monday".to_string(),
+                    Some("a".to_string())
+                ),
+                (
+                    "The navy stayed in port all week".to_string(),
+                    Some("a".to_string())
+                ),
+            ]
+        );
+    }
 
     fn quotes(note: &str) -> Vec<(String, Option<String>)> {
         scan(note, 4)
@@ -1022,15 +1074,18 @@ mod tests {
             assert_eq!(&note[q.range.clone()], format!("quote number {i} here"));
             assert_eq!(keys(q), [format!("a{i}"), format!("b{i}")]);
         }
-        // A blockquote full of citations: one quotation, every citation.
+        // A blockquote full of citations: every stretch between them is a quotation, each
+        // with at most the cap of the blockquote's citations.
         let mut note = String::new();
         for i in 0..3_000 {
             note.push_str(&format!("> the quoted text {i} [@k{i}]\n"));
         }
         let block = super::scan(&note, 4);
-        assert_eq!(block.quotes.len(), 1);
-        assert_eq!(&note[block.quotes[0].range.clone()], "the quoted text 0");
-        assert_eq!(block.quotes[0].citations.len(), MAX_CITATIONS);
+        assert_eq!(block.quotes.len(), 3_000);
+        for (i, q) in block.quotes.iter().enumerate() {
+            assert_eq!(&note[q.range.clone()], format!("the quoted text {i}"));
+            assert_eq!(q.citations.len(), MAX_CITATIONS);
+        }
         assert_eq!(block.citations.len(), 3_000);
     }
 
