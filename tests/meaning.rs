@@ -353,3 +353,38 @@ fn a_blockquote_ending_in_a_dash_clause_is_checked_whole() {
     let r = one(&c, "> Insisted on Monday — we will retreat.\n");
     assert_eq!(r.verdict.status, Status::Mismatch);
 }
+
+#[test]
+fn sentences_joined_from_places_far_apart_say_so_rather_than_inserted() {
+    let filler: String = (0..100)
+        .map(|i| format!("Filler sentence number {i} says nothing much. "))
+        .collect();
+    let source = format!(
+        "The council approved the harbour plan on Monday. {filler}Critics called the vote a grave mistake for the city.\n"
+    );
+    let (c, _d, _t) = over(&source, None);
+    let r = one(
+        &c,
+        "“The council approved the harbour plan on Monday. Critics called the vote a grave mistake”",
+    );
+    assert_eq!(r.verdict.status, Status::Mismatch, "{:#?}", r.verdict);
+    assert_eq!(
+        findings(&r),
+        [(
+            FindingKind::Joined,
+            "joined from two places in the source without a mark".to_string()
+        )]
+    );
+    let joined: Vec<_> = best(&r)
+        .diff
+        .iter()
+        .filter(|d| d.why.is_some())
+        .map(|d| (d.op, d.note.as_str()))
+        .collect();
+    assert_eq!(
+        joined,
+        [(Op::Insert, "Critics called the vote a grave mistake")],
+        "{:#?}",
+        best(&r).diff
+    );
+}

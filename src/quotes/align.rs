@@ -116,6 +116,32 @@ fn best_of(m: u32, d: u32, i: u32) -> (u32, u8) {
     }
 }
 
+/// Whether the quote's last words, replaced up to cell (`i`, `j`) in state M, follow a
+/// matched word directly: one or two changed last words, rather than words the quote adds or
+/// a whole stretch paired with unrelated words.
+fn replaced_after_match(
+    back: &[u8],
+    width: usize,
+    pat: &[Option<u32>],
+    src: &[u32],
+    mut i: usize,
+    mut j: usize,
+) -> bool {
+    let mut state = M;
+    for _ in 0..3 {
+        if i == 0 || j == 0 || state != M || pat[i - 1].is_none() {
+            return false;
+        }
+        if pat[i - 1] == Some(src[j - 1]) {
+            return true;
+        }
+        state = back[i * width + j] & 3;
+        i -= 1;
+        j -= 1;
+    }
+    false
+}
+
 /// Align `pattern` against `source` (normalised words). `None` if the pattern has no words.
 ///
 /// Costs: [`WORD_COST`] for a changed or added word and for starting a run of dropped source
@@ -251,7 +277,9 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
         })
         .min_by_key(|&(j, c, s)| {
             let equal = j > 0 && last_word == Some(src[j - 1]);
-            (c, s != M, !equal, j)
+            // Replacements after added words pair unrelated words: no better than adding.
+            let paired = s == M && (equal || replaced_after_match(&back, width, &pat, &src, m, j));
+            (c, !paired, !equal, j)
         })?;
     // Trace back.
     let mut steps = Vec::new();

@@ -240,9 +240,52 @@ fn decide(
                 .map(|m| m.finish(text, pattern, &regions[m.region]))
                 .collect();
         }
-        verdict.best = Some(chosen.finish(text, pattern, &regions[chosen.region]));
+        let mut best = chosen.finish(text, pattern, &regions[chosen.region]);
+        locate_joined(&mut best, chosen, &matches, regions);
+        verdict.best = Some(best);
     }
     verdict
+}
+
+/// Words the quotation adds that another region holds word for word (farther away than one
+/// region reaches, or in another source): joined from another place, not invented.
+fn locate_joined(
+    best: &mut SourceMatch,
+    chosen: &Aligned,
+    matches: &[Aligned],
+    regions: &[Region],
+) {
+    for d in best.diff.iter_mut() {
+        if d.op != super::verdict::Op::Insert || d.why.is_some() {
+            continue;
+        }
+        let n = normalize(&d.note);
+        let needle: Vec<&str> = words(&n.text).map(|r| &n.text[r]).collect();
+        if needle.len() < 2 {
+            continue;
+        }
+        let holder = matches.iter().find(|m| {
+            m.region != chosen.region
+                && m.spans.windows(needle.len()).any(|w| {
+                    w.iter()
+                        .zip(&needle)
+                        .all(|(r, x)| &m.normalized.text[r.clone()] == *x)
+                })
+        });
+        let Some(m) = holder else { continue };
+        let path = &regions[m.region].path;
+        let message = if *path == regions[chosen.region].path {
+            "joined from two places in the source without a mark".to_string()
+        } else {
+            format!("joined with words from {path} without a mark")
+        };
+        d.why = Some(message.clone());
+        best.findings.push(super::verdict::Finding {
+            kind: super::verdict::FindingKind::Joined,
+            message,
+            note_range: d.note_range.clone(),
+        });
+    }
 }
 
 /// A region aligned: what ranking and the verdict need. The diff, the fix and the context a
