@@ -228,8 +228,13 @@ async function run() {
     return /sourced: 5 sources/.test(t) ? t : null;
   }, 60000);
   check("the status bar shows the ready index with 5 sources", status, await statusBar());
-  const log = outputLog();
-  check("the extension started the server bundled in the .vsix", /starting \S+\/bin\/sourced lsp \(bundled\)/.test(log), log);
+  // VS Code writes the output channel's log file asynchronously: wait for the line.
+  const started = /starting \S+\/bin\/sourced lsp \(bundled\)/;
+  const log = (await until(async () => {
+    const l = outputLog();
+    return started.test(l) ? l : null;
+  }, 30000)) || outputLog();
+  check("the extension started the server bundled in the .vsix", started.test(log), log);
 
   // 3. Squiggles in the editor: an error (fabricated quote) and a warning (altered number).
   const squiggles = await until(async () => {
