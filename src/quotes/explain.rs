@@ -82,7 +82,6 @@ impl Run {
 #[derive(Debug, Clone, Default)]
 pub struct Explained {
     pub runs: Vec<Run>,
-    pub findings: Vec<Finding>,
     /// Source word weight (as in similarity) of the words that gaps drop against the rules.
     pub dropped_weight: f64,
 }
@@ -120,13 +119,7 @@ pub fn explain(pattern: &Pattern, a: &Alignment, src: &SourceWords) -> Explained
                 let s = runs[i].source.clone().expect("delete has source words");
                 // Across a sentence end, the words after the cut come from another sentence.
                 if (s.start.saturating_sub(1)..s.end).any(|k| src.breaks[k]) {
-                    Some((
-                        FindingKind::Joined,
-                        format!(
-                            "joined from two places {} words apart without a mark",
-                            s.len()
-                        ),
-                    ))
+                    Some(joined(s.len()))
                 } else {
                     Some((FindingKind::UnmarkedOmission, unmarked(src, s)))
                 }
@@ -146,7 +139,6 @@ pub fn explain(pattern: &Pattern, a: &Alignment, src: &SourceWords) -> Explained
     }
     Explained {
         runs,
-        findings: Vec::new(),
         dropped_weight,
     }
 }
@@ -156,8 +148,7 @@ impl Explained {
     /// quotation text).
     pub fn finish(&mut self, pattern: &Pattern, a: &Alignment, src: &SourceWords) -> Vec<Finding> {
         relocate_insertions(&mut self.runs, pattern, a, src);
-        self.findings = self
-            .runs
+        self.runs
             .iter()
             .filter_map(|r| {
                 let (kind, message) = r.why.clone()?;
@@ -170,8 +161,7 @@ impl Explained {
                     note_range,
                 })
             })
-            .collect();
-        self.findings.clone()
+            .collect()
     }
 }
 
@@ -379,6 +369,14 @@ fn insertion(run: &mut Run, pattern: &Pattern, src: &SourceWords) -> Option<(Fin
     None
 }
 
+/// Words from two places `apart` source words apart, glued without a mark.
+fn joined(apart: usize) -> (FindingKind, String) {
+    (
+        FindingKind::Joined,
+        format!("joined from two places {apart} words apart without a mark"),
+    )
+}
+
 fn unmarked(src: &SourceWords, s: Range<usize>) -> String {
     if s.len() <= 2 {
         let ws: Vec<String> = s
@@ -445,10 +443,7 @@ fn relocate_insertions(runs: &mut [Run], pattern: &Pattern, a: &Alignment, src: 
             } else {
                 after.unwrap_or(a.source.start).saturating_sub(at.end)
             };
-            runs[i].why = Some((
-                FindingKind::Joined,
-                format!("joined from two places {apart} words apart without a mark"),
-            ));
+            runs[i].why = Some(joined(apart));
         }
     }
 }

@@ -95,7 +95,7 @@ pub fn check(
         return Ok(verdict);
     }
     let chunks = pattern.chunks();
-    let regions = candidate_regions(retriever, &chunks, &cited_paths, options, 0)?;
+    let mut regions = candidate_regions(retriever, &chunks, &cited_paths, options, 0)?;
     let mut matches = aligned(&pattern, &regions);
     // A quotation with omissions whose pieces the passages around the hits did not hold
     // word for word: look again with regions as wide as its omissions may reach, so that
@@ -104,16 +104,12 @@ pub fn check(
     let reach = pattern.reach_words();
     if reach > 0 && !matches.iter().any(|m| m.exact) {
         let wider = candidate_regions(retriever, &chunks, &cited_paths, options, reach)?;
-        let more = aligned(&pattern, &wider);
         let offset = regions.len();
-        matches.extend(more.into_iter().map(|mut m| {
+        matches.extend(aligned(&pattern, &wider).into_iter().map(|mut m| {
             m.region += offset;
             m
         }));
-        let regions: Vec<Region> = regions.into_iter().chain(wider).collect();
-        return Ok(decide(
-            verdict, text, &pattern, &regions, matches, cited, options,
-        ));
+        regions.extend(wider);
     }
     Ok(decide(
         verdict, text, &pattern, &regions, matches, cited, options,
@@ -149,7 +145,7 @@ fn candidate_regions(
     Ok(regions)
 }
 
-/// Every region aligned, best first (exact, then most similar, then by path), one per place.
+/// Every region aligned, in region order ([`decide`] ranks them).
 ///
 /// A quotation without omission or insertion marks that some region holds word for word is
 /// decided by those places alone (a verdict never weighs an inexact match against an exact
@@ -161,25 +157,24 @@ fn aligned(pattern: &Pattern, regions: &[Region]) -> Vec<Aligned> {
         .iter()
         .any(|p| matches!(p, Piece::Gap { .. }))
     {
-        let mut exact: Vec<Aligned> = regions
+        let wanted: Vec<&str> = pattern.words().collect();
+        let exact: Vec<Aligned> = regions
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| exact_region(pattern, r, i))
+            .filter_map(|(i, r)| exact_region(pattern, &wanted, r, i))
             .collect();
         if !exact.is_empty() {
-            sort(&mut exact, regions);
             return exact;
         }
     }
-    let mut matches: Vec<Aligned> = regions
+    regions
         .iter()
         .enumerate()
         .filter_map(|(i, r)| align_region(pattern, r, i))
-        .collect();
-    sort(&mut matches, regions);
-    matches
+        .collect()
 }
 
+/// Best first (exact, then most similar, then by path for stable output), one per place.
 fn sort(matches: &mut Vec<Aligned>, regions: &[Region]) {
     matches.sort_by(|a, b| {
         b.exact
@@ -296,9 +291,9 @@ struct Aligned {
     normalized: crate::text::normalize::Normalized,
     spans: Vec<Range<usize>>,
     visible: Vec<Range<usize>>,
-    breaks: Vec<bool>,
-    /// Whether `breaks` holds the real sentence breaks (else all false, found when needed).
-    breaks_found: bool,
+    /// Sentence breaks, when gaps or dropped words needed them (else found by
+    /// [`Aligned::finish`]).
+    breaks: Option<Vec<bool>>,
     alignment: super::align::Alignment,
     explained: super::explain::Explained,
     /// Byte range in the source file.
@@ -308,16 +303,21 @@ struct Aligned {
     similarity: f32,
 }
 
-/// The first place where a region holds a gap-free pattern word for word, as an alignment.
-fn exact_region(pattern: &Pattern, region: &Region, index: usize) -> Option<Aligned> {
+/// The first place where a region holds a gap-free pattern (its words: `wanted`) word for
+/// word, as an alignment.
+fn exact_region(
+    pattern: &Pattern,
+    wanted: &[&str],
+    region: &Region,
+    index: usize,
+) -> Option<Aligned> {
     let normalized = normalize(&region.text);
     let spans: Vec<Range<usize>> = words(&normalized.text).collect();
-    let wanted: Vec<&str> = pattern.words().collect();
     let n = wanted.len();
     let at = (0..(spans.len() + 1).saturating_sub(n)).find(|&k| {
         spans[k..k + n]
             .iter()
-            .zip(&wanted)
+            .zip(wanted)
             .all(|(r, w)| &normalized.text[r.clone()] == *w)
     })?;
     let a = super::align::Alignment {
@@ -361,16 +361,13 @@ fn finish_alignment(
         .steps
         .iter()
         .any(|s| matches!(s, Step::Gap { .. } | Step::Delete { .. }));
-    let breaks = if needs_breaks {
-        meaning::sentence_breaks(&region.text, &visible)
-    } else {
-        vec![false; visible.len()]
-    };
+    let breaks = needs_breaks.then(|| meaning::sentence_breaks(&region.text, &visible));
     let src = SourceWords {
         text: &region.text,
         words: &word_list,
         visible: &visible,
-        breaks: &breaks,
+        // Read only by gaps and dropped words, which asked for them.
+        breaks: breaks.as_deref().unwrap_or_default(),
     };
     let ex = explain(pattern, &a, &src);
     let vis = visible[a.source.start].start..visible[a.source.end - 1].end;
@@ -388,7 +385,6 @@ fn finish_alignment(
         spans,
         visible,
         breaks,
-        breaks_found: needs_breaks,
         alignment: a,
         explained: ex,
     })
@@ -403,11 +399,12 @@ impl Aligned {
             .map(|r| &self.normalized.text[r.clone()])
             .collect();
         let found;
-        let breaks = if self.breaks_found {
-            &self.breaks
-        } else {
-            found = meaning::sentence_breaks(&region.text, &self.visible);
-            &found
+        let breaks = match &self.breaks {
+            Some(b) => b,
+            None => {
+                found = meaning::sentence_breaks(&region.text, &self.visible);
+                &found
+            }
         };
         let src = SourceWords {
             text: &region.text,
