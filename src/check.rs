@@ -294,17 +294,17 @@ fn resolve_citations(
 ) -> Result<Vec<(String, Vec<String>)>, CheckError> {
     let mut out = Vec::with_capacity(citations.len());
     for c in citations {
-        out.push(match &c.target {
-            CitationTarget::Key(k) => (k.clone(), retriever.resolve_key(k)?),
+        let paths = match &c.target {
+            CitationTarget::Key(k) => retriever.resolve_key(k)?,
             CitationTarget::Link(dest) => {
                 let target = resolve_link(root, note_path, dest);
-                let paths = match retriever.source_info(&target)? {
+                match retriever.source_info(&target)? {
                     Some(_) => vec![target],
                     None => Vec::new(),
-                };
-                (dest.clone(), paths)
+                }
             }
-        });
+        };
+        out.push((c.written().to_string(), paths));
     }
     Ok(out)
 }
@@ -319,6 +319,30 @@ pub struct UnknownCitation {
     pub written: String,
     /// Sources it may have meant, nearest first: their key and title.
     pub nearest: Vec<(String, Option<String>)>,
+}
+
+impl UnknownCitation {
+    /// What a person reads: what names nothing, and the sources it may have meant.
+    pub fn message(&self) -> String {
+        let what = match &self.citation.target {
+            CitationTarget::Key(k) => {
+                format!("unknown citation key ‘{k}’: no source has this file name or id")
+            }
+            CitationTarget::Link(l) => format!("citation of a missing file ‘{l}’"),
+        };
+        if self.nearest.is_empty() {
+            return what;
+        }
+        let hints: Vec<String> = self
+            .nearest
+            .iter()
+            .map(|(key, title)| match title {
+                Some(t) => format!("[@{key}] (“{t}”)"),
+                None => format!("[@{key}]"),
+            })
+            .collect();
+        format!("{what}; did you mean {}?", hints.join(" or "))
+    }
 }
 
 /// How many sources an unknown citation suggests at most.

@@ -44,7 +44,7 @@ pub fn render(report: &Report) -> String {
     }
     for u in &report.unknown_citations {
         let at = (u.file.as_str(), u.line, u.column, u.end_line, u.end_column);
-        out.push_str(&annotation("warning", at, "Unknown citation", &u.message()));
+        out.push_str(&annotation("warning", at, "Unknown citation", &u.message));
     }
     out
 }

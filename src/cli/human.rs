@@ -129,7 +129,7 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
             "{}: {}: {}",
             style.paint("1", &format!("{}:{}:{}", u.file, u.line, u.column)),
             style.paint("1;33", "warning"),
-            u.message()
+            u.message
         );
     }
     let s = &report.summary;

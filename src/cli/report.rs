@@ -4,7 +4,6 @@
 
 use crate::check::{QuoteResult, UnknownCitation};
 use crate::index::Retriever;
-use crate::quotes::extract::{Citation, CitationTarget};
 use crate::quotes::verdict::{DiffOp, Finding, SourceMatch, Status};
 use crate::text::lines::LineIndex;
 use serde::Serialize;
@@ -31,40 +30,14 @@ pub struct UnknownCitationReport {
     pub citation: String,
     /// Sources it may have meant, nearest first.
     pub nearest: Vec<NearestSource>,
+    /// What a person reads: what names nothing, and the nearest sources.
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NearestSource {
     pub key: String,
     pub title: Option<String>,
-}
-
-impl UnknownCitationReport {
-    /// One-line message for people and annotations.
-    pub fn message(&self) -> String {
-        let what = if self.citation.contains('/') || self.citation.contains('.') {
-            format!("citation of a missing file ‘{}’", self.citation)
-        } else {
-            format!(
-                "unknown citation key ‘{}’: no source has this file name or id",
-                self.citation
-            )
-        };
-        match self.nearest.first() {
-            None => what,
-            Some(_) => {
-                let hints: Vec<String> = self
-                    .nearest
-                    .iter()
-                    .map(|n| match &n.title {
-                        Some(t) => format!("[@{}] (“{t}”)", n.key),
-                        None => format!("[@{}]", n.key),
-                    })
-                    .collect();
-                format!("{what}; did you mean {}?", hints.join(" or "))
-            }
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -271,7 +244,12 @@ impl<'a> Positions<'a> {
                 text: r.quote.text.clone(),
                 status: v.status,
                 cited: r.cited.clone(),
-                citations: r.quote.citations.iter().map(written).collect(),
+                citations: r
+                    .quote
+                    .citations
+                    .iter()
+                    .map(|c| c.written().to_string())
+                    .collect(),
                 source: v.best.as_ref().map(|m| self.source(m)),
                 similarity: (v.similarity() * 100.0).round() / 100.0,
                 diff: v.best.as_ref().map(|m| m.diff.clone()).unwrap_or_default(),
@@ -310,6 +288,7 @@ impl<'a> Positions<'a> {
                 end_line,
                 end_column,
                 citation: u.written.clone(),
+                message: u.message(),
                 nearest: u
                     .nearest
                     .iter()
@@ -320,13 +299,5 @@ impl<'a> Positions<'a> {
                     .collect(),
             });
         }
-    }
-}
-
-/// A citation as written: the key, or the link destination.
-fn written(c: &Citation) -> String {
-    match &c.target {
-        CitationTarget::Key(k) => k.clone(),
-        CitationTarget::Link(l) => l.clone(),
     }
 }

@@ -61,7 +61,7 @@ pub fn render(report: &Report) -> String {
         results.push(json!({
             "ruleId": "unknown-citation",
             "level": "warning",
-            "message": { "text": u.message() },
+            "message": { "text": u.message },
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": { "uri": u.file.replace('\\', "/") },

@@ -7,7 +7,6 @@ use super::documents::Checked;
 use super::position::{self, Encoding};
 use super::settings::Settings;
 use super::state::State;
-use crate::quotes::extract::CitationTarget;
 use crate::quotes::verdict::Status;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
@@ -108,25 +107,7 @@ pub fn diagnostics(
             .key_range
             .clone()
             .unwrap_or(u.citation.range.clone());
-        let what = match &u.citation.target {
-            CitationTarget::Key(k) => {
-                format!("unknown citation key ‘{k}’: no source has this file name or id")
-            }
-            CitationTarget::Link(l) => format!("citation of a missing file ‘{l}’"),
-        };
-        let hint: Vec<String> = u
-            .nearest
-            .iter()
-            .map(|(k, t)| match t {
-                Some(t) => format!("[@{k}] (“{}”)", shorten(t, 60)),
-                None => format!("[@{k}]"),
-            })
-            .collect();
-        let message = if hint.is_empty() {
-            what
-        } else {
-            format!("{what}; did you mean {}?", hint.join(" or "))
-        };
+        let message = u.message();
         out.push(Diagnostic {
             range: position::range(&checked.rope, range, enc),
             severity: Some(DiagnosticSeverity::WARNING),

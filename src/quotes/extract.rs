@@ -117,6 +117,16 @@ pub struct Quote {
     pub words: usize,
 }
 
+impl Citation {
+    /// The citation as written: the key, or the link destination.
+    pub fn written(&self) -> &str {
+        match &self.target {
+            CitationTarget::Key(k) => k,
+            CitationTarget::Link(l) => l,
+        }
+    }
+}
+
 impl Quote {
     /// Byte range in the note of a byte range of [`Quote::text`].
     pub fn note_range(&self, r: Range<usize>) -> Range<usize> {
@@ -672,10 +682,7 @@ mod tests {
             .quotes
             .into_iter()
             .map(|q| {
-                let cite = q.citations.first().map(|c| match &c.target {
-                    CitationTarget::Key(k) => k.clone(),
-                    CitationTarget::Link(l) => l.clone(),
-                });
+                let cite = q.citations.first().map(|c| c.written().to_string());
                 (q.text, cite)
             })
             .collect()
@@ -685,10 +692,7 @@ mod tests {
     fn keys(q: &Quote) -> Vec<String> {
         q.citations
             .iter()
-            .map(|c| match &c.target {
-                CitationTarget::Key(k) => k.clone(),
-                CitationTarget::Link(l) => l.clone(),
-            })
+            .map(|c| c.written().to_string())
             .collect()
     }
 
