@@ -227,7 +227,7 @@ fn main() {
                 ..RefreshOptions::default()
             };
             let (t, cpu) = (Instant::now(), cpu_seconds());
-            let (mut plain, _) = SourceIndex::open(&plain_dir).unwrap();
+            let (plain, _) = SourceIndex::open(&plain_dir).unwrap();
             plain.refresh(&files, &no_entities).unwrap();
             drop(plain);
             without.push(t.elapsed());
@@ -236,7 +236,7 @@ fn main() {
             let _ = std::fs::remove_dir_all(&cache);
         }
         let (t, cpu) = (Instant::now(), cpu_seconds());
-        let (mut index, _) = SourceIndex::open(&cache).unwrap();
+        let (index, _) = SourceIndex::open(&cache).unwrap();
         report = Some(index.refresh(&files, &opts).unwrap());
         drop(index);
         with.push(t.elapsed());
@@ -289,7 +289,7 @@ fn main() {
 
     // 2. Cold open (no change): open, walk, compare.
     let t = Instant::now();
-    let (mut index, _) = SourceIndex::open(&cache).unwrap();
+    let (index, _) = SourceIndex::open(&cache).unwrap();
     let open = t.elapsed();
     let (files, _) = discover(&specs, &dir, &exclude);
     let r = index.refresh(&files, &opts).unwrap();

@@ -2,6 +2,7 @@
 //! for a workspace, scans a note for quotations, resolves their citations and asks the
 //! matcher for a verdict on each. Results are plain data in byte offsets.
 
+use crate::cancel::CancelFlag;
 use crate::config::{ConfigError, Workspace};
 use crate::corpus::{self, SourceFile, Warning};
 use crate::index::{IndexError, RefreshOptions, RefreshReport, Retriever, SourceIndex};
@@ -19,6 +20,9 @@ pub enum CheckError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// The check was cancelled (its [`CancelFlag`] raised) before it finished.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// A quotation and its verdict.
@@ -86,7 +90,7 @@ impl Checker {
         workspace: Workspace,
         source_overrides: &[String],
     ) -> Result<(Checker, OpenReport), CheckError> {
-        let (mut checker, messages) = Checker::open_as_is(workspace, source_overrides)?;
+        let (checker, messages) = Checker::open_as_is(workspace, source_overrides)?;
         let mut report = checker.refresh()?;
         report.messages.splice(0..0, messages);
         Ok((checker, report))
@@ -121,7 +125,7 @@ impl Checker {
     }
 
     /// Walk the source folders again and bring the index up to date.
-    pub fn refresh(&mut self) -> Result<OpenReport, CheckError> {
+    pub fn refresh(&self) -> Result<OpenReport, CheckError> {
         let found = self.discover_sources();
         self.refresh_with(found)
     }
@@ -134,7 +138,7 @@ impl Checker {
 
     /// Bring the index up to date with the files [`Checker::discover_sources`] found.
     pub fn refresh_with(
-        &mut self,
+        &self,
         (files, mut warnings): (Vec<SourceFile>, Vec<Warning>),
     ) -> Result<OpenReport, CheckError> {
         let mut report = OpenReport::default();
@@ -157,7 +161,7 @@ impl Checker {
 
     /// Re-index just these files (changed, created or deleted on disk); paths outside the
     /// sources are ignored.
-    pub fn update_files(&mut self, paths: &[PathBuf]) -> Result<RefreshReport, CheckError> {
+    pub fn update_files(&self, paths: &[PathBuf]) -> Result<RefreshReport, CheckError> {
         let root = &self.workspace.root;
         let mut changed = Vec::new();
         let mut removed = Vec::new();
@@ -209,6 +213,17 @@ impl Checker {
     }
 
     pub fn check_scan(&self, path: &Path, scan: NoteScan) -> Result<Vec<QuoteResult>, CheckError> {
+        self.check_scan_until(path, scan, &CancelFlag::new())
+    }
+
+    /// [`Checker::check_scan`] that gives up with [`CheckError::Cancelled`] once `cancel` is
+    /// raised.
+    pub fn check_scan_until(
+        &self,
+        path: &Path,
+        scan: NoteScan,
+        cancel: &CancelFlag,
+    ) -> Result<Vec<QuoteResult>, CheckError> {
         // Verdicts remembered from another state of the index are forgotten.
         self.verdicts.sync(self.index.state());
         check_quotes_with(
@@ -218,6 +233,7 @@ impl Checker {
             scan.quotes,
             &self.options,
             Some(&self.verdicts),
+            cancel,
         )
     }
 }
@@ -230,7 +246,15 @@ pub fn check_quotes(
     quotes: Vec<Quote>,
     options: &MatchOptions,
 ) -> Result<Vec<QuoteResult>, CheckError> {
-    check_quotes_with(retriever, root, note_path, quotes, options, None)
+    check_quotes_with(
+        retriever,
+        root,
+        note_path,
+        quotes,
+        options,
+        None,
+        &CancelFlag::new(),
+    )
 }
 
 /// [`check_quotes`], reusing and remembering verdicts in `cache` (which must belong to this
@@ -242,9 +266,13 @@ pub fn check_quotes_with(
     quotes: Vec<Quote>,
     options: &MatchOptions,
     cache: Option<&VerdictCache>,
+    cancel: &CancelFlag,
 ) -> Result<Vec<QuoteResult>, CheckError> {
     // Quotations are independent: checked in parallel (rayon's pool), results in note order.
     let check_one = |quote: Quote| -> Result<QuoteResult, CheckError> {
+        if cancel.is_cancelled() {
+            return Err(CheckError::Cancelled);
+        }
         let resolved = resolve_citations(retriever, root, note_path, &quote.citations)?;
         let known: Vec<&(String, Vec<String>)> =
             resolved.iter().filter(|(_, p)| !p.is_empty()).collect();

@@ -9,6 +9,7 @@
 //! Everything below `cli` and `lsp` is the pure core: plain data in byte offsets, no printing,
 //! no editor types.
 
+pub mod cancel;
 pub mod check;
 pub mod cli;
 pub mod config;

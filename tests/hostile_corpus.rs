@@ -315,7 +315,7 @@ fn files_deleted_or_rewritten_during_indexing() {
     std::fs::remove_file(src.join("delta.md")).unwrap();
     std::fs::create_dir(src.join("delta.md")).unwrap();
 
-    let (mut index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    let (index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
     let r = index.refresh(&files, &RefreshOptions::default()).unwrap();
     let mut named: Vec<&str> = r.warnings.iter().map(|w| w.path.as_str()).collect();
     named.sort();
@@ -368,7 +368,7 @@ fn a_50_mb_single_line_file_is_indexed_with_the_default_limit() {
     std::fs::create_dir_all(root.join("src")).unwrap();
     std::fs::write(root.join("src/export.txt"), one_line(50 << 20, TAIL)).unwrap();
     let (files, _) = discover(&["src".into()], root, &globset::GlobSet::empty());
-    let (mut index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    let (index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
     let started = std::time::Instant::now();
     let r = index.refresh(&files, &RefreshOptions::default()).unwrap();
     eprintln!("50 MB on one line indexed in {:?}", started.elapsed());

@@ -32,7 +32,7 @@ fn refresh_touches_only_added_changed_and_removed_files() {
     );
     let cache = root.join(".sourced");
     let opts = RefreshOptions::default();
-    let (mut index, messages) = SourceIndex::open(&cache).unwrap();
+    let (index, messages) = SourceIndex::open(&cache).unwrap();
     assert!(messages.is_empty());
     let r = index.refresh(&files(root), &opts).unwrap();
     assert_eq!(
@@ -67,7 +67,7 @@ fn refresh_touches_only_added_changed_and_removed_files() {
 
     // Reopening finds everything in place without re-indexing.
     drop(index);
-    let (mut index, _) = SourceIndex::open(&cache).unwrap();
+    let (index, _) = SourceIndex::open(&cache).unwrap();
     let r = index.refresh(&files(root), &opts).unwrap();
     assert_eq!((r.added, r.unchanged), (0, 2));
 }
@@ -78,7 +78,7 @@ fn update_reindexes_exactly_the_named_files() {
     let root = dir.path();
     write(root, "a.txt", "Alpha.");
     write(root, "b.txt", "Bravo.");
-    let (mut index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    let (index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
     index
         .refresh(&files(root), &RefreshOptions::default())
         .unwrap();
@@ -99,7 +99,7 @@ fn indexed_one_file() -> (tempfile::TempDir, std::path::PathBuf, std::path::Path
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.txt", "Alpha text about the harbour.");
     let cache = dir.path().join(".sourced");
-    let (mut index, _) = SourceIndex::open(&cache).unwrap();
+    let (index, _) = SourceIndex::open(&cache).unwrap();
     index
         .refresh(&files(dir.path()), &RefreshOptions::default())
         .unwrap();
@@ -112,7 +112,7 @@ fn a_damaged_index_is_rebuilt_with_a_message() {
     let (dir, cache, index_dir) = indexed_one_file();
     let root = dir.path();
     std::fs::write(index_dir.join("meta.json"), "{ not json").unwrap();
-    let (mut index, messages) = SourceIndex::open(&cache).unwrap();
+    let (index, messages) = SourceIndex::open(&cache).unwrap();
     assert!(
         messages
             .iter()
@@ -135,7 +135,7 @@ fn a_missing_segment_file_is_detected_and_rebuilt() {
             std::fs::remove_file(p).unwrap();
         }
     }
-    let (mut index, messages) = SourceIndex::open(&cache).unwrap();
+    let (index, messages) = SourceIndex::open(&cache).unwrap();
     assert!(
         messages.iter().any(|m| m.contains("damaged")),
         "{messages:?}"
@@ -191,7 +191,7 @@ fn two_processes_share_one_index_without_hanging_or_corrupting_it() {
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
-    let (mut index, messages) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    let (index, messages) = SourceIndex::open(&root.join(".sourced")).unwrap();
     assert!(messages.is_empty(), "{messages:?}");
     let r = index
         .refresh(&files(root), &RefreshOptions::default())
@@ -218,7 +218,7 @@ fn sharded_indexes_give_the_same_verdicts_as_one_index() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (one, _) = discover(&["seeds".into()], root, &globset::GlobSet::empty());
     let single_dir = tempfile::tempdir().unwrap();
-    let (mut single, _) = SourceIndex::open(single_dir.path()).unwrap();
+    let (single, _) = SourceIndex::open(single_dir.path()).unwrap();
     single.refresh(&one, &RefreshOptions::default()).unwrap();
     let shard_dir = tempfile::tempdir().unwrap();
     let sharded = seed_shards(shard_dir.path(), 3);
@@ -267,7 +267,7 @@ fn counts_stay_right_through_updates() {
         );
     }
     let cache = tempfile::tempdir().unwrap();
-    let (mut index, _) = SourceIndex::open(cache.path()).unwrap();
+    let (index, _) = SourceIndex::open(cache.path()).unwrap();
     let opts = RefreshOptions::default();
     index.refresh(&files(root), &opts).unwrap();
     assert_eq!(index.counts(), (3, 0));

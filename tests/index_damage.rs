@@ -38,7 +38,7 @@ fn files(root: &Path) -> Vec<SourceFile> {
 
 /// Build the index and close it; the index folder.
 fn build(root: &Path) -> PathBuf {
-    let (mut index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    let (index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
     let r = index
         .refresh(&files(root), &RefreshOptions::default())
         .unwrap();
@@ -48,7 +48,7 @@ fn build(root: &Path) -> PathBuf {
 
 /// Open again, refresh, and check that every source is found; the open messages.
 fn reopen_and_search(root: &Path) -> Vec<String> {
-    let (mut index, messages) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    let (index, messages) = SourceIndex::open(&root.join(".sourced")).unwrap();
     let r = index
         .refresh(&files(root), &RefreshOptions::default())
         .unwrap();
@@ -128,7 +128,7 @@ fn stale_lock_files_do_not_block() {
         std::fs::write(dir.join(lock), "").unwrap();
     }
     std::fs::write(ws.path().join("src/s00.md"), "# Changed\n\nNew words.\n").unwrap();
-    let (mut index, messages) = SourceIndex::open(&ws.path().join(".sourced")).unwrap();
+    let (index, messages) = SourceIndex::open(&ws.path().join(".sourced")).unwrap();
     assert!(messages.is_empty(), "{messages:?}");
     // A short wait for the writer: a stale lock would make this refresh stale.
     let options = RefreshOptions {
@@ -200,7 +200,7 @@ fn a_process_killed_while_indexing_leaves_a_usable_index() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains(&format!(": {} sources (", N + 300)), "{err}");
-    let (mut index, messages) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    let (index, messages) = SourceIndex::open(&root.join(".sourced")).unwrap();
     assert!(messages.is_empty(), "{messages:?}");
     let (files, _) = discover(&["src".into()], root, &globset::GlobSet::empty());
     let r = index.refresh(&files, &RefreshOptions::default()).unwrap();

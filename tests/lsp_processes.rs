@@ -304,7 +304,7 @@ fn two_servers_on_one_workspace_share_the_index() {
     assert!(b.shutdown().success());
 
     // The index is whole: it opens without a rebuild and is up to date.
-    let (mut index, messages) = SourceIndex::open(&ws.path().join(".sourced")).unwrap();
+    let (index, messages) = SourceIndex::open(&ws.path().join(".sourced")).unwrap();
     assert!(messages.is_empty(), "{messages:?}");
     let (files, _) = sourced::corpus::discover(
         &[sources.path().to_string_lossy().into_owned()],

@@ -197,7 +197,7 @@ fn regions_reach_as_far_as_the_quote_and_no_further_without_omission() {
     let root = dir.path();
     write(root, "speech.txt", &generated(3000));
     let (files, _) = sourced::corpus::discover(&["src".into()], root, &globset::GlobSet::empty());
-    let (mut index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    let (index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
     index.refresh(&files, &RefreshOptions::default()).unwrap();
     let regions = |chunks: &[(usize, usize)], reach: usize| {
         let q = CandidateQuery {

@@ -356,7 +356,7 @@ fn remembered_verdicts_are_forgotten_when_a_source_changes() {
         "The mayor said the new bridge would open in the spring.\n",
     )
     .unwrap();
-    let (mut c, _t) = checker_at(dir.path(), &["src"]);
+    let (c, _t) = checker_at(dir.path(), &["src"]);
     let note = "“the new bridge would open in the spring”";
     assert_eq!(status(&c, note), Status::Verified);
     // Checked again: the same answer (now from the remembered verdicts).

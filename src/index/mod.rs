@@ -346,7 +346,7 @@ impl SourceIndex {
     /// Bring the index up to date with `files`, the complete list of sources: added and
     /// changed files are (re)indexed, files no longer listed are removed.
     pub fn refresh(
-        &mut self,
+        &self,
         files: &[SourceFile],
         options: &RefreshOptions,
     ) -> Result<RefreshReport, IndexError> {
@@ -382,7 +382,7 @@ impl SourceIndex {
     /// Re-index exactly these files and remove these paths, without looking at any other
     /// file (the language server's answer to a watched-file event).
     pub fn update(
-        &mut self,
+        &self,
         changed: &[SourceFile],
         removed: &[String],
         options: &RefreshOptions,
@@ -453,7 +453,7 @@ impl SourceIndex {
 
     /// Delete `remove` and the old versions of `update`, index `add` and `update`, commit.
     fn write(
-        &mut self,
+        &self,
         writer: &mut IndexWriter<TantivyDocument>,
         add: &[&SourceFile],
         update: &[&SourceFile],

@@ -103,7 +103,7 @@ impl Sharded<SourceIndex> {
     ) -> Result<Self, IndexError> {
         let mut shards = Vec::new();
         for (k, part) in partition(files, n).iter().enumerate() {
-            let (mut index, _) = SourceIndex::open(&dir.join(format!("shard-{k}")))?;
+            let (index, _) = SourceIndex::open(&dir.join(format!("shard-{k}")))?;
             index.refresh(part, options)?;
             shards.push(index);
         }

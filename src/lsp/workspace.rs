@@ -112,7 +112,7 @@ impl Server {
             }
         } else {
             blocking("building the index", move || {
-                let mut checker = checker;
+                let checker = checker;
                 let report = checker.refresh();
                 // A failed build leaves nothing to check with.
                 if report.is_ok() {
