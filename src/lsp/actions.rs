@@ -18,13 +18,19 @@ use crate::quotes::verdict::Status;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, Diagnostic, Position, Range, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, Diagnostic, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, Position, Range, TextDocumentEdit, TextEdit, Uri,
+    WorkspaceEdit,
 };
 
 /// What a diagnostic's quick fixes need, in LSP positions of the version it was made for.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FixData {
+    /// The document version the ranges are positions in. A fix is offered only for that
+    /// version, and its edit names it, so a client never applies it to another text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
     /// The verdict (`verified`, `mismatch`, `not-found`, `misattributed`).
     pub status: String,
     /// The quoted text (inside the quotation marks).
@@ -65,6 +71,7 @@ impl FixData {
             CitationTarget::Link(_) => None,
         });
         FixData {
+            version: Some(checked.version),
             status: v.status.as_str().to_string(),
             quote_range: position::range(&checked.rope, r.quote.range.clone(), enc),
             replacement: (v.status == Status::Mismatch)
@@ -85,6 +92,7 @@ impl FixData {
     /// What the fixes of an unknown citation need: the key's range and the keys it may mean.
     pub fn unknown(checked: &Checked, u: &UnknownCitation, enc: Encoding) -> FixData {
         FixData {
+            version: Some(checked.version),
             status: "unknown-citation".into(),
             quote_range: position::range(&checked.rope, u.citation.range.clone(), enc),
             key_range: u
@@ -105,8 +113,37 @@ fn label(key: &str, title: Option<&str>) -> String {
     }
 }
 
+/// Where an edit goes: the note, and (for clients that take `documentChanges`) the version
+/// its positions are for.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub uri: Uri,
+    pub version: Option<i32>,
+}
+
+impl Target {
+    fn edit(&self, edit: TextEdit) -> WorkspaceEdit {
+        match self.version {
+            Some(version) => WorkspaceEdit {
+                document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier {
+                        uri: self.uri.clone(),
+                        version: Some(version),
+                    },
+                    edits: vec![OneOf::Left(edit)],
+                }])),
+                ..Default::default()
+            },
+            None => WorkspaceEdit {
+                changes: Some(HashMap::from([(self.uri.clone(), vec![edit])])),
+                ..Default::default()
+            },
+        }
+    }
+}
+
 fn action(
-    uri: &Uri,
+    target: &Target,
     title: String,
     edit: TextEdit,
     diagnostic: Option<&Diagnostic>,
@@ -116,17 +153,25 @@ fn action(
         title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: diagnostic.map(|d| vec![d.clone()]),
-        edit: Some(WorkspaceEdit {
-            changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
-            ..Default::default()
-        }),
+        edit: Some(target.edit(edit)),
         is_preferred: preferred.then_some(true),
         ..Default::default()
     }
 }
 
-/// The quick fixes for one quote.
-pub fn fixes(uri: &Uri, data: &FixData, diagnostic: Option<&Diagnostic>) -> Vec<CodeAction> {
+/// The quick fixes for one quote, as edits of the note at `data.version`: `documentChanges`
+/// naming that version when the client takes them (`versioned`), else plain `changes`.
+pub fn fixes(
+    uri: &Uri,
+    data: &FixData,
+    diagnostic: Option<&Diagnostic>,
+    versioned: bool,
+) -> Vec<CodeAction> {
+    let target = Target {
+        uri: uri.clone(),
+        version: data.version.filter(|_| versioned),
+    };
+    let uri = &target;
     let mut out = Vec::new();
     let title = data.source_title.as_deref();
     match data.status.as_str() {
@@ -181,8 +226,15 @@ pub fn fixes(uri: &Uri, data: &FixData, diagnostic: Option<&Diagnostic>) -> Vec<
     out
 }
 
-/// The fixes a `sourced` diagnostic carries.
-pub fn from_diagnostic(uri: &Uri, diagnostic: &Diagnostic) -> Vec<CodeAction> {
+/// The fixes a `sourced` diagnostic carries, if it was made for the note's `current` version
+/// (fixes for another version would edit the wrong text: the caller offers the current
+/// results' fixes instead).
+pub fn from_diagnostic(
+    uri: &Uri,
+    diagnostic: &Diagnostic,
+    current: i32,
+    versioned: bool,
+) -> Vec<CodeAction> {
     if diagnostic.source.as_deref() != Some(super::diagnostics::SOURCE) {
         return Vec::new();
     }
@@ -193,5 +245,8 @@ pub fn from_diagnostic(uri: &Uri, diagnostic: &Diagnostic) -> Vec<CodeAction> {
     else {
         return Vec::new();
     };
-    fixes(uri, &data, Some(diagnostic))
+    if data.version != Some(current) {
+        return Vec::new();
+    }
+    fixes(uri, &data, Some(diagnostic), versioned)
 }

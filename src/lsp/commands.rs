@@ -1,15 +1,14 @@
 //! `workspace/executeCommand`. One command, `sourced.checkWorkspace`: check every note of
 //! the workspace (what `sourced check` without paths would check) and publish diagnostics for
-//! each, open or not, so that they show in the editor's problem list. Returns
+//! each, open or not, so that they show in the editor's problem list (clients that pull
+//! diagnostics get them from `workspace/diagnostic` instead). Returns
 //! `{"notes": n, "quotes": q, "problems": p}`.
 
-use super::diagnostics;
 use super::documents::note_path;
-use super::schedule::{check_now, Outcome, MAX_NOTE_BYTES};
-use super::server::Server;
-use super::state::{blocking, lock};
+use super::schedule::{check_file, Freshness, Lookup};
+use super::session::Session;
+use super::sync::blocking;
 use crate::quotes::verdict::Status;
-use ropey::Rope;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -32,7 +31,7 @@ struct NoteResult {
     problems: usize,
 }
 
-impl Server {
+impl Session {
     pub(crate) async fn execute(&self, command: &str) -> Result<Option<Value>> {
         match command {
             CHECK_WORKSPACE => self.check_workspace().await.map(Some),
@@ -41,7 +40,13 @@ impl Server {
     }
 
     async fn check_workspace(&self) -> Result<Value> {
-        if !self.state.index.is_ready() {
+        let snaps: Vec<_> = self
+            .state
+            .folders()
+            .iter()
+            .filter_map(|f| f.snapshot())
+            .collect();
+        if snaps.is_empty() {
             return Err(Error {
                 code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(1),
                 message: "sourced: the index is not ready yet; try again when indexing is done"
@@ -50,59 +55,44 @@ impl Server {
             });
         }
         // Open notes are kept checked as they are edited: re-check them, count them after.
-        let skip: HashSet<PathBuf> = lock(&self.state.docs)
-            .uris()
-            .iter()
-            .map(note_path)
-            .collect();
-        let state = self.state.clone();
+        let skip: HashSet<PathBuf> = self.state.open_uris().iter().map(note_path).collect();
+        let conf = self.state.conf();
+        let epoch = self.state.epoch();
         // The unopened notes' results, and which open notes are notes of the workspace.
         let work = move || -> std::result::Result<(Vec<NoteResult>, HashSet<PathBuf>), String> {
-            let files = state
-                .index
-                .with(|c| crate::notes::note_files(&c.workspace, &c.specs, &[], &c.workspace.root))
-                .ok_or("the index is not open")?
-                .map_err(|e| e.to_string())?;
-            let conf = state.conf();
             let mut out = Vec::new();
             let mut listed_open = HashSet::new();
-            for path in files {
-                let path = crate::config::absolute(&path);
-                if skip.contains(&path) {
-                    listed_open.insert(path);
-                    continue;
-                }
-                let Some(uri) = Uri::from_file_path(&path) else {
-                    continue;
-                };
-                let text = match std::fs::read(&path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|b| crate::corpus::decode(&b))
-                {
-                    Ok(t) if t.len() <= MAX_NOTE_BYTES => t,
-                    Ok(_) => continue,
-                    Err(e) => {
-                        tracing::warn!("{}: {e}", path.display());
+            let mut seen = HashSet::new();
+            for snap in &snaps {
+                let c = &snap.checker;
+                let files =
+                    crate::notes::note_files(&c.workspace, &c.specs, &[], &c.workspace.root)
+                        .map_err(|e| e.to_string())?;
+                for path in files {
+                    let path = crate::config::absolute(&path);
+                    if !seen.insert(path.clone()) {
                         continue;
                     }
-                };
-                if let Outcome::Done(checked) = check_now(&state, &path, Rope::from_str(&text), 0) {
-                    let problems = checked
-                        .results
-                        .iter()
-                        .filter(|r| r.verdict.status != Status::Verified)
-                        .count();
-                    out.push(NoteResult {
-                        diagnostics: diagnostics::diagnostics(
-                            &checked,
-                            &conf.settings,
-                            conf.encoding,
-                            &state,
-                        ),
-                        quotes: checked.results.len(),
-                        problems,
-                        uri,
-                    });
+                    if skip.contains(&path) {
+                        listed_open.insert(path);
+                        continue;
+                    }
+                    let Some(uri) = Uri::from_file_path(&path) else {
+                        continue;
+                    };
+                    if let Some(checked) = check_file(snap, &path, &conf, epoch) {
+                        let problems = checked
+                            .results
+                            .iter()
+                            .filter(|r| r.verdict.status != Status::Verified)
+                            .count();
+                        out.push(NoteResult {
+                            quotes: checked.results.len(),
+                            diagnostics: checked.diagnostics,
+                            problems,
+                            uri,
+                        });
+                    }
                 }
             }
             Ok((out, listed_open))
@@ -114,20 +104,22 @@ impl Server {
         };
         let total = results.len() + listed_open.len();
         let (mut quotes, mut problems) = (0, 0);
+        let push = !self.state.conf().caps.pull_diagnostics;
         for r in results {
             quotes += r.quotes;
             problems += r.problems;
-            self.client
-                .publish_diagnostics(r.uri, r.diagnostics, None)
-                .await;
+            if push {
+                self.client
+                    .publish_diagnostics(r.uri, r.diagnostics, None)
+                    .await;
+            }
         }
         // The open ones: their latest results (checked now if there are none yet).
-        let uris = lock(&self.state.docs).uris();
-        for uri in uris {
+        for uri in self.state.open_uris() {
             if !listed_open.contains(&note_path(&uri)) {
                 continue;
             }
-            if let super::schedule::Lookup::Ready(c) = self.lookup(&uri).await {
+            if let Lookup::Ready(c) = self.lookup(&uri, Freshness::CurrentText).await {
                 quotes += c.results.len();
                 problems += c
                     .results
@@ -137,6 +129,7 @@ impl Server {
             }
         }
         self.recheck_all(Duration::ZERO);
+        self.refresh_diagnostics();
         let summary = format!(
             "checked {total} note{}: {quotes} quotation{}, {problems} not verified",
             if total == 1 { "" } else { "s" },

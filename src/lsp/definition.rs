@@ -6,7 +6,7 @@ use super::documents::Checked;
 use super::entities;
 use super::position::Encoding;
 use super::sources;
-use super::state::State;
+use super::folder::IndexSnapshot;
 use crate::quotes::extract::CitationTarget;
 use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, Range, Uri};
 
@@ -15,20 +15,17 @@ pub fn definition(
     checked: &Checked,
     offset: usize,
     enc: Encoding,
-    state: &State,
+    snap: &IndexSnapshot,
 ) -> Option<GotoDefinitionResponse> {
     let mut locations = Vec::new();
     if let Some(c) = checked.citation_at(offset) {
         let paths = match &c.target {
-            CitationTarget::Key(k) => state
-                .index
-                .with(|ix| ix.index().resolve_key(k).unwrap_or_default())
-                .unwrap_or_default(),
+            CitationTarget::Key(k) => snap.checker.index().resolve_key(k).unwrap_or_default(),
             CitationTarget::Link(dest) => {
                 // Only a link to an indexed source is a citation (as in checking and hovers):
                 // a link to any other file, inside the workspace or not, leads nowhere.
                 let p = crate::check::resolve_link(&checked.root, &checked.path, dest);
-                let known = state.index.source_info(&p).is_some();
+                let known = snap.source_info(&p).is_some();
                 if known {
                     vec![p]
                 } else {
@@ -47,16 +44,15 @@ pub fn definition(
     } else if let Some(r) = checked.quote_at(offset) {
         let v = &r.verdict;
         for m in v.best.iter().chain(&v.also) {
-            if let Some(l) = state
-                .sources
+            if let Some(l) = snap.sources()
                 .location(&checked.root, &m.path, m.range.clone(), enc)
             {
                 locations.push(l);
             }
         }
-    } else if let Some(ents) = state.index.entities() {
+    } else if let Some(ents) = snap.entities() {
         if let Some((_, e)) = ents.table.at(&checked.text, offset) {
-            locations = entities::definition(e, &ents, state, enc);
+            locations = entities::definition(e, &ents, snap, enc);
         }
     }
     match locations.len() {

@@ -6,7 +6,6 @@ use super::describe::{percent, shorten, source_name, word_diff};
 use super::documents::Checked;
 use super::position::{self, Encoding};
 use super::settings::Settings;
-use super::state::State;
 use crate::quotes::verdict::Status;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
@@ -19,8 +18,8 @@ pub fn diagnostics(
     checked: &Checked,
     settings: &Settings,
     enc: Encoding,
-    state: &State,
 ) -> Vec<Diagnostic> {
+    let snap = &checked.index;
     let mut out = Vec::new();
     for r in &checked.results {
         let v = &r.verdict;
@@ -30,7 +29,7 @@ pub fn diagnostics(
         let info = v
             .best
             .as_ref()
-            .and_then(|m| state.index.source_info(&m.path));
+            .and_then(|m| snap.source_info(&m.path));
         let name = v.best.as_ref().map(|m| source_name(m, info.as_ref()));
         let message = match (v.status, &v.best) {
             (Status::NotFound, None) => "quote not found in sources".to_string(),
@@ -79,8 +78,7 @@ pub fn diagnostics(
             .chain(v.also.iter().map(|m| (m, "also found here")));
         for (m, label) in places {
             if let Some(location) =
-                state
-                    .sources
+                snap.sources()
                     .location(&checked.root, &m.path, m.range.clone(), enc)
             {
                 related.push(DiagnosticRelatedInformation {

@@ -3,20 +3,33 @@
 //!
 //! Edits are applied synchronously, in the order the notifications arrive (the handlers do
 //! no `.await` before applying them), so a document is always the client's text.
+//!
+//! Results are keyed by (document version, index generation): a result replaces the stored
+//! one only if its key is not older, so a superseded check never overwrites newer results.
+//! Requests that need results wait on the document's `results` channel instead of starting
+//! checks of their own.
 
+use super::folder::{Folder, IndexSnapshot};
 use super::position::{self, Encoding};
+use crate::cancel::CancelFlag;
 use crate::check::{QuoteResult, UnknownCitation};
 use crate::quotes::extract::Citation;
 use ropey::Rope;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tokio::sync::{watch, Notify};
+use tower_lsp_server::ls_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
 
 /// The results of checking one version of a note, with the text they refer to.
-#[derive(Debug)]
 pub struct Checked {
     pub version: i32,
+    /// The index the note was checked against.
+    pub index: IndexSnapshot,
+    /// The settings epoch (`State::epoch`) the diagnostics were made under.
+    pub epoch: u64,
+    /// The diagnostics for these results (under the settings of `epoch`).
+    pub diagnostics: Vec<Diagnostic>,
     /// The text the byte offsets in `results` and `citations` point into, and its rope.
     pub text: String,
     pub rope: Rope,
@@ -32,6 +45,20 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Which results are newer: a later version, or the same version against a later index
+    /// or later settings.
+    pub fn key(&self) -> (i32, u64, u64) {
+        (self.version, self.index.generation, self.epoch)
+    }
+
+    /// An identifier of these diagnostics for pull clients (`resultId`).
+    pub fn result_id(&self) -> String {
+        format!(
+            "v{}.g{}.e{}",
+            self.version, self.index.generation, self.epoch
+        )
+    }
+
     /// The quote whose text (or quotation marks) covers byte `offset`.
     pub fn quote_at(&self, offset: usize) -> Option<&QuoteResult> {
         self.results
@@ -56,26 +83,58 @@ impl Checked {
 }
 
 /// One open note.
-#[derive(Debug)]
 pub struct Document {
     pub path: PathBuf,
     pub rope: Rope,
     pub version: i32,
+    /// The workspace the note belongs to.
+    pub folder: Arc<Folder>,
     /// Bumped for every check scheduled; only the latest may publish.
     pub seq: u64,
-    /// Results for some version of the text (compare `version`).
-    pub checked: Option<Arc<Checked>>,
+    /// The latest sequence number whose check has finished (whatever its outcome).
+    pub done_seq: u64,
+    /// Raised when a newer check is scheduled: the latest check's flag.
+    pub cancel: CancelFlag,
+    /// Cuts the latest scheduled check's debounce short (a request is waiting for it).
+    pub wake: Arc<Notify>,
+    /// The newest results (by [`Checked::key`]), for some version of the text.
+    results: watch::Sender<Option<Arc<Checked>>>,
 }
 
 impl Document {
-    pub fn new(path: PathBuf, text: &str, version: i32) -> Document {
+    pub fn new(path: PathBuf, text: &str, version: i32, folder: Arc<Folder>) -> Document {
         Document {
             path,
             rope: Rope::from_str(text),
             version,
+            folder,
             seq: 0,
-            checked: None,
+            done_seq: 0,
+            cancel: CancelFlag::new(),
+            wake: Arc::new(Notify::new()),
+            results: watch::channel(None).0,
         }
+    }
+
+    /// Keep `checked` unless the stored results are newer; whether it was kept.
+    pub fn store(&self, checked: Arc<Checked>) -> bool {
+        self.results.send_if_modified(|slot| match slot {
+            Some(old) if old.key() > checked.key() => false,
+            _ => {
+                *slot = Some(checked);
+                true
+            }
+        })
+    }
+
+    /// The newest results, for whatever version.
+    pub fn checked(&self) -> Option<Arc<Checked>> {
+        self.results.borrow().clone()
+    }
+
+    /// Watch the results as they come.
+    pub fn subscribe(&self) -> watch::Receiver<Option<Arc<Checked>>> {
+        self.results.subscribe()
     }
 
     /// Apply one content change (a range edit, or the whole text when `range` is absent).
@@ -92,31 +151,35 @@ impl Document {
 
     /// The latest results, if they are for the current text.
     pub fn current(&self) -> Option<Arc<Checked>> {
-        self.checked
-            .as_ref()
-            .filter(|c| c.version == self.version)
-            .cloned()
+        self.checked().filter(|c| c.version == self.version)
     }
 }
 
 /// The open notes by URI.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Documents {
     docs: HashMap<Uri, Document>,
 }
 
 impl Documents {
-    pub fn open(&mut self, uri: Uri, text: &str, version: i32) {
+    pub fn open(&mut self, uri: Uri, text: &str, version: i32, folder: Arc<Folder>) {
         let path = note_path(&uri);
         // Reopening keeps the check sequence so that older checks cannot publish.
         let seq = self.docs.get(&uri).map_or(0, |d| d.seq);
-        let mut doc = Document::new(path, text, version);
+        let done_seq = self.docs.get(&uri).map_or(0, |d| d.done_seq);
+        if let Some(old) = self.docs.get(&uri) {
+            old.cancel.cancel();
+        }
+        let mut doc = Document::new(path, text, version, folder);
         doc.seq = seq;
+        doc.done_seq = done_seq;
         self.docs.insert(uri, doc);
     }
 
     pub fn close(&mut self, uri: &Uri) -> Option<Document> {
-        self.docs.remove(uri)
+        let doc = self.docs.remove(uri)?;
+        doc.cancel.cancel();
+        Some(doc)
     }
 
     pub fn get(&self, uri: &Uri) -> Option<&Document> {
@@ -168,7 +231,8 @@ mod tests {
 
     #[test]
     fn edits_apply_in_order_and_bad_ranges_clamp() {
-        let mut d = Document::new("/n.md".into(), "😀 one\ntwo\n", 1);
+        let folder = Arc::new(Folder::new("/".into(), None, "/".into()));
+        let mut d = Document::new("/n.md".into(), "😀 one\ntwo\n", 1, folder);
         d.apply(&edit(((0, 3), (0, 6)), "uno"), Encoding::Utf16);
         assert_eq!(d.rope.to_string(), "😀 uno\ntwo\n");
         d.apply(&edit(((1, 0), (1, 3)), "dos"), Encoding::Utf16);

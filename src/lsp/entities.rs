@@ -2,14 +2,14 @@
 //! mention in each source as definition, every mention (sources and note) as references,
 //! entities as workspace symbols, and entity names as completions.
 //!
-//! The table comes from [`State::entities`] (built on the blocking pool, cached until the index
+//! The table comes from [`IndexSnapshot::entities`] (built on the blocking pool, cached until the index
 //! or `entities.toml` changes); byte ranges are in the source files and in the note's text,
 //! turned into positions by [`super::position`] only.
 
 use super::describe::key_of;
 use super::position::{self, Encoding};
 use super::sources;
-use super::state::{Entities, State};
+use super::folder::{Entities, IndexSnapshot};
 use crate::entities::keys::lookup_key;
 use crate::entities::lexicon::is_stopword;
 use crate::entities::{Entity, EntityKind};
@@ -81,9 +81,8 @@ fn link(root: &Path, path: &str, line: usize) -> Option<String> {
 }
 
 /// 1-based line of byte `at` of a source file, read from disk (0 if unreadable).
-fn line_in(state: &State, root: &Path, path: &str, at: usize) -> usize {
-    state
-        .sources
+fn line_in(snap: &IndexSnapshot, root: &Path, path: &str, at: usize) -> usize {
+    snap.sources()
         .get(&sources::absolute(root, path))
         .map_or(0, |t| {
             position::position(&t.rope, at, Encoding::Utf8).line as usize + 1
@@ -105,7 +104,7 @@ fn source_link(root: &Path, path: &str, line: usize) -> String {
 
 /// The hover card of an entity: name and kind, other names, roles, descriptions with their
 /// sources, mentions per source, and a few context snippets linking to the source lines.
-pub fn card(e: &Entity, ents: &Entities, state: &State) -> String {
+pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
     let root = ents.root.as_path();
     let mut out = format!("**{}** · {}", escape(&e.name), e.kind);
     if e.registered {
@@ -123,7 +122,7 @@ pub fn card(e: &Entity, ents: &Entities, state: &State) -> String {
     }
     for d in e.descriptions.iter().take(5) {
         let from = match &d.range {
-            Some(r) => source_link(root, &d.source, line_in(state, root, &d.source, r.start)),
+            Some(r) => source_link(root, &d.source, line_in(snap, root, &d.source, r.start)),
             None => format!("`{}`", d.source),
         };
         let _ = write!(out, "\n- {} — {from}", escape(&d.text));
@@ -140,7 +139,7 @@ pub fn card(e: &Entity, ents: &Entities, state: &State) -> String {
             plural(e.sources.len())
         );
         for s in e.sources.iter().take(SOURCES_LISTED) {
-            let line = first_line(s, state, root);
+            let line = first_line(s, snap, root);
             let _ = write!(
                 out,
                 "\n- {} ({}×)",
@@ -156,12 +155,11 @@ pub fn card(e: &Entity, ents: &Entities, state: &State) -> String {
             if s.first.context.trim().is_empty() {
                 continue;
             }
-            let surface = state
-                .sources
+            let surface = snap.sources()
                 .get(&sources::absolute(root, &s.path))
                 .and_then(|t| t.text.get(s.first.range.clone()).map(str::to_string))
                 .unwrap_or_default();
-            let line = first_line(s, state, root);
+            let line = first_line(s, snap, root);
             let _ = write!(
                 out,
                 "\n> {} — {}\n",
@@ -185,11 +183,11 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// The 1-based line of the first mention in a source: as extracted, else from the file.
-fn first_line(s: &crate::entities::EntitySource, state: &State, root: &Path) -> usize {
+fn first_line(s: &crate::entities::EntitySource, snap: &IndexSnapshot, root: &Path) -> usize {
     if s.first.line > 0 {
         s.first.line
     } else {
-        line_in(state, root, &s.path, s.first.range.start)
+        line_in(snap, root, &s.path, s.first.range.start)
     }
 }
 
@@ -329,12 +327,11 @@ pub fn name_around(text: &str, offset: usize) -> Option<Range<usize>> {
 }
 
 /// Locations of the first mention of `e` in each source, most mentions first.
-pub fn definition(e: &Entity, ents: &Entities, state: &State, enc: Encoding) -> Vec<Location> {
+pub fn definition(e: &Entity, ents: &Entities, snap: &IndexSnapshot, enc: Encoding) -> Vec<Location> {
     e.sources
         .iter()
         .filter_map(|s| {
-            state
-                .sources
+            snap.sources()
                 .location(&ents.root, &s.path, s.first.range.clone(), enc)
         })
         .collect()
@@ -344,13 +341,13 @@ pub fn definition(e: &Entity, ents: &Entities, state: &State, enc: Encoding) -> 
 pub fn references(
     e: &Entity,
     ents: &Entities,
-    state: &State,
+    snap: &IndexSnapshot,
     enc: Encoding,
     note: (&Uri, &Rope, &str),
 ) -> Vec<Location> {
     let mut out: Vec<Location> = e
         .references()
-        .filter_map(|(path, r)| state.sources.location(&ents.root, path, r, enc))
+        .filter_map(|(path, r)| snap.sources().location(&ents.root, path, r, enc))
         .collect();
     let (uri, rope, text) = note;
     for m in ents.table.find_in_note(text) {
@@ -369,13 +366,13 @@ pub fn references(
 pub fn workspace_symbols(
     query: &str,
     ents: &Entities,
-    state: &State,
+    snap: &IndexSnapshot,
     enc: Encoding,
 ) -> Vec<SymbolInformation> {
     let mut out = Vec::new();
     for e in ents.table.search(query, SYMBOLS) {
         let location = match e.definition() {
-            Some((path, range)) => state.sources.location(&ents.root, path, range, enc),
+            Some((path, range)) => snap.sources().location(&ents.root, path, range, enc),
             None => {
                 let toml = ents.root.join(crate::entities::registry::FILE_NAME);
                 Uri::from_file_path(&toml).map(|u| Location::new(u, Default::default()))

@@ -8,7 +8,7 @@ use super::documents::Checked;
 use super::entities;
 use super::position::{self, Encoding};
 use super::sources;
-use super::state::State;
+use super::folder::IndexSnapshot;
 use crate::check::QuoteResult;
 use crate::quotes::extract::{Citation, CitationTarget};
 use crate::quotes::verdict::{SourceMatch, Status};
@@ -33,21 +33,21 @@ pub fn markdown(value: String, range: Option<tower_lsp_server::ls_types::Range>)
 /// (followed by the entity card if the cursor is on a name in it); else the card of the
 /// entity named there, or a word that a capitalised name under the cursor is not in the
 /// sources.
-pub fn hover(checked: &Checked, offset: usize, enc: Encoding, state: &State) -> Option<Hover> {
+pub fn hover(checked: &Checked, offset: usize, enc: Encoding, snap: &IndexSnapshot) -> Option<Hover> {
     if let Some(c) = checked.citation_at(offset) {
-        let text = citation(checked, c, state)?;
+        let text = citation(checked, c, snap)?;
         return Some(markdown(
             text,
             Some(position::range(&checked.rope, c.range.clone(), enc)),
         ));
     }
-    let ents = state.index.entities();
+    let ents = snap.entities();
     let entity = ents.as_ref().and_then(|ents| {
         let (m, e) = ents.table.at(&checked.text, offset)?;
-        Some((m.range, entities::card(e, ents, state)))
+        Some((m.range, entities::card(e, ents, snap)))
     });
     if let Some(r) = checked.quote_at(offset) {
-        let mut text = quote(checked, r, enc, state);
+        let mut text = quote(checked, r, enc, snap);
         if let Some((_, card)) = entity {
             text.push_str("\n\n---\n\n");
             text.push_str(&card);
@@ -67,17 +67,15 @@ pub fn hover(checked: &Checked, offset: usize, enc: Encoding, state: &State) -> 
     ))
 }
 
-fn citation(checked: &Checked, c: &Citation, state: &State) -> Option<String> {
+fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<String> {
     let (label, paths) = match &c.target {
         CitationTarget::Key(k) => (
             format!("[@{k}]"),
-            state
-                .index
-                .with(|ix| ix.index().resolve_key(k).unwrap_or_default())?,
+            snap.checker.index().resolve_key(k).unwrap_or_default(),
         ),
         CitationTarget::Link(dest) => {
             let p = crate::check::resolve_link(&checked.root, &checked.path, dest);
-            let known = state.index.source_info(&p).is_some();
+            let known = snap.source_info(&p).is_some();
             (
                 format!("`{dest}`"),
                 if known { vec![p] } else { Vec::new() },
@@ -109,7 +107,7 @@ fn citation(checked: &Checked, c: &Citation, state: &State) -> Option<String> {
         }
     }
     for p in paths {
-        let info = state.index.source_info(&p);
+        let info = snap.source_info(&p);
         let by = byline(info.as_ref());
         let _ = writeln!(
             out,
@@ -141,7 +139,7 @@ fn headline(r: &QuoteResult) -> String {
 }
 
 /// The Markdown for one quote.
-pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, state: &State) -> String {
+pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnapshot) -> String {
     let mut out = format!("**sourced** · {}\n\n", headline(r));
     let v = &r.verdict;
     let Some(m) = &v.best else {
@@ -154,7 +152,7 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, state: &State) -
             percent(m.similarity)
         );
     }
-    source_block(&mut out, checked, m, enc, state);
+    source_block(&mut out, checked, m, enc, snap);
     if matches!(v.status, Status::Mismatch | Status::Misattributed) && !m.diff.is_empty() {
         let _ = writeln!(
             out,
@@ -174,16 +172,15 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, state: &State) -
     if !v.also.is_empty() {
         let _ = writeln!(out, "\nAlso found in:");
         for a in &v.also {
-            let line = line_of(checked, a, enc, state);
+            let line = line_of(checked, a, enc, snap);
             let _ = writeln!(out, "- `{}`{line}", a.path);
         }
     }
     out
 }
 
-fn line_of(checked: &Checked, m: &SourceMatch, enc: Encoding, state: &State) -> String {
-    state
-        .sources
+fn line_of(checked: &Checked, m: &SourceMatch, enc: Encoding, snap: &IndexSnapshot) -> String {
+    snap.sources()
         .get(&sources::absolute(&checked.root, &m.path))
         .map(|t| {
             format!(
@@ -200,9 +197,9 @@ fn source_block(
     checked: &Checked,
     m: &SourceMatch,
     enc: Encoding,
-    state: &State,
+    snap: &IndexSnapshot,
 ) {
-    let info = state.index.source_info(&m.path);
+    let info = snap.source_info(&m.path);
     let title = info.as_ref().and_then(|i| i.meta.title.clone());
     let rest: Vec<String> = info
         .as_ref()
@@ -223,12 +220,12 @@ fn source_block(
     if !rest.is_empty() {
         let _ = write!(out, " — {}", escape(&rest.join(", ")));
     }
-    let _ = writeln!(out, "  \n`{}`{}\n", m.path, line_of(checked, m, enc, state));
+    let _ = writeln!(out, "  \n`{}`{}\n", m.path, line_of(checked, m, enc, snap));
     let abs = sources::absolute(&checked.root, &m.path);
     let html = abs
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
-    let (before, matched, after) = match state.sources.get(&abs) {
+    let (before, matched, after) = match snap.sources().get(&abs) {
         // HTML markup would drown the words: show the visible text of the match alone.
         Some(_) if html => (String::new(), m.text.clone(), String::new()),
         Some(t) => sources::paragraph(&t.text, m.range.clone()),

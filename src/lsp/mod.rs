@@ -4,16 +4,20 @@
 //!
 //! | module        | job                                                               |
 //! |---------------|-------------------------------------------------------------------|
-//! | `server`      | the `LanguageServer` handlers (thin), capabilities, settings      |
-//! | `state`       | shared state: documents, index slot, settings; locks; `blocking`  |
-//! | `documents`   | open notes (ropey) with versions, in-order edits, latest results  |
+//! | `server`      | the `LanguageServer` trait: dispatch to `handlers` only           |
+//! | `handlers`    | one module per request family (documents, workspace, pull, hover…)|
+//! | `session`     | client handle + state, shared by handlers and background tasks    |
+//! | `state`       | documents, workspace folders, settings, negotiated capabilities   |
+//! | `folder`      | one workspace: its index as `Arc` snapshots, generation, caches   |
+//! | `indexer`     | one background task per folder: open, watched-file updates        |
+//! | `schedule`    | debounced, cancellable checks; results keyed by version+generation|
+//! | `documents`   | open notes (ropey) with versions, in-order edits, newest results  |
+//! | `sync`        | lock helpers, `blocking` (the blocking pool behind catch_unwind)  |
 //! | `position`    | byte offsets ⇄ LSP positions (UTF-8 or UTF-16), clamped           |
 //! | `settings`    | `initializationOptions` / `didChangeConfiguration` (`"sourced"`)  |
-//! | `workspace`   | the index in the background: open, progress, watched-file updates |
-//! | `schedule`    | debounced checks, version checks, publishing diagnostics          |
 //! | `diagnostics` | verdicts → diagnostics (related source passage, fix data)         |
-//! | `actions`     | quick fixes built from a diagnostic's `data`                      |
-//! | `hover`, `definition`, `completion`, `symbols` | the other requests             |
+//! | `actions`     | quick fixes built from a diagnostic's `data`, versioned edits     |
+//! | `hover`, `definition`, `completion`, `symbols` | the other requests' content        |
 //! | `entities`    | named entities: hover card, locations, workspace symbols, names    |
 //! | `sources`     | source files read from disk for locations and hover paragraphs    |
 //! | `describe`    | shared wording: word diff, source names                           |
@@ -22,8 +26,16 @@
 //! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`              |
 //! | `transport`   | drops malformed frames before they reach tower-lsp-server         |
 //!
-//! Heavy work (checking a note, opening the index, reading sources) runs on tokio's blocking
-//! pool behind `catch_unwind`; handlers never hold a lock across an `.await`.
+//! Invariants (see each module's docs):
+//! - Requests are answered from snapshots: the note's rope and version, and an `Arc` of its
+//!   folder's checker with the index generation. No lock of ours is held across an `.await`,
+//!   across index I/O, or while the indexer waits for tantivy's writer lock; a busy writer
+//!   (another `sourced` process) delays only the indexer.
+//! - Heavy work (checking a note, opening the index, reading sources) runs on tokio's
+//!   blocking pool behind `catch_unwind`.
+//! - Check results are keyed by (version, generation, settings epoch); older never replace
+//!   newer. A superseded check is cancelled.
+//! - Diagnostics are pushed to clients that do not pull them, and pulled by those that do.
 
 mod actions;
 mod commands;
@@ -33,18 +45,22 @@ mod describe;
 mod diagnostics;
 mod documents;
 mod entities;
+mod folder;
+mod handlers;
 mod hover;
+mod indexer;
 pub mod position;
 mod progress;
 mod schedule;
 mod server;
+mod session;
 pub mod settings;
 mod sources;
 mod state;
 pub mod status;
 mod symbols;
+mod sync;
 mod transport;
-mod workspace;
 
 pub use actions::FixData;
 pub use server::Server;

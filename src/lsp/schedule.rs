@@ -1,193 +1,266 @@
-//! Checking notes: debounced per document, off the async runtime, and published only while
-//! the result is still for the latest text.
+//! Checking notes: debounced per document, off the async runtime, cancelled when superseded,
+//! and stored only when newer than what the document holds.
 //!
-//! Every scheduled check takes a new sequence number from its document (`Document::seq`).
-//! After the debounce and again after the check, a task that is no longer the latest one (a
-//! newer edit or check came in) or whose document version moved on drops its result, so stale
-//! diagnostics are never published.
+//! - Every scheduled check takes a new sequence number from its document (`Document::seq`)
+//!   and raises the previous check's [`CancelFlag`]: the core gives up between quotations and
+//!   inside long alignments, so overlapping checks do not pile up.
+//! - A check works on a snapshot: the note's rope and version and the folder's
+//!   [`IndexSnapshot`]. Its results are keyed by (version, index generation, settings epoch)
+//!   and replace the stored ones only if not older (`Document::store`).
+//! - Diagnostics are pushed only by the latest check of the current version, and only to
+//!   clients that do not pull them.
+//! - Requests wait for results through [`Session::lookup`]: they wake the pending check
+//!   rather than start one of their own, so N requests after an edit cost one check.
 
 use super::diagnostics;
 use super::documents::Checked;
-use super::server::Server;
-use super::state::{blocking, lock, State};
+use super::folder::IndexSnapshot;
+use super::session::Session;
+use super::settings::Settings;
+use super::state::Conf;
+use super::sync::{blocking, lock};
+use crate::cancel::CancelFlag;
+use crate::check::CheckError;
 use crate::quotes::extract;
 use ropey::Rope;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_lsp_server::ls_types::{Diagnostic, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 /// Notes larger than this are not checked (a diagnostic says so).
 pub const MAX_NOTE_BYTES: usize = 8 << 20;
 
-/// What checking a text gave.
-pub enum Outcome {
-    /// The index is not open yet.
-    NotReady,
-    TooLarge(usize),
-    Failed(String),
-    Done(Checked),
+/// How long a request waits for a note's results before giving up.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The smallest quotation checked, from the editor's setting or else `sourced.toml`.
+pub fn min_words(settings: &Settings, snap: &IndexSnapshot) -> usize {
+    settings.min_words.unwrap_or(snap.checker.min_words)
 }
 
-/// Scan and check a note's text against the open index (blocking work).
-pub fn check_now(state: &State, path: &Path, rope: Rope, version: i32) -> Outcome {
+/// Scan and check a note's text against `snap` (blocking work). A note too large to check, or
+/// whose check failed, gets results with no quotation and a diagnostic that says why; only a
+/// cancelled check gives nothing.
+pub fn check_text(
+    snap: &IndexSnapshot,
+    path: &Path,
+    rope: Rope,
+    version: i32,
+    conf: &Conf,
+    epoch: u64,
+    cancel: &CancelFlag,
+) -> Option<Checked> {
     let text = rope.to_string();
+    let mut checked = Checked {
+        version,
+        index: snap.clone(),
+        epoch,
+        diagnostics: Vec::new(),
+        text: String::new(),
+        rope,
+        results: Vec::new(),
+        citations: Vec::new(),
+        unknown: Vec::new(),
+        root: snap.root().to_path_buf(),
+        path: path.to_path_buf(),
+    };
     if text.len() > MAX_NOTE_BYTES {
-        return Outcome::TooLarge(text.len());
+        checked.diagnostics = vec![diagnostics::not_checked(format!(
+            "note not checked: {:.1} MB is more than sourced checks ({} MB)",
+            text.len() as f64 / (1 << 20) as f64,
+            MAX_NOTE_BYTES >> 20
+        ))];
+        checked.text = text;
+        return Some(checked);
     }
-    let result = state.index.with(|c| {
-        let scan = extract::scan(&text, c.min_words);
-        let citations = scan.citations.clone();
-        let unknown = c.unknown_citations(path, &citations)?;
-        c.check_scan(path, scan)
-            .map(|results| (results, citations, unknown, c.workspace.root.clone()))
-    });
+    let c = &snap.checker;
+    let scan = extract::scan(&text, min_words(&conf.settings, snap));
+    let citations = scan.citations.clone();
+    let result = c
+        .unknown_citations(path, &citations)
+        .and_then(|unknown| Ok((c.check_scan_until(path, scan, cancel)?, unknown)));
+    checked.text = text;
     match result {
-        None => Outcome::NotReady,
-        Some(Err(e)) => Outcome::Failed(e.to_string()),
-        Some(Ok((results, citations, unknown, root))) => Outcome::Done(Checked {
-            version,
-            text,
-            rope,
-            results,
-            citations,
-            unknown,
-            root,
-            path: path.to_path_buf(),
-        }),
+        Ok((results, unknown)) => {
+            checked.results = results;
+            checked.citations = citations;
+            checked.unknown = unknown;
+            checked.diagnostics = diagnostics::diagnostics(&checked, &conf.settings, conf.encoding);
+        }
+        Err(CheckError::Cancelled) => return None,
+        Err(e) => {
+            tracing::error!("checking {}: {e}", path.display());
+            checked.diagnostics = vec![diagnostics::not_checked(format!(
+                "note not checked: {e}"
+            ))];
+        }
     }
+    Some(checked)
+}
+
+/// Read a note from disk and check it (blocking; for notes that are not open). `None` if it
+/// cannot be read or is too large (logged).
+pub fn check_file(snap: &IndexSnapshot, path: &Path, conf: &Conf, epoch: u64) -> Option<Checked> {
+    let text = match std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| crate::corpus::decode(&b).map_err(|e| e.to_string()))
+    {
+        Ok(t) if t.len() <= MAX_NOTE_BYTES => t,
+        Ok(_) => return None,
+        Err(e) => {
+            tracing::warn!("{}: {e}", path.display());
+            return None;
+        }
+    };
+    check_text(
+        snap,
+        path,
+        Rope::from_str(&text),
+        0,
+        conf,
+        epoch,
+        &CancelFlag::new(),
+    )
 }
 
 /// What a request about a note can work with.
 pub enum Lookup {
-    /// Not an open document, or one that cannot be checked.
+    /// Not an open document, or no results came.
     Unknown,
     /// The index is not open yet; the note's current text.
     NotReady(Rope),
     Ready(Arc<Checked>),
 }
 
-impl Server {
+/// Which results a request can use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Results for the current text, against any state of the index (hover, fixes).
+    CurrentText,
+    /// … and against the index as it is now (pulled diagnostics).
+    CurrentIndex,
+}
+
+impl Session {
     /// Check `uri` after `delay`, unless another check is scheduled meanwhile.
     pub(crate) fn schedule_check(&self, uri: Uri, delay: Duration) {
-        let seq = {
+        let (seq, cancel, wake) = {
             let mut docs = lock(&self.state.docs);
             let Some(doc) = docs.get_mut(&uri) else {
                 return;
             };
             doc.seq += 1;
-            doc.seq
+            doc.cancel.cancel();
+            doc.cancel = CancelFlag::new();
+            (doc.seq, doc.cancel.clone(), doc.wake.clone())
         };
         let this = self.clone();
-        tokio::spawn(async move { this.run_check(uri, seq, delay).await });
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = wake.notified() => {}
+                }
+            }
+            this.run_check(&uri, seq, cancel).await;
+            if let Some(doc) = lock(&this.state.docs).get_mut(&uri) {
+                doc.done_seq = doc.done_seq.max(seq);
+            }
+        });
     }
 
     /// Check every open note again (the index or the settings changed).
     pub(crate) fn recheck_all(&self, delay: Duration) {
-        let uris = lock(&self.state.docs).uris();
-        for uri in uris {
+        for uri in self.state.open_uris() {
             self.schedule_check(uri, delay);
         }
     }
 
-    /// The document's version if `seq` is still its latest scheduled check.
-    fn latest(&self, uri: &Uri, seq: u64) -> Option<(PathBuf, Rope, i32)> {
-        let docs = lock(&self.state.docs);
-        let doc = docs.get(uri).filter(|d| d.seq == seq)?;
-        Some((doc.path.clone(), doc.rope.clone(), doc.version))
-    }
-
-    async fn run_check(&self, uri: Uri, seq: u64, delay: Duration) {
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        let Some((path, rope, version)) = self.latest(&uri, seq) else {
-            return;
-        };
-        let state = self.state.clone();
-        let work = move || -> Option<(Option<Arc<Checked>>, Vec<Diagnostic>)> {
-            match check_now(&state, &path, rope, version) {
-                Outcome::NotReady => None,
-                Outcome::Failed(e) => {
-                    tracing::error!("checking {}: {e}", path.display());
-                    None
-                }
-                Outcome::TooLarge(n) => Some((
-                    None,
-                    vec![diagnostics::not_checked(format!(
-                        "note not checked: {:.1} MB is more than sourced checks ({} MB)",
-                        n as f64 / (1 << 20) as f64,
-                        MAX_NOTE_BYTES >> 20
-                    ))],
-                )),
-                Outcome::Done(checked) => {
-                    let conf = state.conf();
-                    let diags =
-                        diagnostics::diagnostics(&checked, &conf.settings, conf.encoding, &state);
-                    Some((Some(Arc::new(checked)), diags))
-                }
-            }
-        };
-        let Some(Some((checked, diags))) = blocking("checking a note", work).await else {
-            return;
-        };
-        {
-            let mut docs = lock(&self.state.docs);
-            let Some(doc) = docs.get_mut(&uri) else {
+    async fn run_check(&self, uri: &Uri, seq: u64, cancel: CancelFlag) {
+        let (path, rope, version, folder) = {
+            let docs = lock(&self.state.docs);
+            let Some(doc) = docs.get(uri).filter(|d| d.seq == seq) else {
                 return;
             };
-            if doc.version != version {
+            (
+                doc.path.clone(),
+                doc.rope.clone(),
+                doc.version,
+                doc.folder.clone(),
+            )
+        };
+        // Not open yet: the indexer checks every open note once it is.
+        let Some(snap) = folder.snapshot() else {
+            return;
+        };
+        let conf = self.state.conf();
+        let epoch = self.state.epoch();
+        let pull = conf.caps.pull_diagnostics;
+        let work = move || check_text(&snap, &path, rope, version, &conf, epoch, &cancel);
+        let Some(Some(checked)) = blocking("checking a note", work).await else {
+            return;
+        };
+        let checked = Arc::new(checked);
+        let publish = {
+            let docs = lock(&self.state.docs);
+            let Some(doc) = docs.get(uri).filter(|d| d.version == version) else {
                 return;
-            }
-            if checked.is_some() {
-                doc.checked = checked;
-            }
-            if doc.seq != seq {
-                return;
-            }
+            };
+            doc.store(checked.clone()) && doc.seq == seq
+        };
+        if publish && !pull {
+            tracing::debug!(
+                "publishing {} diagnostics for {} v{version}",
+                checked.diagnostics.len(),
+                uri.as_str()
+            );
+            self.client
+                .publish_diagnostics(uri.clone(), checked.diagnostics.clone(), Some(version))
+                .await;
         }
-        tracing::debug!(
-            "publishing {} diagnostics for {} v{version}",
-            diags.len(),
-            uri.as_str()
-        );
-        self.client
-            .publish_diagnostics(uri, diags, Some(version))
-            .await;
     }
 
-    /// Results for the current text of `uri`, checking it now if needed (for requests).
-    pub(crate) async fn lookup(&self, uri: &Uri) -> Lookup {
-        let (path, rope, version) = {
+    /// Results for the current text of `uri` (for requests). Waits for the pending check
+    /// (cutting its debounce short), or schedules one when none is pending.
+    pub(crate) async fn lookup(&self, uri: &Uri, fresh: Freshness) -> Lookup {
+        let wanted = |c: &Checked, version: i32, generation: u64| {
+            c.version >= version
+                && (fresh == Freshness::CurrentText || c.index.generation >= generation)
+        };
+        let (mut rx, version, generation) = {
             let docs = lock(&self.state.docs);
             let Some(doc) = docs.get(uri) else {
                 return Lookup::Unknown;
             };
-            if let Some(c) = doc.current() {
+            let generation = doc.folder.generation();
+            if let Some(c) = doc.checked().filter(|c| wanted(c, doc.version, generation)) {
                 return Lookup::Ready(c);
             }
-            (doc.path.clone(), doc.rope.clone(), doc.version)
-        };
-        if !self.state.index.is_ready() {
-            return Lookup::NotReady(rope);
-        }
-        let state = self.state.clone();
-        let fallback = rope.clone();
-        let outcome = blocking("checking a note", move || {
-            check_now(&state, &path, rope, version)
-        })
-        .await;
-        match outcome {
-            Some(Outcome::Done(c)) => {
-                let c = Arc::new(c);
-                let mut docs = lock(&self.state.docs);
-                if let Some(doc) = docs.get_mut(uri).filter(|d| d.version == version) {
-                    doc.checked = Some(c.clone());
-                }
-                Lookup::Ready(c)
+            if !doc.folder.is_ready() {
+                return Lookup::NotReady(doc.rope.clone());
             }
-            Some(Outcome::NotReady) => Lookup::NotReady(fallback),
-            // Too large, or the check failed (logged): nothing to offer.
+            if doc.done_seq >= doc.seq {
+                // Nothing pending for this text and this index: check now.
+                drop(docs);
+                self.schedule_check(uri.clone(), Duration::ZERO);
+                let docs = lock(&self.state.docs);
+                let Some(doc) = docs.get(uri) else {
+                    return Lookup::Unknown;
+                };
+                (doc.subscribe(), doc.version, generation)
+            } else {
+                doc.wake.notify_one();
+                (doc.subscribe(), doc.version, generation)
+            }
+        };
+        let waited = tokio::time::timeout(
+            LOOKUP_TIMEOUT,
+            rx.wait_for(|c| c.as_ref().is_some_and(|c| wanted(c, version, generation))),
+        )
+        .await;
+        match waited {
+            Ok(Ok(c)) => c.clone().map_or(Lookup::Unknown, Lookup::Ready),
             _ => Lookup::Unknown,
         }
     }

@@ -2,7 +2,7 @@
 //! ranges turned into LSP locations, and the paragraph around a match for hovers.
 
 use super::position::{self, Encoding};
-use super::state::lock;
+use super::sync::lock;
 use ropey::Rope;
 use std::collections::HashMap;
 use std::ops::Range;

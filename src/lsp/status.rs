@@ -7,10 +7,14 @@
 //! ```
 //!
 //! `state` is `waiting` (no workspace yet), `building`, `ready` or `error` (then `message`
-//! says why).
+//! says why). With several workspace folders, `folders` holds each one's report and the
+//! top-level fields sum them up (the first folder's `root`; the least ready `state`).
 
-use super::server::Server;
-use super::state::{IndexStatus, State};
+use super::folder::{Folder, IndexStatus};
+use super::session::Session;
+use super::state::State;
+use super::sync::blocking;
+use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::notification::Notification;
@@ -29,6 +33,9 @@ pub struct StatusReport {
     pub message: Option<String>,
     pub root: Option<String>,
     pub index_dir: Option<String>,
+    /// With several workspace folders: each one's report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folders: Vec<StatusReport>,
 }
 
 /// The `sourced/status` notification.
@@ -39,25 +46,17 @@ impl Notification for StatusNotification {
     const METHOD: &'static str = METHOD;
 }
 
-/// Where the index stands now (blocking: counting sources reads the index).
-pub fn report(state: &State) -> StatusReport {
-    let status = state.index.status();
-    let (sources, skipped, root, index_dir) = state
-        .index
-        .with(|c| {
-            let (sources, skipped) = c.index().counts();
-            let root = Some(c.workspace.root.display().to_string());
-            (
-                sources,
-                skipped,
-                root,
-                Some(c.index().dir().display().to_string()),
-            )
+/// Where one folder's index stands (blocking: counting sources reads the index).
+fn folder_report(folder: &Arc<Folder>) -> StatusReport {
+    let status = folder.status();
+    let (sources, skipped, index_dir) = folder
+        .snapshot()
+        .map(|snap| {
+            let (sources, skipped) = snap.checker.index().counts();
+            let dir = snap.checker.index().dir().display().to_string();
+            (sources, skipped, Some(dir))
         })
-        .unwrap_or_else(|| {
-            let root = state.conf().root.map(|r| r.display().to_string());
-            (0, 0, root, None)
-        });
+        .unwrap_or((0, 0, None));
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let (name, message) = match status {
         IndexStatus::Waiting => ("waiting", Some("waiting for a note to open".to_string())),
@@ -76,15 +75,70 @@ pub fn report(state: &State) -> StatusReport {
         sources,
         skipped,
         message,
-        root,
+        root: Some(folder.root().display().to_string()),
         index_dir,
+        folders: Vec::new(),
     }
 }
 
-impl Server {
-    /// Set the index status and tell the client.
-    pub(crate) async fn set_status(&self, status: IndexStatus) {
-        self.state.index.set_status(status);
+/// Where the indexes stand now: the first folder's report, with every folder's in `folders`
+/// when there are several (`state` is then the least ready of them).
+pub fn report(state: &State) -> StatusReport {
+    let folders = state.folders();
+    let mut reports: Vec<StatusReport> = folders.iter().map(folder_report).collect();
+    let Some(first) = reports.first().cloned() else {
+        return StatusReport {
+            state: "waiting".into(),
+            sources: 0,
+            skipped: 0,
+            message: Some("waiting for a note to open".into()),
+            root: None,
+            index_dir: None,
+            folders: Vec::new(),
+        };
+    };
+    if reports.len() == 1 {
+        return first;
+    }
+    let rank = |s: &str| match s {
+        "error" => 0,
+        "building" => 1,
+        "waiting" => 2,
+        _ => 3,
+    };
+    let worst = reports
+        .iter()
+        .min_by_key(|r| rank(&r.state))
+        .cloned()
+        .unwrap_or_else(|| first.clone());
+    let sources = reports.iter().map(|r| r.sources).sum();
+    let skipped = reports.iter().map(|r| r.skipped).sum();
+    let message = match worst.state.as_str() {
+        "ready" => Some(format!(
+            "{sources} source{} in {} folders",
+            if sources == 1 { "" } else { "s" },
+            reports.len()
+        )),
+        _ => worst.message.clone(),
+    };
+    for r in &mut reports {
+        r.folders.clear();
+    }
+    StatusReport {
+        state: worst.state,
+        sources,
+        skipped,
+        message,
+        root: first.root,
+        index_dir: first.index_dir,
+        folders: reports,
+    }
+}
+
+impl Session {
+    /// Set a folder's index status and tell the client.
+    pub(crate) async fn set_status(&self, folder: &Folder, status: IndexStatus) {
+        folder.set_status(status);
         self.publish_status().await;
     }
 
@@ -92,9 +146,7 @@ impl Server {
     /// it ignore it).
     pub(crate) async fn publish_status(&self) {
         let state = self.state.clone();
-        if let Some(r) =
-            super::state::blocking("reading the index status", move || report(&state)).await
-        {
+        if let Some(r) = blocking("reading the index status", move || report(&state)).await {
             self.client.send_notification::<StatusNotification>(r).await;
         }
     }
@@ -102,7 +154,7 @@ impl Server {
     /// The `sourced/status` request.
     pub async fn status(&self) -> Result<StatusReport> {
         let state = self.state.clone();
-        super::state::blocking("reading the index status", move || report(&state))
+        blocking("reading the index status", move || report(&state))
             .await
             .ok_or_else(tower_lsp_server::jsonrpc::Error::internal_error)
     }

@@ -4,7 +4,7 @@
 use super::describe::{after_quote, key_of, shorten};
 use super::documents::Checked;
 use super::position::{self, Encoding};
-use super::state::State;
+use super::folder::IndexSnapshot;
 use crate::quotes::verdict::Status;
 use tower_lsp_server::ls_types::{
     DocumentSymbol, InlayHint, InlayHintLabel, InlayHintTooltip, Range, SymbolKind,
@@ -37,7 +37,7 @@ pub fn inlay_hints(
     checked: &Checked,
     range: Range,
     enc: Encoding,
-    state: &State,
+    snap: &IndexSnapshot,
 ) -> Vec<InlayHint> {
     let wanted = position::byte_range(&checked.rope, range, enc);
     let mut out = Vec::new();
@@ -54,7 +54,7 @@ pub fn inlay_hints(
         if at < wanted.start || at > wanted.end {
             continue;
         }
-        let info = state.index.source_info(&m.path);
+        let info = snap.source_info(&m.path);
         let name = info
             .as_ref()
             .and_then(|i| i.meta.title.clone())
