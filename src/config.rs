@@ -127,11 +127,12 @@ impl Workspace {
         self.root.join(dir)
     }
 
-    /// The `exclude` globs, compiled.
+    /// The `exclude` globs, compiled with sourced's one glob convention (`*` stops at `/`,
+    /// see [`crate::corpus::discover::glob`]).
     pub fn exclude(&self) -> Result<globset::GlobSet, ConfigError> {
         let mut b = globset::GlobSetBuilder::new();
         for g in &self.config.exclude {
-            let glob = globset::Glob::new(g).map_err(|e| ConfigError::Parse {
+            let glob = crate::corpus::discover::glob::glob(g).map_err(|e| ConfigError::Parse {
                 path: self.file.clone().unwrap_or_default(),
                 message: format!("exclude pattern {g:?}: {e}"),
             })?;

@@ -2,10 +2,13 @@
 //! server's "check the workspace" command look at.
 //!
 //! Given paths are taken as they are (files) or walked (folders). Without paths, the `notes`
-//! globs of `sourced.toml` apply, else every Markdown file under `default_root` — leaving out
-//! the source folders, hidden folders, `target`, `node_modules` and the `exclude` globs.
+//! folders and globs of `sourced.toml` apply, else every Markdown file under `default_root` —
+//! leaving out the source folders, hidden folders, `target`, `node_modules` and the `exclude`
+//! globs (an excluded folder with all it holds). Globs follow the one convention of
+//! [`crate::corpus::discover::glob`], as `sources` and `exclude` do.
 
 use crate::config::{self, ConfigError, Workspace};
+use crate::corpus::discover::glob::{self as globs, Pattern};
 use std::path::{Path, PathBuf};
 
 /// Why the notes could not be listed.
@@ -30,22 +33,28 @@ pub fn note_files(
         .iter()
         .map(|s| config::absolute(&ws.root.join(s)))
         .collect();
-    let roots: Vec<PathBuf> = if !paths.is_empty() {
-        paths.to_vec()
+    // Where to look, and for a glob, what to take below it.
+    let roots: Vec<(PathBuf, Option<Pattern>)> = if !paths.is_empty() {
+        paths.iter().map(|p| (p.clone(), None)).collect()
     } else if !ws.config.notes.is_empty() {
-        ws.config.notes.iter().map(|n| ws.root.join(n)).collect()
+        ws.config
+            .notes
+            .iter()
+            .map(|n| note_root(ws, n))
+            .collect::<Result<_, _>>()?
     } else {
-        vec![default_root.to_path_buf()]
+        vec![(default_root.to_path_buf(), None)]
     };
     let mut out = Vec::new();
-    for root in roots {
-        if root.is_file() {
+    for (root, pattern) in roots {
+        if root.is_file() && pattern.is_none() {
             out.push(root);
             continue;
         }
         if !root.exists() {
             return Err(NotesError::Missing(root));
         }
+        let below = |p: &Path| p.strip_prefix(&root).unwrap_or(p).to_path_buf();
         let mut it = walkdir::WalkDir::new(&root)
             .follow_links(true)
             .sort_by_file_name()
@@ -54,27 +63,42 @@ pub fn note_files(
             let Ok(entry) = entry else { continue };
             let p = entry.path();
             let name = entry.file_name().to_string_lossy();
+            let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
             if entry.file_type().is_dir() {
                 let skip = entry.depth() > 0
                     && (name.starts_with('.')
                         || name == "target"
                         || name == "node_modules"
-                        || source_dirs.iter().any(|s| config::absolute(p) == *s));
+                        || exclude.is_match(&rel)
+                        || source_dirs.iter().any(|s| config::absolute(p) == *s)
+                        || pattern.as_ref().is_some_and(|g| g.prunes(&below(p))));
                 if skip {
                     it.skip_current_dir();
                 }
                 continue;
             }
-            let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
             let is_md = p.extension().is_some_and(|e| {
                 e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
             });
-            if is_md && !exclude.is_match(&rel) && !name.starts_with('.') {
+            let taken = pattern.as_ref().is_none_or(|g| g.takes(&below(p)));
+            if is_md && taken && !exclude.is_match(&rel) && !name.starts_with('.') {
                 out.push(p.to_path_buf());
             }
         }
     }
     Ok(out)
+}
+
+/// A `notes` entry of the config: a folder or file, or a glob's base and the glob.
+fn note_root(ws: &Workspace, spec: &str) -> Result<(PathBuf, Option<Pattern>), ConfigError> {
+    if !globs::has_syntax(spec) {
+        return Ok((ws.root.join(spec), None));
+    }
+    let pattern = Pattern::new(spec, &ws.root).map_err(|e| ConfigError::Parse {
+        path: ws.file.clone().unwrap_or_default(),
+        message: format!("notes pattern {spec:?}: {e}"),
+    })?;
+    Ok((pattern.base().to_path_buf(), Some(pattern)))
 }
 
 #[cfg(test)]

@@ -1,7 +1,15 @@
 //! Finding source files: folders walked recursively (following links, loops detected),
 //! single files, and glob patterns, minus `exclude` globs.
+//!
+//! Invariant: [`is_under`] says yes to exactly the files [`discover`] lists (given they
+//! exist and have a source format): both start from a spec's base (the folder or file, or a
+//! glob's literal folders), skip hidden names and excluded paths below it (a folder's
+//! exclusion covers all it holds), and test globs with the same [`glob::Pattern`].
+
+pub mod glob;
 
 use super::{Format, Warning};
+use glob::Pattern;
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -41,10 +49,6 @@ pub fn display_path(path: &Path, root: &Path) -> String {
     }
 }
 
-fn is_glob(s: &str) -> bool {
-    s.contains(['*', '?', '['])
-}
-
 /// Every source file under `specs` (folders, files or globs, relative to `root`), sorted by
 /// display path, plus warnings for what could not be walked. A missing folder is a warning.
 pub fn discover(
@@ -55,25 +59,25 @@ pub fn discover(
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     for spec in specs {
-        let full = if Path::new(spec).is_absolute() {
-            PathBuf::from(spec)
-        } else {
-            root.join(spec)
-        };
-        if is_glob(spec) {
-            match glob::glob(&full.to_string_lossy()) {
-                Ok(paths) => {
-                    for p in paths.flatten() {
-                        walk(&p, root, exclude, &mut files, &mut warnings);
-                    }
-                }
-                Err(e) => warnings.push(Warning {
+        let (start, pattern) = match resolve(spec, root) {
+            Ok(resolved) => resolved,
+            Err(e) => {
+                warnings.push(Warning {
                     path: spec.clone(),
                     message: format!("bad glob pattern: {e}"),
-                }),
+                });
+                continue;
             }
-        } else if full.exists() {
-            walk(&full, root, exclude, &mut files, &mut warnings);
+        };
+        if start.exists() {
+            walk(
+                &start,
+                pattern.as_ref(),
+                root,
+                exclude,
+                &mut files,
+                &mut warnings,
+            );
         } else {
             warnings.push(Warning {
                 path: spec.clone(),
@@ -104,35 +108,62 @@ pub fn source_file(path: &Path, root: &Path) -> Option<SourceFile> {
 }
 
 /// Whether `path` (absolute) falls under one of `specs` (folders, files or globs relative to
-/// `root`) and is not excluded.
+/// `root`) and is not excluded: whether [`discover`] would list it, were it a source file.
+/// Decided from the paths alone.
 pub fn is_under(path: &Path, specs: &[String], root: &Path, exclude: &GlobSet) -> bool {
-    let display = display_path(path, root);
-    if exclude.is_match(&display) || exclude.is_match(path) {
-        return false;
-    }
     specs.iter().any(|spec| {
-        let full = if Path::new(spec).is_absolute() {
-            PathBuf::from(spec)
-        } else {
-            root.join(spec)
+        let Ok((start, pattern)) = resolve(spec, root) else {
+            return false;
         };
-        let full = crate::config::absolute(&full);
-        if is_glob(spec) {
-            globset::Glob::new(&full.to_string_lossy())
-                .is_ok_and(|g| g.compile_matcher().is_match(path))
-        } else {
-            path.starts_with(&full)
+        let start = crate::config::absolute(&start);
+        let Ok(rel) = path.strip_prefix(&start) else {
+            return false;
+        };
+        let mut at = start.clone();
+        if is_excluded(&at, root, exclude) {
+            return false;
         }
+        for c in rel.components() {
+            if c.as_os_str().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            at.push(c);
+            if is_excluded(&at, root, exclude) {
+                return false;
+            }
+        }
+        pattern.is_none_or(|p| p.takes(rel))
     })
 }
 
+/// Where the walk for `spec` starts (relative to `root` unless absolute), and the glob that
+/// filters it (for a glob spec).
+fn resolve(spec: &str, root: &Path) -> Result<(PathBuf, Option<Pattern>), globset::Error> {
+    if glob::has_syntax(spec) {
+        let pattern = Pattern::new(spec, root)?;
+        Ok((pattern.base().to_path_buf(), Some(pattern)))
+    } else {
+        Ok((root.join(spec), None))
+    }
+}
+
+/// Whether an `exclude` glob matches `path`, as shown (relative to the root) or absolute.
+fn is_excluded(path: &Path, root: &Path, exclude: &GlobSet) -> bool {
+    exclude.is_match(display_path(path, root)) || exclude.is_match(path)
+}
+
+/// The source files from `start` (a spec's folder or file, or a glob's base, then taking
+/// only what `pattern` takes).
 fn walk(
     start: &Path,
+    pattern: Option<&Pattern>,
     root: &Path,
     exclude: &GlobSet,
     files: &mut Vec<SourceFile>,
     warnings: &mut Vec<Warning>,
 ) {
+    // Below `start`, as a glob sees it.
+    let rel = |p: &Path| p.strip_prefix(start).unwrap_or(p).to_path_buf();
     let walker = walkdir::WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name();
@@ -141,6 +172,12 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
+                // A glob hears only of what it could take.
+                if let (Some(p), Some(at)) = (pattern, e.path()) {
+                    if p.prunes(&rel(at)) {
+                        continue;
+                    }
+                }
                 let path = e
                     .path()
                     .map(|p| display_path(p, root))
@@ -152,8 +189,7 @@ fn walk(
                 continue;
             }
         };
-        let display = display_path(entry.path(), root);
-        if exclude.is_match(&display) || exclude.is_match(entry.path()) {
+        if is_excluded(entry.path(), root, exclude) {
             if entry.file_type().is_dir() {
                 it.skip_current_dir();
             }
@@ -167,9 +203,21 @@ fn walk(
             }
             continue;
         }
+        if let Some(p) = pattern {
+            let rel = rel(entry.path());
+            let is_dir = entry.file_type().is_dir();
+            if is_dir && p.prunes(&rel) {
+                it.skip_current_dir();
+                continue;
+            }
+            if !is_dir && !p.takes(&rel) {
+                continue;
+            }
+        }
         if !entry.file_type().is_file() || Format::of(entry.path()).is_none() {
             continue;
         }
+        let display = display_path(entry.path(), root);
         match entry.metadata() {
             Ok(md) => {
                 let mtime = md
