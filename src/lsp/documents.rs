@@ -229,6 +229,48 @@ mod tests {
         }
     }
 
+    /// Results of `version` against an index of `generation`.
+    fn results(folder: &Arc<Folder>, version: i32, generation: u64) -> Arc<Checked> {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = crate::config::Workspace::discover(dir.path()).unwrap();
+        let (checker, _) = crate::check::Checker::open_as_is(ws, &[]).unwrap();
+        Arc::new(Checked {
+            version,
+            index: IndexSnapshot {
+                checker: Arc::new(checker),
+                generation,
+                folder: folder.clone(),
+            },
+            epoch: 0,
+            diagnostics: Vec::new(),
+            text: String::new(),
+            rope: Rope::new(),
+            results: Vec::new(),
+            citations: Vec::new(),
+            unknown: Vec::new(),
+            root: "/".into(),
+            path: "/n.md".into(),
+        })
+    }
+
+    #[test]
+    fn older_results_never_replace_newer_ones() {
+        let folder = Arc::new(Folder::new("/".into(), None, "/".into()));
+        let doc = Document::new("/n.md".into(), "x", 2, folder.clone());
+        let key = |d: &Document| d.checked().map(|c| (c.version, c.index.generation));
+        assert!(doc.store(results(&folder, 2, 5)));
+        // A check of the same text against an older index finishes later: dropped.
+        assert!(!doc.store(results(&folder, 2, 4)));
+        assert_eq!(key(&doc), Some((2, 5)));
+        // …and so is one of an older text.
+        assert!(!doc.store(results(&folder, 1, 9)));
+        assert_eq!(key(&doc), Some((2, 5)));
+        // Newer ones replace.
+        assert!(doc.store(results(&folder, 2, 6)));
+        assert!(doc.store(results(&folder, 3, 1)));
+        assert_eq!(key(&doc), Some((3, 1)));
+    }
+
     #[test]
     fn edits_apply_in_order_and_bad_ranges_clamp() {
         let folder = Arc::new(Folder::new("/".into(), None, "/".into()));
