@@ -28,8 +28,12 @@
 mod history;
 #[path = "corpus/lsp.rs"]
 mod lsp;
+// Each includer of the sharded retriever uses part of it.
 #[path = "../tests/lsp_harness/mod.rs"]
 mod lsp_harness;
+#[allow(dead_code)]
+#[path = "corpus/sharded.rs"]
+mod sharded;
 #[path = "corpus/shards.rs"]
 mod shards;
 

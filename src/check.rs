@@ -5,13 +5,16 @@
 use crate::cancel::CancelFlag;
 use crate::config::{ConfigError, Workspace};
 use crate::corpus::{self, SourceFile, Warning};
-use crate::index::{IndexError, RefreshOptions, RefreshReport, Retriever, SourceIndex};
+use crate::index::{
+    IndexError, RefreshOptions, RefreshReport, Retriever, SourceIndex, DEFAULT_LOCK_TIMEOUT,
+};
 use crate::quotes::cache::VerdictCache;
 use crate::quotes::extract::{self, Citation, CitationTarget, NoteScan, Quote};
 use crate::quotes::matcher::{self, Cited, MatchOptions};
 use crate::quotes::verdict::Verdict;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Anything that stops a check.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +72,8 @@ pub struct Checker {
     exclude: globset::GlobSet,
     /// Verdicts of earlier checks against this index.
     verdicts: VerdictCache,
+    /// How long an update waits for another process that writes the index.
+    lock_timeout: Duration,
 }
 
 /// What opening a workspace found out.
@@ -83,6 +88,23 @@ pub struct OpenReport {
     pub no_sources: Option<String>,
 }
 
+impl OpenReport {
+    /// Why the index must not be checked with, if so: it could not be brought up to date
+    /// ([`RefreshReport::stale`]) and it was never completely built, so sources may be
+    /// missing from it and their quotations would all be reported "not found". (A stale
+    /// index that was completely built is usable: it answers as of its last update.)
+    pub fn unusable(&self) -> Option<String> {
+        let r = &self.refresh;
+        let stale = r.stale.as_ref()?;
+        (!r.complete).then(|| {
+            format!(
+                "the index was never completely built ({} sources in it so far), and it cannot be built now: {stale}",
+                r.sources
+            )
+        })
+    }
+}
+
 impl Checker {
     /// Open the workspace's index and bring it up to date with the sources. Finding no
     /// source at all is not an error here (see [`OpenReport::no_sources`]).
@@ -90,7 +112,19 @@ impl Checker {
         workspace: Workspace,
         source_overrides: &[String],
     ) -> Result<(Checker, OpenReport), CheckError> {
-        let (checker, messages) = Checker::open_as_is(workspace, source_overrides)?;
+        Checker::open_with(workspace, source_overrides, DEFAULT_LOCK_TIMEOUT)
+    }
+
+    /// [`Checker::open`], waiting at most `lock_timeout` for another process that is writing
+    /// the index (then [`RefreshReport::stale`] says so, and [`OpenReport::unusable`] whether
+    /// the index may be checked with as it is).
+    pub fn open_with(
+        workspace: Workspace,
+        source_overrides: &[String],
+        lock_timeout: Duration,
+    ) -> Result<(Checker, OpenReport), CheckError> {
+        let (mut checker, messages) = Checker::open_as_is(workspace, source_overrides)?;
+        checker.lock_timeout = lock_timeout;
         let mut report = checker.refresh()?;
         report.messages.splice(0..0, messages);
         Ok((checker, report))
@@ -120,6 +154,7 @@ impl Checker {
             specs,
             exclude,
             verdicts: VerdictCache::default(),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
         };
         Ok((checker, messages))
     }
@@ -190,6 +225,7 @@ impl Checker {
     fn refresh_options(&self) -> RefreshOptions {
         RefreshOptions {
             max_file_bytes: self.workspace.config.max_file_mb.saturating_mul(1 << 20),
+            lock_timeout: self.lock_timeout,
             ..Default::default()
         }
     }

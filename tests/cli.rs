@@ -306,3 +306,205 @@ fn without_a_config_the_current_folder_is_the_root() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("0 added, 0 updated, 0 removed"), "{err}");
 }
+
+/// The summary of `examples/notes.md` against the seeds.
+fn notes_summary() -> Value {
+    serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "unknown_citations": 0})
+}
+
+/// The index folder of a workspace.
+fn index_dir(ws: &Path) -> std::path::PathBuf {
+    ws.join(".sourced")
+        .join(format!("index-v{}", sourced::index::schema::FORMAT_VERSION))
+}
+
+/// Hold the writer of the index in `ws` (created empty if there is none) as another process
+/// building it would, until the returned writer is dropped.
+fn hold_writer(ws: &Path) -> tantivy::IndexWriter {
+    drop(sourced::index::SourceIndex::open(&ws.join(".sourced")).unwrap());
+    let index = tantivy::Index::open_in_dir(index_dir(ws)).unwrap();
+    index.writer(15_000_000).unwrap()
+}
+
+#[test]
+fn check_gives_no_verdicts_from_an_index_that_was_never_completely_built() {
+    let ws = workspace();
+    let root = ws.path();
+    let args = [
+        "check",
+        "examples/notes.md",
+        "--format",
+        "json",
+        "--lock-timeout",
+        "0.2",
+    ];
+    let refused = |out: &Output, sources: usize| {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(stdout(out), "", "no verdicts");
+        assert!(
+            err.contains("never completely built")
+                && err.contains(&format!("({sources} sources in it so far)"))
+                && err.contains(".tantivy-writer.lock")
+                && err.contains("--lock-timeout"),
+            "{err}"
+        );
+        assert!(!err.contains("not found"), "{err}");
+    };
+
+    // Another process builds the index for the first time: nothing is in it yet.
+    let writer = hold_writer(root);
+    // The note that process leaves says who it is.
+    std::fs::write(
+        index_dir(root).join(sourced::index::HOLDER_NOTE),
+        "4242\n0\nsourced lsp --stdio\n",
+    )
+    .unwrap();
+    let out = sourced(root, &args);
+    refused(&out, 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("process 4242 (`sourced lsp --stdio`"), "{err}");
+    drop(writer);
+
+    // An index that holds some sources, written one by one (an editor's saves), but was
+    // never built from all of them.
+    let (index, _) = sourced::index::SourceIndex::open(&root.join(".sourced")).unwrap();
+    let one =
+        sourced::corpus::discover::source_file(&root.join("seeds/000_3ed32749fd57da32.txt"), root)
+            .unwrap();
+    index
+        .update(&[one], &[], &sourced::index::RefreshOptions::default())
+        .unwrap();
+    drop(index);
+    let writer = hold_writer(root);
+    refused(&sourced(root, &args), 1);
+    drop(writer);
+
+    // Once the writer is free, the same command builds the index and checks.
+    let out = sourced(root, &args);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["summary"], notes_summary());
+    assert!(json.get("stale_index").is_none(), "{json}");
+}
+
+#[test]
+fn check_with_a_stale_complete_index_says_so() {
+    let ws = workspace();
+    let root = ws.path();
+    assert_eq!(sourced(root, &["index"]).status.code(), Some(0));
+    // A source changes while another process holds the writer.
+    let seed = root.join("seeds/000_3ed32749fd57da32.txt");
+    let mut text = std::fs::read_to_string(&seed).unwrap();
+    text.push_str("\nA sentence added later.\n");
+    std::fs::write(&seed, text).unwrap();
+    let writer = hold_writer(root);
+    let out = sourced(
+        root,
+        &[
+            "check",
+            "examples/notes.md",
+            "--format",
+            "json",
+            "--lock-timeout",
+            "0",
+        ],
+    );
+    drop(writer);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("may be out of date") && err.contains("writer lock"),
+        "{err}"
+    );
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["summary"], notes_summary());
+    let stale = json["stale_index"].as_str().unwrap();
+    assert!(stale.contains("writer lock"), "{stale}");
+}
+
+#[test]
+fn lock_timeout_must_be_seconds() {
+    let ws = workspace();
+    for bad in ["-1", "soon", "inf"] {
+        let out = sourced(ws.path(), &["check", &format!("--lock-timeout={bad}")]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--lock-timeout"));
+    }
+}
+
+/// Every file under `dir`: path → (size, modification time).
+fn files_under(
+    dir: &Path,
+) -> std::collections::BTreeMap<std::path::PathBuf, (u64, std::time::SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            (e.path().to_path_buf(), (m.len(), m.modified().unwrap()))
+        })
+        .collect()
+}
+
+/// Run `sourced` in `dir` where it can read but not write: as the user `nobody` when the
+/// tests run as root (root writes whatever the permissions say), else with the write
+/// permission of everything under `dir` taken away (and given back after).
+#[cfg(unix)]
+fn sourced_read_only(dir: &Path, args: &[&str]) -> Output {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    let set = |mode: fn(bool) -> u32| {
+        for e in walkdir::WalkDir::new(dir) {
+            let e = e.unwrap();
+            let p = std::fs::Permissions::from_mode(mode(e.file_type().is_dir()));
+            std::fs::set_permissions(e.path(), p).unwrap();
+        }
+    };
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sourced"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    if std::fs::metadata(dir).unwrap().uid() == 0 {
+        set(|is_dir| if is_dir { 0o755 } else { 0o644 });
+        command.uid(65534).gid(65534);
+        command.output().unwrap()
+    } else {
+        set(|is_dir| if is_dir { 0o555 } else { 0o444 });
+        let out = command.output().unwrap();
+        set(|is_dir| if is_dir { 0o755 } else { 0o644 });
+        out
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_index_that_cannot_be_written_is_still_checked_with() {
+    let ws = workspace();
+    let root = ws.path();
+    assert_eq!(sourced(root, &["index"]).status.code(), Some(0));
+    let cache = root.join(".sourced");
+    let before = files_under(&cache);
+    let args = ["check", "examples/notes.md", "--format", "json"];
+
+    // Up to date: checked as usual, and nothing in the cache is written.
+    let out = sourced_read_only(root, &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err, "", "no message");
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["summary"], notes_summary());
+    assert_eq!(files_under(&cache), before);
+
+    // A source changed since: the index cannot be updated, and says so.
+    std::fs::write(root.join("seeds/new.txt"), "A new source about nothing.\n").unwrap();
+    let out = sourced_read_only(root, &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("may be out of date") && err.contains("cannot be written"),
+        "{err}"
+    );
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["summary"], notes_summary());
+    assert!(json["stale_index"].is_string(), "{json}");
+    assert_eq!(files_under(&cache), before);
+}

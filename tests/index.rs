@@ -1,5 +1,10 @@
 //! The persistent index: incremental refresh, damage and version recovery, two processes.
 
+// Each includer of the sharded retriever uses part of it.
+#[allow(dead_code)]
+#[path = "../benches/corpus/sharded.rs"]
+mod sharded;
+
 use sourced::corpus::{discover, SourceFile};
 use sourced::index::{RefreshOptions, SourceIndex};
 use std::path::Path;
@@ -200,15 +205,15 @@ fn two_processes_share_one_index_without_hanging_or_corrupting_it() {
 }
 
 /// The seeds split between `n` shards, each its own index in `cache/shard-k`.
-fn seed_shards(cache: &Path, n: usize) -> sourced::index::Sharded<SourceIndex> {
+fn seed_shards(cache: &Path, n: usize) -> sharded::Sharded<SourceIndex> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (files, _) = discover(&["seeds".into()], root, &globset::GlobSet::empty());
-    let parts = sourced::index::sharded::partition(&files, n);
+    let parts = sharded::partition(&files, n);
     assert!(
         parts.iter().filter(|p| !p.is_empty()).count() > 1,
         "the seeds should land in more than one shard"
     );
-    sourced::index::Sharded::local(cache, &files, n, &RefreshOptions::default()).unwrap()
+    sharded::Sharded::local(cache, &files, n, &RefreshOptions::default()).unwrap()
 }
 
 #[test]
@@ -291,4 +296,173 @@ fn counts_stay_right_through_updates() {
     drop(index);
     let (again, _) = SourceIndex::open(cache.path()).unwrap();
     assert_eq!(again.counts(), (2, 1));
+}
+
+/// Each path's file records, sorted, duplicates kept; and each passage (path, ord), sorted,
+/// duplicates kept: what the index records, as it is.
+fn recorded(index: &SourceIndex) -> (Vec<String>, Vec<(String, u64)>) {
+    let mut paths: Vec<String> = index
+        .file_records()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    paths.sort();
+    (paths, index.passage_records().unwrap())
+}
+
+/// Every path in `want` has exactly one file record, no other path has any, and each
+/// passage of each path is recorded once, numbered from 0 without a gap.
+fn assert_recorded_once(index: &SourceIndex, want: &[&str]) {
+    let (paths, passages) = recorded(index);
+    assert_eq!(paths, want, "file records");
+    for path in want {
+        let ords: Vec<u64> = passages
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, o)| *o)
+            .collect();
+        let once: Vec<u64> = (0..ords.len() as u64).collect();
+        assert_eq!(ords, once, "passages of {path}");
+    }
+    assert!(
+        passages.iter().all(|(p, _)| want.contains(&p.as_str())),
+        "{passages:?}"
+    );
+}
+
+/// Two words per passage's worth of text: enough that a source has several passages.
+fn long_text(name: &str, version: usize) -> String {
+    (0..250)
+        .map(|i| format!("{name}{version}word{i} "))
+        .collect()
+}
+
+#[test]
+fn a_handle_with_an_old_view_never_records_a_source_twice() {
+    // Two handles on one index folder, as the CLI and the language server have: each reads
+    // the index as of its own last write, and B writes after A without reading in between.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", &long_text("a", 0));
+    let cache = root.join(".sourced");
+    let opts = RefreshOptions::default();
+    let (a, _) = SourceIndex::open(&cache).unwrap();
+    let (b, _) = SourceIndex::open(&cache).unwrap();
+    a.refresh(&files(root), &opts).unwrap();
+    let file = |name: &str| discover::source_file(&root.join("src").join(name), root).unwrap();
+
+    // A adds x.txt; B, told of the same new file, still reads an index without it.
+    write(root, "x.txt", &long_text("x", 0));
+    a.update(&[file("x.txt")], &[], &opts).unwrap();
+    let r = b.update(&[file("x.txt")], &[], &opts).unwrap();
+    assert_recorded_once(&b, &["src/a.txt", "src/x.txt"]);
+    assert_eq!((r.added, r.updated), (0, 1), "B updates what A added");
+
+    // A changes x.txt and adds y.txt; B, still reading x.txt's first version, updates both.
+    write(root, "x.txt", &long_text("x", 1));
+    write(root, "y.txt", &long_text("y", 0));
+    a.update(&[file("x.txt"), file("y.txt")], &[], &opts)
+        .unwrap();
+    b.update(&[file("x.txt"), file("y.txt")], &[], &opts)
+        .unwrap();
+    assert_recorded_once(&b, &["src/a.txt", "src/x.txt", "src/y.txt"]);
+
+    // The mirror case: A adds z.txt, which is then deleted; B, which never read z.txt, is
+    // told of the removal and removes it.
+    write(root, "z.txt", &long_text("z", 0));
+    a.update(&[file("z.txt")], &[], &opts).unwrap();
+    std::fs::remove_file(root.join("src/z.txt")).unwrap();
+    let r = b.update(&[], &["src/z.txt".into()], &opts).unwrap();
+    assert_recorded_once(&b, &["src/a.txt", "src/x.txt", "src/y.txt"]);
+    assert_eq!(r.removed, 1, "B removes what A added");
+
+    // And refreshes: A adds w.txt and changes a.txt; B refreshes with the same files.
+    write(root, "w.txt", &long_text("w", 0));
+    write(root, "a.txt", &long_text("a", 1));
+    a.refresh(&files(root), &opts).unwrap();
+    let r = b.refresh(&files(root), &opts).unwrap();
+    assert_eq!((r.added, r.updated, r.unchanged), (0, 0, 4));
+    let all = ["src/a.txt", "src/w.txt", "src/x.txt", "src/y.txt"];
+    assert_recorded_once(&b, &all);
+    // Each handle's view, and a new one's, are the same.
+    a.refresh(&files(root), &opts).unwrap();
+    assert_recorded_once(&a, &all);
+    let (fresh, _) = SourceIndex::open(&cache).unwrap();
+    assert_recorded_once(&fresh, &all);
+    // The text is the last version's: y's and a's second, x's second.
+    let hits = |word: &str| {
+        sourced::quotes::matcher::check(
+            &fresh,
+            word,
+            &sourced::quotes::matcher::Cited::None,
+            &Default::default(),
+        )
+        .unwrap()
+        .status
+    };
+    use sourced::quotes::verdict::Status;
+    assert_eq!(
+        hits("a1word10 a1word11 a1word12 a1word13"),
+        Status::Verified
+    );
+    assert_eq!(
+        hits("x1word10 x1word11 x1word12 x1word13"),
+        Status::Verified
+    );
+    assert_eq!(
+        hits("x0word10 x0word11 x0word12 x0word13"),
+        Status::NotFound
+    );
+}
+
+#[test]
+fn a_source_with_thousands_of_passages_keeps_its_record_and_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // 3,000 passages of one path, and a small source.
+    let big: String = (0..300_000).map(|i| format!("w{} ", i % 1000)).collect();
+    write(
+        root,
+        "big.md",
+        &format!("---\nid: bigid\ntitle: The big one\n---\n{big}"),
+    );
+    write(root, "small.txt", "A small source.");
+    let (index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
+    index
+        .refresh(&files(root), &RefreshOptions::default())
+        .unwrap();
+    let info = index.source_info("src/big.md").unwrap().unwrap();
+    assert_eq!(info.keys, ["big", "bigid"]);
+    assert_eq!(info.meta.title.as_deref(), Some("The big one"));
+    assert_eq!(index.resolve_key("bigid").unwrap(), ["src/big.md"]);
+    let (paths, passages) = recorded(&index);
+    assert_eq!(paths, ["src/big.md", "src/small.txt"]);
+    assert!(passages.iter().filter(|(p, _)| p == "src/big.md").count() >= 3000);
+}
+
+#[test]
+fn an_index_is_complete_once_a_refresh_has_indexed_every_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.txt", "Alpha.");
+    write(root, "b.txt", "Bravo.");
+    let cache = root.join(".sourced");
+    let (index, _) = SourceIndex::open(&cache).unwrap();
+    assert!(!index.is_complete());
+    let opts = RefreshOptions::default();
+    // Files indexed one by one (the language server's saves) before any full refresh: some
+    // sources may be missing.
+    let a = discover::source_file(&root.join("src/a.txt"), root).unwrap();
+    let r = index.update(&[a], &[], &opts).unwrap();
+    assert!(!r.complete && !index.is_complete());
+    let r = index.refresh(&files(root), &opts).unwrap();
+    assert!(r.complete && index.is_complete());
+    // It stays complete through updates, and another handle sees it so.
+    write(root, "c.txt", "Charlie.");
+    let c = discover::source_file(&root.join("src/c.txt"), root).unwrap();
+    assert!(index.update(&[c], &[], &opts).unwrap().complete);
+    let (again, _) = SourceIndex::open(&cache).unwrap();
+    assert!(again.is_complete());
+    assert_recorded_once(&again, &["src/a.txt", "src/b.txt", "src/c.txt"]);
 }

@@ -311,6 +311,23 @@ fn two_servers_on_one_workspace_share_the_index() {
         ws.path(),
         &globset::GlobSet::empty(),
     );
+    // Each source recorded once, with each of its passages once: both servers wrote
+    // harbour.txt, the second after the first without reading in between.
+    let mut want: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
+    want.sort();
+    let mut recorded: Vec<String> = index
+        .file_records()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    recorded.sort();
+    assert_eq!(recorded, want);
+    let passages = index.passage_records().unwrap();
+    let mut once = passages.clone();
+    once.dedup();
+    assert_eq!(passages, once, "a passage recorded twice");
+    assert!(passages.iter().any(|(p, _)| p.ends_with("harbour.txt")));
     let r = index.refresh(&files, &RefreshOptions::default()).unwrap();
     assert_eq!((r.added, r.updated, r.removed, r.unchanged), (0, 0, 0, 6));
 }

@@ -1,12 +1,13 @@
 //! The corpus bench's retrieval backends: the one local index against the same sources split
-//! into N shards queried in parallel (`sourced::index::Sharded`), and against those shards
+//! into N shards queried in parallel (`corpus/sharded.rs`), and against those shards
 //! behind a simulated network round trip. Every backend is metered: what retrieval hands the
 //! matcher per quote, in passage text and in offset maps, is what a remote search service
 //! would send over the network.
 
+use crate::sharded::Sharded;
 use sourced::corpus::SourceFile;
 use sourced::index::retrieve::{CandidateQuery, Region, Retriever};
-use sourced::index::{IndexError, RefreshOptions, Sharded, SourceIndex, SourceInfo};
+use sourced::index::{IndexError, RefreshOptions, SourceIndex, SourceInfo};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};

@@ -1,6 +1,8 @@
 //! The command line: `sourced check`, `sourced index`, `sourced lsp`.
 //!
-//! Exit codes: 0 every quote verified, 1 some quote is not, 2 usage or I/O errors.
+//! Exit codes: 0 every quote verified, 1 some quote is not, 2 usage or I/O errors, and an
+//! index that cannot be used (never completely built, and another process holds its writer
+//! or its folder cannot be written): no verdicts are given from an incomplete index.
 
 pub mod entities;
 pub mod github;
@@ -50,6 +52,18 @@ pub struct SourceArgs {
     /// Use this configuration file instead of looking for sourced.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// How long to wait for another sourced process that is writing the index (an editor's
+    /// language server, another `sourced index`), in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = lock_timeout)]
+    pub lock_timeout: f64,
+}
+
+/// A `--lock-timeout`: seconds, not negative.
+fn lock_timeout(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(t) if (0.0..1e9).contains(&t) => Ok(t),
+        _ => Err(format!("not a number of seconds: {s}")),
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -134,9 +148,24 @@ fn open(
                 .into_owned()
         })
         .collect();
-    let (checker, report) = Checker::open(ws, &overrides)?;
-    for m in &report.messages {
+    let wait = std::time::Duration::from_secs_f64(args.lock_timeout);
+    let (checker, report) = Checker::open_with(ws, &overrides, wait)?;
+    let stale = report.refresh.stale.as_ref();
+    for m in report.messages.iter().filter(|m| Some(*m) != stale) {
         eprintln!("sourced: {m}");
+    }
+    if let Some(why) = report.unusable() {
+        anyhow::bail!(
+            "cannot use the index: {why}. No verdicts are given from an incomplete index: run \
+             again once the index can be written (when the process that holds it is done), or \
+             wait longer with --lock-timeout SECONDS"
+        );
+    }
+    if let Some(stale) = stale {
+        eprintln!(
+            "sourced: warning: the index may be out of date (it was last completely built earlier, \
+             and it could not be updated now: {stale}); using it as it is"
+        );
     }
     for w in &report.warnings {
         eprintln!("sourced: warning: {w}");
@@ -181,9 +210,10 @@ fn note_files(paths: &[PathBuf], checker: &Checker) -> anyhow::Result<Vec<PathBu
 fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let cwd = std::env::current_dir()?;
     let start = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
-    let (checker, _) = open(&args.source, &start, args.min_words)?;
+    let (checker, opened) = open(&args.source, &start, args.min_words)?;
     let notes = note_files(&args.paths, &checker)?;
     let mut report = Report::new();
+    report.stale_index = opened.refresh.stale;
     let mut positions = Positions::new(&checker.workspace.root, checker.index());
     let mut io_error = false;
     for note in &notes {

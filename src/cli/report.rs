@@ -16,6 +16,11 @@ pub struct Report {
     /// Citations that name no source (a key no source has, a link to a missing file).
     pub unknown_citations: Vec<UnknownCitationReport>,
     pub summary: Summary,
+    /// Set when the index could not be brought up to date before the check (another process
+    /// held its writer, its folder cannot be written): why. The verdicts then come from the
+    /// index as it was last completely built. Absent when the index was up to date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale_index: Option<String>,
 }
 
 /// A citation that names no source, where it is, and the sources it may have meant.
@@ -138,6 +143,7 @@ impl Report {
             quotes: Vec::new(),
             unknown_citations: Vec::new(),
             summary: Summary::default(),
+            stale_index: None,
         }
     }
 

@@ -1,11 +1,17 @@
 //! The index schema. One index holds two kinds of documents:
 //!
-//! - a *file* document per source: path, citation keys, mtime and size (to find what
+//! - a *file record* per source: path, citation keys, mtime and size (to find what
 //!   changed), metadata as JSON, the named entities found in it as JSON
-//!   ([`crate::entities::SourceEntities`]);
+//!   ([`crate::entities::SourceEntities`]); its path is also its `record` term, which no
+//!   passage has, so a source's record is found with one term lookup however many passages
+//!   share its path;
 //! - *passage* documents: consecutive runs of [`PASSAGE_WORDS`] words of a source's visible
 //!   text: its normalised words indexed with positions (`words`, phrase queries), the text
 //!   and its offset map back to the file's bytes stored (`text`, `map`).
+//!
+//! - at most one *marker* of a complete build: a document whose only field is `record` =
+//!   [`COMPLETE_MARKER`], written in the commit of the first refresh that indexed every
+//!   source, and kept from then on ([`crate::index::SourceIndex::is_complete`]).
 //!
 //! Deleting by `path` removes a source and all its passages at once.
 
@@ -16,7 +22,10 @@ use tantivy::schema::{
 
 /// Bump when the schema, the normaliser or the passage layout changes: older indexes are
 /// then rebuilt automatically.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
+
+/// The `record` term of the complete-build marker: no path holds a NUL.
+pub const COMPLETE_MARKER: &str = "\u{0}complete build";
 
 /// Words per passage.
 pub const PASSAGE_WORDS: usize = 100;
@@ -24,6 +33,8 @@ pub const PASSAGE_WORDS: usize = 100;
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
     pub path: Field,
+    /// The path again, on file records only (and [`COMPLETE_MARKER`] on the marker).
+    pub record: Field,
     pub key: Field,
     pub mtime: Field,
     pub size: Field,
@@ -46,6 +57,7 @@ pub fn build() -> (Schema, Fields) {
     );
     let fields = Fields {
         path: b.add_text_field("path", STRING | STORED | FAST),
+        record: b.add_text_field("record", STRING),
         key: b.add_text_field("key", STRING | STORED),
         mtime: b.add_u64_field("mtime", FAST | STORED),
         size: b.add_u64_field("size", FAST | STORED),
@@ -70,6 +82,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let f = |name: &str| schema.get_field(name).ok();
     Some(Fields {
         path: f("path")?,
+        record: f("record")?,
         key: f("key")?,
         mtime: f("mtime")?,
         size: f("size")?,

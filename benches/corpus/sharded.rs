@@ -1,7 +1,7 @@
 //! A [`Retriever`] over several indexes at once: the local stand-in for a search cluster.
 //!
 //! The sources are split between *shards* by a hash of their path ([`shard_of`],
-//! [`partition`]); each shard is any retriever (a [`super::SourceIndex`] here, a node of a
+//! [`partition`]); each shard is any retriever (a [`SourceIndex`] here, a node of a
 //! cluster elsewhere). A query goes to every shard at once and the answers are merged the way
 //! a cluster's coordinator merges them: regions best first by score, cut to the query's limit.
 //! Scores are each shard's own (its word statistics), as in a cluster that does not gather
@@ -9,12 +9,14 @@
 //! decides which regions are aligned when more than `limit` come back.
 //!
 //! `docs/scaling.md` describes the cluster this stands in for; the corpus benchmark measures
-//! one index against N shards, with and without a simulated network round trip.
+//! one index against N shards, with and without a simulated network round trip
+//! (`benches/corpus/shards.rs`), and `tests/index.rs` checks that it gives the verdicts of
+//! one index. Not part of the library: both include this file (`#[path]`).
 
-use super::retrieve::{CandidateQuery, Region, Retriever};
-use super::{IndexError, RefreshOptions, SourceIndex, SourceInfo};
-use crate::corpus::SourceFile;
 use rayon::prelude::*;
+use sourced::corpus::SourceFile;
+use sourced::index::retrieve::{CandidateQuery, Region, Retriever};
+use sourced::index::{IndexError, RefreshOptions, SourceIndex, SourceInfo};
 use std::path::Path;
 
 /// Several retrievers queried as one.
@@ -134,7 +136,7 @@ pub fn partition(files: &[SourceFile], n: usize) -> Vec<Vec<SourceFile>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::OffsetMap;
+    use sourced::text::OffsetMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A shard with fixed answers that counts the questions it gets.

@@ -1,0 +1,467 @@
+//! The updater: the only code that writes the index.
+//!
+//! [`SourceIndex::refresh`] brings the index up to date with the complete list of sources;
+//! [`SourceIndex::update`] re-indexes named files only (the language server's answer to a
+//! watched-file event). When nothing changed no writer is taken at all.
+//!
+//! Invariants:
+//! - Writing takes tantivy's writer lock (one writer per index folder, across processes),
+//!   waiting for another holder at most [`RefreshOptions::lock_timeout`]; a writer not had
+//!   in time (or a folder that cannot be written) leaves the index as it was and says why
+//!   ([`RefreshReport::stale`]).
+//! - What to add, update and remove is decided on the reader reloaded *after* the lock is
+//!   taken: another handle (another process, or another `SourceIndex` of the same folder)
+//!   may have written since this one last read, and deciding on that old view would record
+//!   a source twice or miss a removal.
+//! - Every path written is first deleted (`delete_term` on `path`: its file record and all
+//!   its passages), whether it is thought new or changed, so a path never has two records.
+//! - One commit per refresh or update, then the reader is reloaded: a reader sees all of a
+//!   write or none of it. A refresh's commit also holds the complete-build marker
+//!   ([`crate::index::schema::COMPLETE_MARKER`]) once every source has been indexed.
+//! - While the writer is held, a note in the index folder ([`HOLDER_NOTE`]) says which
+//!   process holds it, so that another one can say what it waits for.
+
+use super::records::{complete_marker, skipped_record, source_record};
+use super::schema::{self, Fields};
+use super::{passages, IndexError, SourceIndex};
+use crate::corpus::{self, SourceDoc, SourceFile, Warning};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tantivy::directory::error::LockError;
+use tantivy::{doc, IndexWriter, TantivyDocument, TantivyError, Term};
+
+/// Options for [`SourceIndex::refresh`].
+#[derive(Debug, Clone)]
+pub struct RefreshOptions {
+    /// Files larger than this are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// How long to wait for another process that holds the index writer.
+    pub lock_timeout: Duration,
+    /// Indexing threads (0: one per core, at most 4).
+    pub threads: usize,
+    /// Find the named entities of each source. On by default; the corpus benchmark turns it
+    /// off to measure what extraction adds to the build.
+    pub entities: bool,
+}
+
+/// The default of [`RefreshOptions::lock_timeout`].
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl Default for RefreshOptions {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            threads: 0,
+            entities: true,
+        }
+    }
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Default)]
+pub struct RefreshReport {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Sources in the index after the refresh (skipped files not counted).
+    pub sources: usize,
+    /// Bytes of source text read and indexed.
+    pub bytes_indexed: u64,
+    pub elapsed: Duration,
+    /// Skipped files and other problems, one per file.
+    pub warnings: Vec<Warning>,
+    /// Set when the index could not be brought up to date, and says why (another process
+    /// held the writer for too long, the folder cannot be written): results come from the
+    /// index as it was.
+    pub stale: Option<String>,
+    /// Whether the index, as read after this refresh, holds a complete build
+    /// ([`SourceIndex::is_complete`]). Stale and not complete: some sources may be missing
+    /// from it, and verdicts from it would be wrong.
+    pub complete: bool,
+}
+
+impl RefreshReport {
+    /// Whether the index changed (files added, updated or removed).
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.removed > 0
+    }
+}
+
+/// A change of at most this many files is written by a small writer (see `acquire_writer`).
+const SMALL_CHANGE: usize = 64;
+/// Segments of more documents than this are left out of a small writer's merges.
+const SMALL_SEGMENT_DOCS: usize = 20_000;
+
+/// The note, in the index folder, of the process that holds the writer: its id, when it took
+/// the writer (seconds since 1970), and its command line, one a line. Not a tantivy file:
+/// tantivy's garbage collection leaves it alone.
+pub const HOLDER_NOTE: &str = "sourced-writer.txt";
+
+/// The index writer and the note that names its holder (removed when the writer goes).
+struct HeldWriter {
+    writer: IndexWriter<TantivyDocument>,
+    note: PathBuf,
+}
+
+impl Drop for HeldWriter {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.note);
+    }
+}
+
+/// The outcome of asking for the writer.
+enum Writer {
+    Held(Box<HeldWriter>),
+    /// Not had: why (to report the index stale).
+    Refused(String),
+}
+
+#[derive(Default)]
+struct Plan<'a> {
+    add: Vec<&'a SourceFile>,
+    update: Vec<&'a SourceFile>,
+    remove: Vec<String>,
+    unchanged: Vec<&'a SourceFile>,
+}
+
+impl Plan<'_> {
+    fn is_empty(&self) -> bool {
+        self.add.is_empty() && self.update.is_empty() && self.remove.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.add.len() + self.update.len() + self.remove.len()
+    }
+}
+
+fn seconds_since_epoch() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl SourceIndex {
+    /// Bring the index up to date with `files`, the complete list of sources: added and
+    /// changed files are (re)indexed, files no longer listed are removed.
+    pub fn refresh(
+        &self,
+        files: &[SourceFile],
+        options: &RefreshOptions,
+    ) -> Result<RefreshReport, IndexError> {
+        let started = Instant::now();
+        // A first look on the reader as it is, to take no writer when nothing changed.
+        let plan = self.plan(files)?;
+        let mut report = if plan.is_empty() && self.is_complete() {
+            RefreshReport {
+                unchanged: files.len(),
+                ..Default::default()
+            }
+        } else {
+            let small = plan.len() <= SMALL_CHANGE;
+            let mut held = match self.acquire_writer(options, small)? {
+                Writer::Held(held) => held,
+                Writer::Refused(why) => return self.stale_report(why, started),
+            };
+            // Another process may have done the work while we waited: plan again on what is
+            // committed now.
+            self.reader.reload()?;
+            let plan = self.plan(files)?;
+            let mut report = self.write(
+                &mut held.writer,
+                &plan.add,
+                &plan.update,
+                &plan.remove,
+                true,
+                options,
+            )?;
+            report.unchanged = plan.unchanged.len();
+            report
+        };
+        report
+            .warnings
+            .extend(self.skipped_warnings(files, &report.warnings)?);
+        report.sources = self.source_count();
+        report.complete = self.is_complete();
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Re-index exactly these files and remove these paths, without looking at any other
+    /// file (the language server's answer to a watched-file event).
+    pub fn update(
+        &self,
+        changed: &[SourceFile],
+        removed: &[String],
+        options: &RefreshOptions,
+    ) -> Result<RefreshReport, IndexError> {
+        let started = Instant::now();
+        if changed.is_empty() && removed.is_empty() {
+            return Ok(RefreshReport {
+                sources: self.source_count(),
+                complete: self.is_complete(),
+                ..Default::default()
+            });
+        }
+        let small = changed.len() + removed.len() <= SMALL_CHANGE;
+        let mut held = match self.acquire_writer(options, small)? {
+            Writer::Held(held) => held,
+            Writer::Refused(why) => return self.stale_report(why, started),
+        };
+        // Decide on what is committed now, not on what this handle last read.
+        self.reader.reload()?;
+        // One term lookup per named file, not a read of every recorded file: this is the
+        // language server's path on each save, and a large index records 100,000s of files.
+        let (mut update, mut add) = (Vec::new(), Vec::new());
+        for f in changed {
+            if self.holds(&f.display)? {
+                update.push(f);
+            } else {
+                add.push(f);
+            }
+        }
+        let mut gone = Vec::new();
+        for p in removed {
+            if self.holds(p)? {
+                gone.push(p.clone());
+            }
+        }
+        let removed = gone;
+        // The counts after the write, from the counts before and the named files alone:
+        // counting every record again takes 30–40 ms at 1 GB, as long as the update itself.
+        let named: Vec<&str> = changed
+            .iter()
+            .map(|f| f.display.as_str())
+            .chain(removed.iter().map(String::as_str))
+            .collect();
+        let before = self
+            .cached_counts()
+            .map(|counts| self.tally(&named).map(|named| (counts, named)))
+            .transpose()?;
+        let mut report = self.write(&mut held.writer, &add, &update, &removed, false, options)?;
+        drop(held);
+        if let Some(((sources, skipped), (named_sources, named_skipped))) = before {
+            let (now_sources, now_skipped) = self.tally(&named)?;
+            self.remember_counts((
+                (sources + now_sources).saturating_sub(named_sources),
+                (skipped + now_skipped).saturating_sub(named_skipped),
+            ));
+        }
+        report.sources = self.source_count();
+        report.complete = self.is_complete();
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// The report of a refresh that could not write: the index as it is committed now (read
+    /// again: another process may have written meanwhile).
+    fn stale_report(&self, why: String, started: Instant) -> Result<RefreshReport, IndexError> {
+        self.reader.reload()?;
+        Ok(RefreshReport {
+            stale: Some(why),
+            sources: self.source_count(),
+            complete: self.is_complete(),
+            elapsed: started.elapsed(),
+            ..Default::default()
+        })
+    }
+
+    /// Delete every path of `add`, `update` and `remove`, index `add` and `update`, mark the
+    /// build complete if `complete`, commit, read the result.
+    fn write(
+        &self,
+        writer: &mut IndexWriter<TantivyDocument>,
+        add: &[&SourceFile],
+        update: &[&SourceFile],
+        remove: &[String],
+        complete: bool,
+        options: &RefreshOptions,
+    ) -> Result<RefreshReport, IndexError> {
+        let mut report = RefreshReport::default();
+        let written = add.iter().chain(update).map(|f| &f.display);
+        for path in remove.iter().chain(written) {
+            writer.delete_term(Term::from_field_text(self.fields.path, path));
+        }
+        let fields = self.fields;
+        let max = options.max_file_bytes;
+        let entities = options.entities;
+        let shared: &IndexWriter<TantivyDocument> = writer;
+        let results: Vec<Result<u64, Warning>> = add
+            .par_iter()
+            .chain(update.par_iter())
+            .map(|file| match corpus::load(file, max) {
+                Ok(doc) => add_source(shared, fields, &doc, entities).map(|_| file.size),
+                Err(w) => {
+                    // Remember files that will stay unreadable until they change; a read error
+                    // (permissions, a file vanishing) is tried again next time.
+                    if !w.message.contains("cannot read") {
+                        let _ = shared.add_document(skipped_record(fields, file, &w.message));
+                    }
+                    Err(w)
+                }
+            })
+            .collect();
+        for r in results {
+            match r {
+                Ok(bytes) => report.bytes_indexed += bytes,
+                Err(w) => report.warnings.push(w),
+            }
+        }
+        // The reader was reloaded after the writer was taken: it sees any marker there is.
+        if complete && !self.is_complete() {
+            writer.add_document(complete_marker(fields))?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        report.added = add.len();
+        report.updated = update.len();
+        report.removed = remove.len();
+        Ok(report)
+    }
+
+    fn plan<'a>(&self, files: &'a [SourceFile]) -> Result<Plan<'a>, IndexError> {
+        let mut recorded = self.recorded()?;
+        let mut plan = Plan::default();
+        for f in files {
+            match recorded.remove(&f.display) {
+                None => plan.add.push(f),
+                Some(r) if r.mtime != f.mtime || r.size != f.size => plan.update.push(f),
+                Some(_) => plan.unchanged.push(f),
+            }
+        }
+        plan.remove = recorded.into_keys().collect();
+        plan.remove.sort();
+        Ok(plan)
+    }
+
+    /// The index writer, waiting for another process that holds it (bounded). A writer for a
+    /// `small` change (a few files) has one thread and the smallest arena, and merges only
+    /// small segments: the writer is dropped right after its commit, and a merge of large
+    /// segments would only be interrupted (and leave its files behind).
+    fn acquire_writer(&self, options: &RefreshOptions, small: bool) -> Result<Writer, IndexError> {
+        let threads = match options.threads {
+            _ if small => 1,
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(4),
+            n => n,
+        };
+        let arena = if small { 15_000_000 } else { 64_000_000 };
+        let deadline = Instant::now() + options.lock_timeout;
+        loop {
+            match self.index.writer_with_num_threads(threads, threads * arena) {
+                Ok(w) => {
+                    if small {
+                        let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+                        policy.set_max_docs_before_merge(SMALL_SEGMENT_DOCS);
+                        w.set_merge_policy(Box::new(policy));
+                    }
+                    // Remove what an earlier writer left behind: a writer dropped while
+                    // merging (the end of every refresh) leaves the merge's files unused,
+                    // as large as the segments it merged.
+                    // (Harmless if it fails: the next writer tries again.)
+                    let _ = w.garbage_collect_files().wait();
+                    return Ok(Writer::Held(Box::new(self.note_holder(w))));
+                }
+                Err(TantivyError::LockFailure(LockError::LockBusy, _))
+                    if Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                    return Ok(Writer::Refused(self.busy(options.lock_timeout)));
+                }
+                Err(TantivyError::LockFailure(LockError::IoError(e), _))
+                    if super::directory::cannot_write(&e) =>
+                {
+                    return Ok(Writer::Refused(format!(
+                        "the index at {} cannot be written ({e})",
+                        self.dir.display()
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Leave the note of who holds the writer (best effort: a missing note only makes
+    /// another process's message vaguer).
+    fn note_holder(&self, writer: IndexWriter<TantivyDocument>) -> HeldWriter {
+        let note = self.dir.join(HOLDER_NOTE);
+        let command: Vec<String> = std::env::args().collect();
+        let text = format!(
+            "{}\n{}\n{}\n",
+            std::process::id(),
+            seconds_since_epoch(),
+            command.join(" ")
+        );
+        let _ = std::fs::write(&note, text);
+        HeldWriter { writer, note }
+    }
+
+    /// Why the writer was not had: who holds it, as its note says.
+    fn busy(&self, waited: Duration) -> String {
+        let lock = self.dir.join(".tantivy-writer.lock");
+        let note = std::fs::read_to_string(self.dir.join(HOLDER_NOTE)).unwrap_or_default();
+        let mut lines = note.lines();
+        let holder = match (lines.next(), lines.next(), lines.next()) {
+            (Some(pid), Some(since), Some(command)) => {
+                let since = since.parse::<u64>().map_or(String::new(), |s| {
+                    format!(
+                        ", writing for {} s",
+                        seconds_since_epoch().saturating_sub(s)
+                    )
+                });
+                format!("process {pid} (`{command}`{since})")
+            }
+            _ => "another process".to_string(),
+        };
+        format!(
+            "{holder} holds the writer lock of the index at {} ({}); waited {} s for it",
+            self.dir.display(),
+            lock.display(),
+            waited.as_secs_f64()
+        )
+    }
+}
+
+/// Index one source: its file record and its passages.
+fn add_source(
+    writer: &IndexWriter<TantivyDocument>,
+    f: Fields,
+    doc: &SourceDoc,
+    entities: bool,
+) -> Result<(), Warning> {
+    let fail = |e: TantivyError| Warning {
+        path: doc.file.display.clone(),
+        message: format!("not indexed: {e}"),
+    };
+    let found = entities.then(|| {
+        // A bug in the entity finder must not stop indexing: the source then has none.
+        let mut found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::entities::extract(doc)
+        }))
+        .unwrap_or_default();
+        found.locate(&doc.raw);
+        found.to_json()
+    });
+    writer
+        .add_document(source_record(f, doc, found.as_deref()))
+        .map_err(fail)?;
+    let path = doc.file.display.as_str();
+    for p in passages::split(doc) {
+        writer
+            .add_document(doc!(
+                f.path => path,
+                f.ord => p.ord,
+                f.passage_key => schema::passage_key(path, p.ord),
+                f.words => p.words,
+                f.text => p.text,
+                f.map => p.map.to_bytes(),
+            ))
+            .map_err(fail)?;
+    }
+    Ok(())
+}
