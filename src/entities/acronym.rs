@@ -5,8 +5,8 @@
 //! skipped), else the multi-word name right before it.
 
 use super::builtin;
+use super::candidate::Candidate;
 use super::context::Context;
-use super::extract::Candidate;
 use super::found::EntityKind;
 use super::keys::{is_acronym, lookup_key, strip_possessive};
 use super::lexicon as lex;

@@ -4,7 +4,7 @@
 //! analyst, who …`). Role phrases before a name are found with the runs in
 //! [`super::extract`]. A role word in a description (`leader`) is kept as a role too.
 
-use super::extract::Candidate;
+use super::candidate::Candidate;
 use super::lexicon as lex;
 use super::tokens::Token;
 use std::ops::Range;

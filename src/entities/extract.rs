@@ -15,6 +15,7 @@
 
 use super::acronym;
 use super::builtin;
+use super::candidate::Candidate;
 use super::context::{Context, WordInfo};
 use super::describe;
 use super::found::{EntityKind, Found, FoundDescription, SourceEntities};
@@ -28,20 +29,6 @@ use crate::text::OffsetMap;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::ops::Range;
-
-/// A name found in the visible text.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    /// Token indexes it covers.
-    pub toks: Range<usize>,
-    /// Byte range in the visible text (possessive excluded).
-    pub range: Range<usize>,
-    pub kind: EntityKind,
-    pub weak: bool,
-    pub roles: Vec<String>,
-    /// Descriptions as visible-text ranges.
-    pub descriptions: Vec<Range<usize>>,
-}
 
 /// Find the entities of one source.
 pub fn extract(doc: &SourceDoc) -> SourceEntities {

@@ -11,7 +11,6 @@
 
 use super::schema::{self, Fields, PASSAGE_WORDS};
 use super::{IndexError, SourceIndex, SourceInfo};
-use crate::quotes::pattern::MAX_OMITTED_WORDS;
 use crate::text::OffsetMap;
 use std::collections::BTreeMap;
 use tantivy::collector::TopDocs;
@@ -131,11 +130,12 @@ const MAX_REGION_PASSAGES: u64 = 24;
 /// and more); quotes whose omissions add up to more are found when the passages of their
 /// middle pieces are hits too. Bounds the cost of a quote full of `...`.
 const MAX_CONTEXT_PASSAGES: u64 = (MAX_REGION_PASSAGES - 1) / 2;
-// Every single omission the quote rules accept fits in the context of one hit.
-const _: () = assert!(
-    reaching(MAX_OMITTED_WORDS) <= MAX_CONTEXT_PASSAGES,
-    "MAX_REGION_PASSAGES is too small for an omission of MAX_OMITTED_WORDS"
-);
+/// The largest `reach` whose passages all fit in the context of one hit
+/// (`reaching(reach) <= MAX_CONTEXT_PASSAGES`): the quote rules' longest omission must not
+/// exceed it (asserted where that is defined, in `quotes::pattern`).
+pub const MAX_REACH_IN_CONTEXT: usize = (MAX_CONTEXT_PASSAGES as usize - 1) * PASSAGE_WORDS;
+const _: () = assert!(reaching(MAX_REACH_IN_CONTEXT) <= MAX_CONTEXT_PASSAGES);
+const _: () = assert!(reaching(MAX_REACH_IN_CONTEXT + 1) > MAX_CONTEXT_PASSAGES);
 
 /// Passages loaded either side of a hit for a quote whose pieces may be `reach` source words
 /// apart: one (a quote's words are around the passages holding its chunks), and as many more

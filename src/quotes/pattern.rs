@@ -13,6 +13,12 @@ use std::sync::LazyLock;
 
 /// Most source words an omission may skip ("close together").
 pub const MAX_OMITTED_WORDS: usize = 400;
+// Every single omission the quote rules accept fits in the context retrieval loads around one
+// hit.
+const _: () = assert!(
+    MAX_OMITTED_WORDS <= crate::index::retrieve::MAX_REACH_IN_CONTEXT,
+    "MAX_REGION_PASSAGES is too small for an omission of MAX_OMITTED_WORDS"
+);
 /// Most source words an editorial insertion may stand for.
 pub const MAX_INSERTION_WORDS: usize = 6;
 
