@@ -20,7 +20,7 @@
 //! | `progress`    | `window/workDoneProgress` when the client supports it             |
 //! | `status`      | the `sourced/status` notification and request (index state)       |
 //! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`              |
-//! | `transport`   | drops malformed frames before they reach tower-lsp-server         |
+//! | `transport`   | frames in and out: repairs or answers what tower-lsp cannot read  |
 //!
 //! Heavy work (checking a note, opening the index, reading sources) runs on tokio's blocking
 //! pool behind `catch_unwind`; handlers never hold a lock across an `.await`.
@@ -67,12 +67,10 @@ where
     let (service, socket) = LspService::build(move |client| Server::new(client, shared))
         .custom_method(status::METHOD, Server::status)
         .finish();
-    let (to_server, server_input) = tokio::io::duplex(1 << 16);
-    let pump = tokio::spawn(transport::pump(input, to_server));
-    Transport::new(server_input, output, socket)
-        .serve(service)
-        .await;
-    pump.abort();
+    transport::guarded(input, output, |input, output| {
+        Transport::new(input, output, socket).serve(service)
+    })
+    .await;
     if state.shutdown.load(Ordering::SeqCst) {
         0
     } else {
