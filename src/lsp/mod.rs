@@ -24,7 +24,7 @@
 //! | `progress`    | `window/workDoneProgress` when the client supports it             |
 //! | `status`      | the `sourced/status` notification and request (index state)       |
 //! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`              |
-//! | `transport`   | drops malformed frames before they reach tower-lsp-server         |
+//! | `transport`   | frames in and out: repairs or answers what tower-lsp cannot read  |
 //!
 //! Invariants (see each module's docs):
 //! - Requests are answered from snapshots: the note's rope and version, and an `Arc` of its
@@ -83,12 +83,10 @@ where
     let (service, socket) = LspService::build(move |client| Server::new(client, shared))
         .custom_method(status::METHOD, Server::status)
         .finish();
-    let (to_server, server_input) = tokio::io::duplex(1 << 16);
-    let pump = tokio::spawn(transport::pump(input, to_server));
-    Transport::new(server_input, output, socket)
-        .serve(service)
-        .await;
-    pump.abort();
+    transport::guarded(input, output, |input, output| {
+        Transport::new(input, output, socket).serve(service)
+    })
+    .await;
     if state.shutdown.load(Ordering::SeqCst) {
         0
     } else {
