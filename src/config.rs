@@ -128,11 +128,11 @@ impl Workspace {
     }
 
     /// The `exclude` globs, compiled with sourced's one glob convention (`*` stops at `/`,
-    /// see [`crate::corpus::discover::glob`]).
+    /// see [`crate::glob`]).
     pub fn exclude(&self) -> Result<globset::GlobSet, ConfigError> {
         let mut b = globset::GlobSetBuilder::new();
         for g in &self.config.exclude {
-            let glob = crate::corpus::discover::glob::glob(g).map_err(|e| ConfigError::Parse {
+            let glob = crate::glob::glob(g).map_err(|e| ConfigError::Parse {
                 path: self.file.clone().unwrap_or_default(),
                 message: format!("exclude pattern {g:?}: {e}"),
             })?;

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod entities;
+pub mod glob;
 pub mod index;
 pub mod lsp;
 pub mod notes;

@@ -5,10 +5,10 @@
 //! folders and globs of `sourced.toml` apply, else every Markdown file under `default_root` —
 //! leaving out the source folders, hidden folders, `target`, `node_modules` and the `exclude`
 //! globs (an excluded folder with all it holds). Globs follow the one convention of
-//! [`crate::corpus::discover::glob`], as `sources` and `exclude` do.
+//! [`crate::glob`], as `sources` and `exclude` do.
 
 use crate::config::{self, ConfigError, Workspace};
-use crate::corpus::discover::glob::{self as globs, Pattern};
+use crate::glob::{self as globs, Pattern};
 use std::path::{Path, PathBuf};
 
 /// Why the notes could not be listed.

@@ -231,7 +231,13 @@ fn kinds(items: &[Value]) -> Vec<(String, String)> {
         .iter()
         .map(|i| {
             (
-                i["uri"].as_str().unwrap().rsplit('/').next().unwrap().to_string(),
+                i["uri"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
                 i["kind"].as_str().unwrap().to_string(),
             )
         })
@@ -284,7 +290,9 @@ async fn pull_clients_get_document_and_workspace_reports() {
     assert_eq!(again, json!({"kind": "unchanged", "resultId": id}));
 
     // Every note of the workspace, open or not.
-    let report = c.request("workspace/diagnostic", json!({"previousResultIds": []})).await;
+    let report = c
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
     let items = report["items"].as_array().unwrap().clone();
     assert_eq!(
         kinds(&items),
@@ -393,9 +401,13 @@ async fn each_workspace_folder_checks_against_its_own_sources() {
     c.open(&in_b, &quote).await;
     // (Both arrive in any order: wait for each without dropping the other.)
     let of = |m: Value| m["params"]["diagnostics"].as_array().cloned().unwrap();
-    let diags_a = of(c.wait_for("a's diagnostics", |m| is_diagnostics(m, &in_a, Some(1))).await);
+    let diags_a = of(c
+        .wait_for("a's diagnostics", |m| is_diagnostics(m, &in_a, Some(1)))
+        .await);
     assert_eq!(diags_a, Vec::<Value>::new());
-    let diags = of(c.wait_for("b's diagnostics", |m| is_diagnostics(m, &in_b, Some(1))).await);
+    let diags = of(c
+        .wait_for("b's diagnostics", |m| is_diagnostics(m, &in_b, Some(1)))
+        .await);
     assert_eq!(
         diags
             .iter()
@@ -409,13 +421,13 @@ async fn each_workspace_folder_checks_against_its_own_sources() {
     assert!(b.path().join(".sourced").is_dir());
     let status = c.request("sourced/status", Value::Null).await;
     let folders = status["folders"].as_array().unwrap();
-    let roots: Vec<&str> = folders.iter().map(|f| f["root"].as_str().unwrap()).collect();
+    let roots: Vec<&str> = folders
+        .iter()
+        .map(|f| f["root"].as_str().unwrap())
+        .collect();
     assert_eq!(
         roots,
-        [
-            a.path().to_str().unwrap(),
-            b.path().to_str().unwrap()
-        ]
+        [a.path().to_str().unwrap(), b.path().to_str().unwrap()]
     );
     assert_eq!(folders[0]["sources"], 5);
     assert_eq!(folders[1]["sources"], 1);

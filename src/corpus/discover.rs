@@ -4,12 +4,10 @@
 //! Invariant: [`is_under`] says yes to exactly the files [`discover`] lists (given they
 //! exist and have a source format): both start from a spec's base (the folder or file, or a
 //! glob's literal folders), skip hidden names and excluded paths below it (a folder's
-//! exclusion covers all it holds), and test globs with the same [`glob::Pattern`].
-
-pub mod glob;
+//! exclusion covers all it holds), and test globs with the same [`crate::glob::Pattern`].
 
 use super::{Format, Warning};
-use glob::Pattern;
+use crate::glob::{self, Pattern};
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;

@@ -235,7 +235,7 @@ pub fn from_diagnostic(
     current: i32,
     versioned: bool,
 ) -> Vec<CodeAction> {
-    if diagnostic.source.as_deref() != Some(super::diagnostics::SOURCE) {
+    if diagnostic.source.as_deref() != Some(super::describe::DIAGNOSTIC_SOURCE) {
         return Vec::new();
     }
     let Some(data) = diagnostic

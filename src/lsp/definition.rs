@@ -4,9 +4,9 @@
 
 use super::documents::Checked;
 use super::entities;
+use super::folder::IndexSnapshot;
 use super::position::Encoding;
 use super::sources;
-use super::folder::IndexSnapshot;
 use crate::quotes::extract::CitationTarget;
 use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, Range, Uri};
 
@@ -44,7 +44,8 @@ pub fn definition(
     } else if let Some(r) = checked.quote_at(offset) {
         let v = &r.verdict;
         for m in v.best.iter().chain(&v.also) {
-            if let Some(l) = snap.sources()
+            if let Some(l) = snap
+                .sources()
                 .location(&checked.root, &m.path, m.range.clone(), enc)
             {
                 locations.push(l);

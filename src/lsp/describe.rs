@@ -6,6 +6,9 @@ use crate::index::SourceInfo;
 use crate::quotes::verdict::SourceMatch;
 use std::path::Path;
 
+/// The `source` of sourced's diagnostics (how a quick fix knows a diagnostic is ours).
+pub const DIAGNOSTIC_SOURCE: &str = "sourced";
+
 /// The word diff of a match as plain text (the same notation as `sourced check`).
 pub use crate::quotes::verdict::word_diff;
 

@@ -11,14 +11,11 @@ use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
 };
 
-pub const SOURCE: &str = "sourced";
+/// The `source` of every diagnostic of sourced's.
+pub use super::describe::DIAGNOSTIC_SOURCE as SOURCE;
 
 /// The diagnostics for a checked note.
-pub fn diagnostics(
-    checked: &Checked,
-    settings: &Settings,
-    enc: Encoding,
-) -> Vec<Diagnostic> {
+pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec<Diagnostic> {
     let snap = &checked.index;
     let mut out = Vec::new();
     for r in &checked.results {
@@ -26,10 +23,7 @@ pub fn diagnostics(
         let Some(severity) = settings.severity.of(v.status) else {
             continue;
         };
-        let info = v
-            .best
-            .as_ref()
-            .and_then(|m| snap.source_info(&m.path));
+        let info = v.best.as_ref().and_then(|m| snap.source_info(&m.path));
         let name = v.best.as_ref().map(|m| source_name(m, info.as_ref()));
         let message = match (v.status, &v.best) {
             (Status::NotFound, None) => "quote not found in sources".to_string(),

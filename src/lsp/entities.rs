@@ -7,9 +7,9 @@
 //! turned into positions by [`super::position`] only.
 
 use super::describe::key_of;
+use super::folder::{Entities, IndexSnapshot};
 use super::position::{self, Encoding};
 use super::sources;
-use super::folder::{Entities, IndexSnapshot};
 use crate::entities::keys::lookup_key;
 use crate::entities::lexicon::is_stopword;
 use crate::entities::{Entity, EntityKind};
@@ -155,7 +155,8 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
             if s.first.context.trim().is_empty() {
                 continue;
             }
-            let surface = snap.sources()
+            let surface = snap
+                .sources()
                 .get(&sources::absolute(root, &s.path))
                 .and_then(|t| t.text.get(s.first.range.clone()).map(str::to_string))
                 .unwrap_or_default();
@@ -327,7 +328,12 @@ pub fn name_around(text: &str, offset: usize) -> Option<Range<usize>> {
 }
 
 /// Locations of the first mention of `e` in each source, most mentions first.
-pub fn definition(e: &Entity, ents: &Entities, snap: &IndexSnapshot, enc: Encoding) -> Vec<Location> {
+pub fn definition(
+    e: &Entity,
+    ents: &Entities,
+    snap: &IndexSnapshot,
+    enc: Encoding,
+) -> Vec<Location> {
     e.sources
         .iter()
         .filter_map(|s| {

@@ -6,9 +6,9 @@
 use super::describe::{byline, key_of, percent, word_diff};
 use super::documents::Checked;
 use super::entities;
+use super::folder::IndexSnapshot;
 use super::position::{self, Encoding};
 use super::sources;
-use super::folder::IndexSnapshot;
 use crate::check::QuoteResult;
 use crate::quotes::extract::{Citation, CitationTarget};
 use crate::quotes::verdict::{SourceMatch, Status};
@@ -33,7 +33,12 @@ pub fn markdown(value: String, range: Option<tower_lsp_server::ls_types::Range>)
 /// (followed by the entity card if the cursor is on a name in it); else the card of the
 /// entity named there, or a word that a capitalised name under the cursor is not in the
 /// sources.
-pub fn hover(checked: &Checked, offset: usize, enc: Encoding, snap: &IndexSnapshot) -> Option<Hover> {
+pub fn hover(
+    checked: &Checked,
+    offset: usize,
+    enc: Encoding,
+    snap: &IndexSnapshot,
+) -> Option<Hover> {
     if let Some(c) = checked.citation_at(offset) {
         let text = citation(checked, c, snap)?;
         return Some(markdown(

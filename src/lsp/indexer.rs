@@ -119,7 +119,7 @@ impl Session {
         // An index that was just created (or rebuilt) holds nothing yet: checking with it
         // would flag every quotation, so it is filled before it is used. Otherwise notes are
         // checked with the index as last written while the sources are walked for changes.
-        let opened_as_is = messages.is_empty() && !checker.index().is_empty();
+        let opened_as_is = messages.is_empty() && checker.index().is_complete();
         if opened_as_is {
             folder.replace(Some(checker.clone()));
             self.set_status(folder, IndexStatus::Ready).await;
@@ -265,9 +265,9 @@ impl Session {
     /// entity table.
     async fn update_sources(&self, folder: &Arc<Folder>, paths: Vec<PathBuf>) {
         let root = folder.root();
-        let config_changed = paths
-            .iter()
-            .any(|p| p.file_name().is_some_and(|n| n == FILE_NAME) && root.starts_with(folder_of(p)));
+        let config_changed = paths.iter().any(|p| {
+            p.file_name().is_some_and(|n| n == FILE_NAME) && root.starts_with(folder_of(p))
+        });
         if config_changed {
             return self.open_index(folder).await;
         }

@@ -91,9 +91,7 @@ pub fn check_text(
         Err(CheckError::Cancelled) => return None,
         Err(e) => {
             tracing::error!("checking {}: {e}", path.display());
-            checked.diagnostics = vec![diagnostics::not_checked(format!(
-                "note not checked: {e}"
-            ))];
+            checked.diagnostics = vec![diagnostics::not_checked(format!("note not checked: {e}"))];
         }
     }
     Some(checked)

@@ -103,7 +103,10 @@ impl State {
             .unwrap_or_else(|_| note.parent().unwrap_or(note).to_path_buf());
         let mut folders = write(&self.folders);
         // Another thread may have added it meanwhile.
-        if let Some(f) = folders.iter().find(|f| f.uri.is_none() && note.starts_with(f.root())) {
+        if let Some(f) = folders
+            .iter()
+            .find(|f| f.uri.is_none() && note.starts_with(f.root()))
+        {
             return (f.clone(), false);
         }
         let folder = Arc::new(Folder::new(note.to_path_buf(), None, root));

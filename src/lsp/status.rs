@@ -14,8 +14,8 @@ use super::folder::{Folder, IndexStatus};
 use super::session::Session;
 use super::state::State;
 use super::sync::blocking;
-use std::sync::Arc;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::notification::Notification;
 

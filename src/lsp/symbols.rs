@@ -3,8 +3,8 @@
 
 use super::describe::{after_quote, key_of, shorten};
 use super::documents::Checked;
-use super::position::{self, Encoding};
 use super::folder::IndexSnapshot;
+use super::position::{self, Encoding};
 use crate::quotes::verdict::Status;
 use tower_lsp_server::ls_types::{
     DocumentSymbol, InlayHint, InlayHintLabel, InlayHintTooltip, Range, SymbolKind,

@@ -35,9 +35,8 @@ impl Session {
                 "code actions",
                 move |c, enc| {
                     let wanted = position::byte_range(&c.rope, range, enc);
-                    let overlaps = |q: &std::ops::Range<usize>| {
-                        q.start <= wanted.end && wanted.start <= q.end
-                    };
+                    let overlaps =
+                        |q: &std::ops::Range<usize>| q.start <= wanted.end && wanted.start <= q.end;
                     let mut v = Vec::new();
                     for r in c.results.iter().filter(|r| overlaps(&r.quote.range)) {
                         let info = r

@@ -25,7 +25,10 @@ impl Session {
             .await)
     }
 
-    pub(crate) async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+    pub(crate) async fn references(
+        &self,
+        params: ReferenceParams,
+    ) -> Result<Option<Vec<Location>>> {
         let p = params.text_document_position;
         let pos = p.position;
         let uri = p.text_document.uri.clone();

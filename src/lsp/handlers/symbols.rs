@@ -22,7 +22,12 @@ impl Session {
             let mut found = Vec::new();
             for snap in snaps {
                 if let Some(ents) = snap.entities() {
-                    found.extend(entities::workspace_symbols(&params.query, &ents, &snap, enc));
+                    found.extend(entities::workspace_symbols(
+                        &params.query,
+                        &ents,
+                        &snap,
+                        enc,
+                    ));
                 }
             }
             Some(WorkspaceSymbolResponse::Flat(found))
@@ -31,7 +36,10 @@ impl Session {
         .flatten())
     }
 
-    pub(crate) async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+    pub(crate) async fn inlay_hint(
+        &self,
+        params: InlayHintParams,
+    ) -> Result<Option<Vec<InlayHint>>> {
         if !self.state.settings().inlay_hints {
             return Ok(None);
         }
