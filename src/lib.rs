@@ -1,10 +1,27 @@
 //! `sourced`: check quotations in Markdown notes against a folder of source documents.
 //!
-//! The pipeline, one module per stage (data flows one way):
+//! The pipeline, one module per stage (data flows one way; `tests/architecture.rs` checks
+//! that no module uses one of a later stage and that no modules import each other):
 //!
 //! ```text
-//! text ─► corpus ─► index ─► quotes (extract, match) ─► check ─► cli | lsp
+//! text ─► corpus ─► entities ─► index ─► quotes ─► check ─► cli | lsp
 //! ```
+//!
+//! - `text`: normaliser, offset maps, Markdown and HTML reading;
+//! - `corpus`: finding source files and reading each into visible text + offset map +
+//!   metadata;
+//! - `entities`: named people, organisations and places in a source (run at indexing time,
+//!   stored in the index) and the entity table built from them;
+//! - `index`: the tantivy index of the sources: reading (`SourceIndex`) apart from writing
+//!   (`index::update`), retrieval behind the `Retriever` trait;
+//! - `quotes`: quotations and citations in notes, alignment against retrieved passages,
+//!   verdicts (uses `corpus` for the source documents' text and offsets);
+//! - `check`: the entry point of both front ends: open a workspace, check a note;
+//! - `cli` and `lsp`: the front ends.
+//!
+//! Beside the stages: `config` (`sourced.toml`, the workspace), `glob` (the one glob
+//! convention), `notes` (which Markdown files are notes), `cancel` (cooperative
+//! cancellation of checks).
 //!
 //! Everything below `cli` and `lsp` is the pure core: plain data in byte offsets, no printing,
 //! no editor types.

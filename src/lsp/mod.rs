@@ -71,6 +71,11 @@ use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server as Transport};
 
+/// Requests handled at once. A request may wait for a note's pending check (it never starts
+/// one of its own); tower-lsp-server's default of 4 would let four such waits hold up every
+/// other request.
+const MAX_CONCURRENT_REQUESTS: usize = 64;
+
 /// Serve the protocol on `input`/`output` until the client sends `exit` (or closes the
 /// input). Returns the exit code: 0 after a `shutdown` request, 1 otherwise.
 pub async fn serve<I, O>(input: I, output: O) -> i32
@@ -84,7 +89,9 @@ where
         .custom_method(status::METHOD, Server::status)
         .finish();
     transport::guarded(input, output, |input, output| {
-        Transport::new(input, output, socket).serve(service)
+        Transport::new(input, output, socket)
+            .concurrency_level(MAX_CONCURRENT_REQUESTS)
+            .serve(service)
     })
     .await;
     if state.shutdown.load(Ordering::SeqCst) {
