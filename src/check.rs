@@ -289,7 +289,11 @@ pub fn check_quotes_with(
         let verdict = match cache.and_then(|c| c.get(&quote.text, &cited_paths)) {
             Some(v) => v,
             None => {
-                let v = matcher::check(retriever, &quote.text, &cited_paths, options)?;
+                let v = matcher::check_until(retriever, &quote.text, &cited_paths, options, cancel)
+                    .map_err(|e| match e {
+                        matcher::MatchError::Index(e) => CheckError::Index(e),
+                        matcher::MatchError::Cancelled => CheckError::Cancelled,
+                    })?;
                 if let Some(c) = cache {
                     c.insert(&quote.text, &cited_paths, &v);
                 }
