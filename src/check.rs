@@ -259,6 +259,11 @@ pub fn check_quotes(
 
 /// [`check_quotes`], reusing and remembering verdicts in `cache` (which must belong to this
 /// retriever and these options, and be [synced](VerdictCache::sync) to its state).
+///
+/// `cancel` is read before each quotation and, inside one, between retrievals and on every
+/// row of its alignment: once raised, the check ends with [`CheckError::Cancelled`] within one
+/// row. Memory: each of rayon's threads aligns one quotation at a time, within
+/// [`crate::quotes::align::MAX_ALIGN_BYTES`] (48 MiB), however long the quotation.
 pub fn check_quotes_with(
     retriever: &dyn Retriever,
     root: &Path,
