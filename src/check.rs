@@ -295,6 +295,11 @@ pub fn check_quotes(
 
 /// [`check_quotes`], reusing and remembering verdicts in `cache` (which must belong to this
 /// retriever and these options, and be [synced](VerdictCache::sync) to its state).
+///
+/// `cancel` is read before each quotation and, inside one, between retrievals and on every
+/// row of its alignment: once raised, the check ends with [`CheckError::Cancelled`] within one
+/// row. Memory: each of rayon's threads aligns one quotation at a time, within
+/// [`crate::quotes::align::MAX_ALIGN_BYTES`] (48 MiB), however long the quotation.
 pub fn check_quotes_with(
     retriever: &dyn Retriever,
     root: &Path,
@@ -325,7 +330,11 @@ pub fn check_quotes_with(
         let verdict = match cache.and_then(|c| c.get(&quote.text, &cited_paths)) {
             Some(v) => v,
             None => {
-                let v = matcher::check(retriever, &quote.text, &cited_paths, options)?;
+                let v = matcher::check_until(retriever, &quote.text, &cited_paths, options, cancel)
+                    .map_err(|e| match e {
+                        matcher::MatchError::Index(e) => CheckError::Index(e),
+                        matcher::MatchError::Cancelled => CheckError::Cancelled,
+                    })?;
                 if let Some(c) = cache {
                     c.insert(&quote.text, &cited_paths, &v);
                 }

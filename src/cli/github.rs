@@ -37,6 +37,7 @@ pub fn render(report: &Report) -> String {
         let title = match q.status {
             Status::NotFound => "Quote not found",
             Status::Mismatch => "Quote differs from source",
+            Status::TooLong => "Quote too long to check",
             _ => "Quote misattributed",
         };
         let at = (q.file.as_str(), q.line, q.column, q.end_line, q.end_column);

@@ -78,6 +78,10 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
                         .map_or("another source".to_string(), |s| s.path.clone())
                 ),
             ),
+            Status::TooLong => (
+                style.paint("1;33", "warning"),
+                crate::quotes::matcher::too_long_message(&q.text),
+            ),
         };
         let _ = writeln!(
             out,
@@ -142,6 +146,9 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
         s.not_found,
         s.misattributed
     );
+    if s.too_long > 0 {
+        let _ = write!(out, "; {} too long to check", s.too_long);
+    }
     if s.unknown_citations > 0 {
         let _ = write!(out, "; {} unknown citations", s.unknown_citations);
     }

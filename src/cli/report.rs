@@ -51,7 +51,14 @@ pub struct Summary {
     pub mismatch: usize,
     pub not_found: usize,
     pub misattributed: usize,
+    /// Quotations too long to check (`too-long`); left out of the JSON when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub too_long: usize,
     pub unknown_citations: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,7 +106,7 @@ impl QuoteReport {
         match self.status {
             Status::Verified => None,
             Status::NotFound => Some("error"),
-            Status::Mismatch | Status::Misattributed => Some("warning"),
+            Status::Mismatch | Status::Misattributed | Status::TooLong => Some("warning"),
         }
     }
 
@@ -133,6 +140,7 @@ impl QuoteReport {
                     self.text
                 )
             }
+            Status::TooLong => crate::quotes::matcher::too_long_message(&self.text),
         }
     }
 }
@@ -240,6 +248,7 @@ impl<'a> Positions<'a> {
                 Status::Mismatch => report.summary.mismatch += 1,
                 Status::NotFound => report.summary.not_found += 1,
                 Status::Misattributed => report.summary.misattributed += 1,
+                Status::TooLong => report.summary.too_long += 1,
             }
             report.quotes.push(QuoteReport {
                 file: file.clone(),

@@ -81,6 +81,7 @@ pub fn render(report: &Report) -> String {
                     rule("not-found", "QuoteNotFound", "A quotation was not found in the sources.", "error"),
                     rule("mismatch", "QuoteMismatch", "A quotation differs from the source's wording.", "warning"),
                     rule("misattributed", "QuoteMisattributed", "A quotation is cited to a source that does not contain it.", "warning"),
+                    rule("too-long", "QuoteTooLong", "A quotation is too long for sourced to check.", "warning"),
                     rule("unknown-citation", "UnknownCitation", "A citation names no source: a key no source has, or a link to a missing file.", "warning"),
                 ],
             }},

@@ -53,6 +53,7 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
                 name.clone().unwrap_or_default(),
                 super::describe::key_of(&m.path)
             ),
+            (Status::TooLong, _) => crate::quotes::matcher::too_long_message(&r.quote.text),
             (Status::Verified, _) => format!(
                 "quote found in {}",
                 name.clone().unwrap_or_else(|| "the sources".into())

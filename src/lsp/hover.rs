@@ -136,6 +136,10 @@ fn headline(r: &QuoteResult) -> String {
             percent(v.similarity())
         ),
         Status::NotFound => "✗ **not found** in the sources".to_string(),
+        Status::TooLong => format!(
+            "… **not checked**: {}",
+            crate::quotes::matcher::too_long_message(&r.quote.text)
+        ),
         Status::Misattributed => format!(
             "⚠ **misattributed**: cited to `{}` but found in another source",
             r.cited.as_deref().unwrap_or("?")

@@ -73,6 +73,8 @@ impl Severities {
             Status::Mismatch => self.mismatch,
             Status::Misattributed => self.misattributed,
             Status::Verified => self.verified,
+            // Not checked: said once, as a warning, whatever the severities.
+            Status::TooLong => Some(DiagnosticSeverity::WARNING),
         }
     }
 }

@@ -3,11 +3,46 @@
 //! Semi-global edit distance: the whole quote must be aligned, the source may start and end
 //! anywhere. Each changed, dropped or added word costs 1; a gap in the pattern (omission or
 //! editorial insertion) skips up to its maximum number of source words for free.
+//!
+//! Invariants: one alignment never takes more than [`MAX_ALIGN_BYTES`] (the traceback holds a
+//! byte per cell of the pieces × source words matrix; past the budget [`align_until`] refuses
+//! with [`AlignError::TooLarge`] before allocating, and the caller must not call the quote
+//! verified or not found); and it looks at its [`CancelFlag`] once per row (one row is one
+//! quote piece against every source word).
 
-use super::pattern::{Pattern, Piece};
+use super::pattern::{Pattern, Piece, MAX_OMITTED_WORDS};
+use crate::cancel::CancelFlag;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::ops::Range;
+
+/// Most bytes one alignment may allocate: 48 MiB. A quotation of
+/// [`super::matcher::MAX_QUOTE_WORDS`] words against the longest region the local index
+/// returns (46 passages of 100 words) takes about 23 MiB.
+pub const MAX_ALIGN_BYTES: usize = 48 << 20;
+
+/// Why an alignment was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlignError {
+    /// The flag was raised while aligning.
+    Cancelled,
+    /// The alignment would take `bytes`, more than [`MAX_ALIGN_BYTES`].
+    TooLarge { bytes: usize },
+}
+
+/// Bytes an alignment of `pieces` pattern pieces (`gaps` of them gaps) against `source_words`
+/// takes: a traceback byte per cell, two bytes per cell of a gap row (where the gap started),
+/// and the rolling rows (eight of four bytes per column).
+pub fn align_bytes(pieces: usize, gaps: usize, source_words: usize) -> usize {
+    let width = source_words.saturating_add(1);
+    pieces
+        .saturating_add(gaps.saturating_mul(2))
+        .saturating_add(8 * 4)
+        .saturating_mul(width)
+}
+
+// A gap's start is stored as its distance from the cell's column, in 16 bits.
+const _: () = assert!(MAX_OMITTED_WORDS <= u16::MAX as usize);
 
 /// One step of an alignment, in word indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,16 +177,37 @@ fn replaced_after_match(
     false
 }
 
-/// Align `pattern` against `source` (normalised words). `None` if the pattern has no words.
+/// Align `pattern` against `source` (normalised words). `None` if the pattern has no words
+/// or the alignment would take more than [`MAX_ALIGN_BYTES`] (see [`align_until`]).
+pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
+    align_until(pattern, source, &CancelFlag::new())
+        .ok()
+        .flatten()
+}
+
+/// Align `pattern` against `source` (normalised words) unless `cancel` is raised meanwhile.
+/// `Ok(None)` if the pattern has no words.
 ///
 /// Costs: [`WORD_COST`] for a changed or added word and for starting a run of dropped source
 /// words, [`DROP_EXTEND_COST`] for each further dropped word, nothing for a pattern gap
 /// skipping up to its maximum. The alignment is semi-global: the source may start and end
 /// anywhere. `cost` is 0 exactly when every quote word matches.
-pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
+pub fn align_until(
+    pattern: &Pattern,
+    source: &[&str],
+    cancel: &CancelFlag,
+) -> Result<Option<Alignment>, AlignError> {
     let pieces = &pattern.pieces;
     if pattern.word_count() == 0 {
-        return None;
+        return Ok(None);
+    }
+    let gaps = pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Gap { .. }))
+        .count();
+    let bytes = align_bytes(pieces.len(), gaps, source.len());
+    if bytes > MAX_ALIGN_BYTES {
+        return Err(AlignError::TooLarge { bytes });
     }
     // Intern words so that comparisons are integer compares.
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
@@ -178,8 +234,12 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
     let (mut pm, mut pd, mut pi) = (vec![0u32; width], vec![INF; width], vec![INF; width]);
     let (mut pb, mut pf) = (vec![0u32; width], vec![0u8; width]);
     let mut back = vec![0u8; (m + 1) * width];
-    let mut gap_start: HashMap<usize, Vec<u32>> = HashMap::new();
+    // For each gap row, how many source words the gap skipped to reach each column.
+    let mut gap_start: HashMap<usize, Vec<u16>> = HashMap::new();
     for i in 1..=m {
+        if cancel.is_cancelled() {
+            return Err(AlignError::Cancelled);
+        }
         std::mem::swap(&mut pm, &mut cm);
         std::mem::swap(&mut pd, &mut cd);
         std::mem::swap(&mut pi, &mut ci);
@@ -227,11 +287,13 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
                 let Piece::Gap { max, .. } = pieces[i - 1] else {
                     unreachable!("pieces and ids agree")
                 };
+                // Pattern gaps skip at most MAX_OMITTED_WORDS; the distance is kept in 16 bits.
+                let max = max.min(usize::from(u16::MAX));
                 // Sliding-window minimum of the row above over [j - max, j].
                 let prev = |k: usize| best_of(pm[k], pd[k], pi[k]);
                 let mut window: std::collections::VecDeque<usize> =
                     std::collections::VecDeque::new();
-                let mut starts = vec![0u32; width];
+                let mut skipped = vec![0u16; width];
                 for j in 0..=n {
                     while window.back().is_some_and(|&k| prev(k).0 >= prev(j).0) {
                         window.pop_back();
@@ -243,7 +305,8 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
                     let k = *window.front().expect("non-empty window");
                     let (c, from) = prev(k);
                     cm[j] = c;
-                    starts[j] = k as u32;
+                    // At most `max` words, which fits in 16 bits.
+                    skipped[j] = (j - k) as u16;
                     ci[j] = INF;
                     let mut b = from;
                     if j == 0 {
@@ -261,7 +324,7 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
                     }
                     back[row + j] = b;
                 }
-                gap_start.insert(i, starts);
+                gap_start.insert(i, skipped);
             }
         }
     }
@@ -280,7 +343,8 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
             // Replacements after added words pair unrelated words: no better than adding.
             let paired = s == M && (equal || replaced_after_match(&back, width, &pat, &src, m, j));
             (c, !paired, !equal, j)
-        })?;
+        })
+        .expect("a row has at least one column");
     // Trace back.
     let mut steps = Vec::new();
     let (mut i, mut j) = (m, end);
@@ -288,8 +352,8 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
         let b = back[i * width + j];
         match state {
             M => match gap_start.get(&i) {
-                Some(starts) => {
-                    let k = starts[j] as usize;
+                Some(skipped) => {
+                    let k = j - usize::from(skipped[j]);
                     steps.push(Step::Gap {
                         piece: i - 1,
                         s: k..j,
@@ -337,11 +401,11 @@ pub fn align(pattern: &Pattern, source: &[&str]) -> Option<Alignment> {
         (Some(a), Some(b)) => a..b,
         _ => j..j,
     };
-    Some(Alignment {
+    Ok(Some(Alignment {
         cost: best as usize,
         source,
         steps,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -361,6 +425,32 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         (a.cost, covered)
+    }
+
+    #[test]
+    fn a_raised_flag_stops_the_alignment() {
+        let p = Pattern::parse("the quick red fox");
+        let cancel = CancelFlag::new();
+        cancel.cancel();
+        assert_eq!(
+            align_until(&p, &["the", "quick", "brown", "fox"], &cancel),
+            Err(AlignError::Cancelled)
+        );
+    }
+
+    #[test]
+    fn an_alignment_past_the_budget_is_refused_before_it_allocates() {
+        let p = Pattern::parse(&"word ".repeat(2_000));
+        let source = vec!["word"; MAX_ALIGN_BYTES / 2_000];
+        let bytes = align_bytes(2_000, 0, source.len());
+        assert!(bytes > MAX_ALIGN_BYTES);
+        assert_eq!(
+            align_until(&p, &source, &CancelFlag::new()),
+            Err(AlignError::TooLarge { bytes })
+        );
+        assert_eq!(align(&p, &source), None);
+        // Within the budget it aligns.
+        assert_eq!(align(&p, &source[..5_000]).map(|a| a.cost), Some(0));
     }
 
     #[test]

@@ -1,16 +1,52 @@
 //! From a quotation to a [`Verdict`]: retrieve candidate regions by chunk, align the pattern
 //! against each, keep the best, and weigh it against the citation.
+//!
+//! Invariants: a quotation of more than [`MAX_QUOTE_WORDS`] words, or one whose alignment
+//! would take more than [`super::align::MAX_ALIGN_BYTES`], is not checked and says so
+//! ([`Status::TooLong`]), never verified nor not found; so one check holds at most one
+//! alignment's budget besides its regions. [`check_until`] looks at its [`CancelFlag`] between
+//! retrievals, between regions and on every row of an alignment.
 
-use super::align::{align, Step};
+use super::align::{align_until, AlignError, Step};
 use super::diff;
 use super::explain::{explain, SourceWords};
 use super::meaning;
 use super::pattern::{Pattern, Piece};
 use super::verdict::{SourceMatch, Status, Verdict};
+use crate::cancel::CancelFlag;
 use crate::index::retrieve::{CandidateQuery, Region, Retriever};
 use crate::index::IndexError;
 use crate::text::{normalize, words};
 use std::ops::Range;
+
+/// Most words of a quotation that is checked: 5,000, longer than the longest region the local
+/// index returns (46 passages of 100 words), so that no quotation the sources could hold word
+/// for word is refused; a longer one is [`Status::TooLong`].
+pub const MAX_QUOTE_WORDS: usize = 5_000;
+
+/// What a [`Status::TooLong`] quotation is told.
+pub fn too_long_message(text: &str) -> String {
+    let words = Pattern::parse(text).word_count();
+    if words > MAX_QUOTE_WORDS {
+        format!(
+            "quotation of {words} words is longer than sourced verifies (max {MAX_QUOTE_WORDS}); not checked"
+        )
+    } else {
+        format!(
+            "quotation of {words} words has too many omission or insertion marks for sourced to verify; not checked"
+        )
+    }
+}
+
+/// Why [`check_until`] gave no verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// The flag was raised before the verdict was found.
+    #[error("cancelled")]
+    Cancelled,
+}
 
 /// Thresholds of the matcher.
 #[derive(Debug, Clone)]
@@ -73,13 +109,29 @@ pub enum Cited {
     Paths(Vec<String>),
 }
 
-/// Check one quotation text.
+/// Check one quotation text (to the end: see [`check_until`] for a check that can be
+/// cancelled).
 pub fn check(
     retriever: &dyn Retriever,
     text: &str,
     cited: &Cited,
     options: &MatchOptions,
 ) -> Result<Verdict, IndexError> {
+    match check_until(retriever, text, cited, options, &CancelFlag::new()) {
+        Ok(v) => Ok(v),
+        Err(MatchError::Index(e)) => Err(e),
+        Err(MatchError::Cancelled) => unreachable!("nobody holds the flag to raise it"),
+    }
+}
+
+/// Check one quotation text unless `cancel` is raised meanwhile.
+pub fn check_until(
+    retriever: &dyn Retriever,
+    text: &str,
+    cited: &Cited,
+    options: &MatchOptions,
+    cancel: &CancelFlag,
+) -> Result<Verdict, MatchError> {
     let pattern = Pattern::parse(text);
     let cited_paths = match cited {
         Cited::None => Vec::new(),
@@ -91,21 +143,40 @@ pub fn check(
         also: Vec::new(),
         cited_paths: cited_paths.clone(),
     };
-    if pattern.word_count() == 0 {
+    let too_long = Verdict {
+        status: Status::TooLong,
+        ..verdict.clone()
+    };
+    let words = pattern.word_count();
+    if words == 0 {
         return Ok(verdict);
     }
+    if words > MAX_QUOTE_WORDS {
+        return Ok(too_long);
+    }
+    let stop = |e: AlignError| match e {
+        AlignError::Cancelled => Err(MatchError::Cancelled),
+        AlignError::TooLarge { .. } => Ok(too_long.clone()),
+    };
     let chunks = pattern.chunks();
-    let mut regions = candidate_regions(retriever, &chunks, &cited_paths, options, 0)?;
-    let mut matches = aligned(&pattern, &regions);
+    let mut regions = candidate_regions(retriever, &chunks, &cited_paths, options, 0, cancel)?;
+    let mut matches = match aligned(&pattern, &regions, cancel) {
+        Ok(m) => m,
+        Err(e) => return stop(e),
+    };
     // A quotation with omissions whose pieces the passages around the hits did not hold
     // word for word: look again with regions as wide as its omissions may reach, so that
     // every omission the conventions accept is found (the wider regions cost 4 times more
     // to load and align, and most omissions are short).
     let reach = pattern.reach_words();
     if reach > 0 && !matches.iter().any(|m| m.exact) {
-        let wider = candidate_regions(retriever, &chunks, &cited_paths, options, reach)?;
+        let wider = candidate_regions(retriever, &chunks, &cited_paths, options, reach, cancel)?;
+        let more = match aligned(&pattern, &wider, cancel) {
+            Ok(m) => m,
+            Err(e) => return stop(e),
+        };
         let offset = regions.len();
-        matches.extend(aligned(&pattern, &wider).into_iter().map(|mut m| {
+        matches.extend(more.into_iter().map(|mut m| {
             m.region += offset;
             m
         }));
@@ -124,7 +195,11 @@ fn candidate_regions(
     cited_paths: &[String],
     options: &MatchOptions,
     reach_words: usize,
-) -> Result<Vec<Region>, IndexError> {
+    cancel: &CancelFlag,
+) -> Result<Vec<Region>, MatchError> {
+    if cancel.is_cancelled() {
+        return Err(MatchError::Cancelled);
+    }
     let mut regions = retriever.regions(&CandidateQuery {
         chunks: chunks.to_vec(),
         only_path: None,
@@ -133,6 +208,9 @@ fn candidate_regions(
     })?;
     for path in cited_paths {
         if !regions.iter().any(|r| &r.path == path) {
+            if cancel.is_cancelled() {
+                return Err(MatchError::Cancelled);
+            }
             let q = CandidateQuery {
                 chunks: chunks.to_vec(),
                 only_path: Some(path.clone()),
@@ -151,27 +229,39 @@ fn candidate_regions(
 /// decided by those places alone (a verdict never weighs an inexact match against an exact
 /// one), so the alignment of the other regions is skipped: the common case costs a word
 /// search, not a dynamic programme.
-fn aligned(pattern: &Pattern, regions: &[Region]) -> Vec<Aligned> {
+fn aligned(
+    pattern: &Pattern,
+    regions: &[Region],
+    cancel: &CancelFlag,
+) -> Result<Vec<Aligned>, AlignError> {
+    let check = || {
+        if cancel.is_cancelled() {
+            Err(AlignError::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
     if !pattern
         .pieces
         .iter()
         .any(|p| matches!(p, Piece::Gap { .. }))
     {
         let wanted: Vec<&str> = pattern.words().collect();
-        let exact: Vec<Aligned> = regions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| exact_region(pattern, &wanted, r, i))
-            .collect();
+        let mut exact = Vec::new();
+        for (i, r) in regions.iter().enumerate() {
+            check()?;
+            exact.extend(exact_region(pattern, &wanted, r, i));
+        }
         if !exact.is_empty() {
-            return exact;
+            return Ok(exact);
         }
     }
-    regions
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| align_region(pattern, r, i))
-        .collect()
+    let mut all = Vec::new();
+    for (i, r) in regions.iter().enumerate() {
+        check()?;
+        all.extend(align_region(pattern, r, i, cancel)?);
+    }
+    Ok(all)
 }
 
 /// Best first (exact, then most similar, then by path for stable output), one per place.
@@ -329,13 +419,22 @@ fn exact_region(
 }
 
 /// Align the pattern in one region.
-fn align_region(pattern: &Pattern, region: &Region, index: usize) -> Option<Aligned> {
+fn align_region(
+    pattern: &Pattern,
+    region: &Region,
+    index: usize,
+    cancel: &CancelFlag,
+) -> Result<Option<Aligned>, AlignError> {
     let normalized = normalize(&region.text);
     let spans: Vec<Range<usize>> = words(&normalized.text).collect();
     let word_list: Vec<&str> = spans.iter().map(|r| &normalized.text[r.clone()]).collect();
-    let a = align(pattern, &word_list)?;
+    let Some(a) = align_until(pattern, &word_list, cancel)? else {
+        return Ok(None);
+    };
     drop(word_list);
-    finish_alignment(pattern, region, index, normalized, spans, a)
+    Ok(finish_alignment(
+        pattern, region, index, normalized, spans, a,
+    ))
 }
 
 /// An alignment of one region weighed: gaps that change the meaning, similarity, range.

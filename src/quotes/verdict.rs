@@ -15,6 +15,9 @@ pub enum Status {
     NotFound,
     /// Cited to one source, found in another.
     Misattributed,
+    /// Not checked: longer than the matcher aligns
+    /// ([`super::matcher::MAX_QUOTE_WORDS`], [`super::matcher::too_long_message`]).
+    TooLong,
 }
 
 impl Status {
@@ -24,6 +27,7 @@ impl Status {
             Status::Mismatch => "mismatch",
             Status::NotFound => "not-found",
             Status::Misattributed => "misattributed",
+            Status::TooLong => "too-long",
         }
     }
 }
