@@ -2,6 +2,8 @@
 //! one quotation's alignment stays within its memory budget however long the quotation, and a
 //! note of 100,000 quotations checked again is answered from the verdict cache.
 
+mod common;
+
 use sourced::cancel::CancelFlag;
 use sourced::check::{check_quotes_with, CheckError};
 use sourced::index::retrieve::{CandidateQuery, Region, Retriever};
@@ -9,6 +11,7 @@ use sourced::index::{IndexError, SourceInfo};
 use sourced::quotes::cache::VerdictCache;
 use sourced::quotes::extract;
 use sourced::quotes::matcher::{self, Cited, MatchOptions};
+use sourced::quotes::verdict::Status;
 use sourced::text::OffsetMap;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -154,7 +157,7 @@ fn one_check_of_a_200000_word_quotation_stays_within_the_bound_and_says_it_was_n
     assert_eq!(verdict.best, None);
     assert_eq!(
         matcher::too_long_message(&quote),
-        "quotation of 200000 words is longer than sourced verifies (max 5000); not checked"
+        "quotation of 200000 words is longer than sourced verifies (max 2000); not checked"
     );
 }
 
@@ -163,11 +166,12 @@ fn the_longest_quotation_checked_against_the_longest_region_stays_within_the_bou
     // The local index's longest region: 46 passages of 100 words.
     let source = source_words(4_600);
     let retriever = OneRegion::new(source.clone());
-    // Its first 4,000 words and 1,000 of its own: aligned, not refused, not word for word.
-    let own: Vec<String> = (0..1_000).map(|k| format!("x{k}")).collect();
+    // Its first 1,600 words and 390 of its own (2,000 words is the most checked): aligned,
+    // not refused, not word for word.
+    let own: Vec<String> = (0..390).map(|k| format!("x{k}")).collect();
     let quote = format!(
         "{} {}",
-        source.split(' ').take(4_000).collect::<Vec<_>>().join(" "),
+        source.split(' ').take(1_600).collect::<Vec<_>>().join(" "),
         own.join(" ")
     );
     let (verdict, peak) = peak_during(|| check_one(&retriever, &quote));
@@ -182,9 +186,10 @@ fn the_longest_quotation_checked_against_the_longest_region_stays_within_the_bou
 
 #[test]
 fn a_quotation_whose_marks_would_overrun_the_budget_is_not_checked() {
-    let retriever = OneRegion::new(source_words(4_600));
-    // 3,000 words, each omission mark a row of the alignment that keeps where it started.
-    let quote = (0..3_000)
+    // A region larger than the local index returns (another retriever's may be).
+    let retriever = OneRegion::new(source_words(30_000));
+    // 1,990 words, each omission mark a row of the alignment that keeps where it started.
+    let quote = (0..1_990)
         .map(|k| format!("w{}", k % 997))
         .collect::<Vec<_>>()
         .join(" … ");
@@ -193,7 +198,7 @@ fn a_quotation_whose_marks_would_overrun_the_budget_is_not_checked() {
     assert_eq!(verdict.status.as_str(), "too-long");
     assert_eq!(
         matcher::too_long_message(&quote),
-        "quotation of 3000 words has too many omission or insertion marks for sourced to verify; not checked"
+        "quotation of 1990 words has too many omission or insertion marks for sourced to verify; not checked"
     );
 }
 
@@ -346,4 +351,63 @@ fn a_note_of_100000_quotations_checked_again_is_answered_from_the_cache() {
     assert_eq!(cache.len(), n);
     let stats = cache.stats();
     assert_eq!((stats.hits, stats.evicted), (n as u64, 0));
+}
+
+/// A long quotation copied word for word from a long source is verified, or (past what
+/// sourced can align) reported too long: never a mismatch or not found, which would call a
+/// correct quotation wrong.
+#[test]
+fn a_long_verbatim_quotation_is_verified_or_too_long_never_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    // One long source: the seeds' paragraphs, one after another, each on one line (so that
+    // the Markdown reading of a `.txt` source keeps every word); twice over, as wire copy
+    // republished in one archive file would be.
+    let mut source = String::new();
+    for _ in 0..2 {
+        for e in std::fs::read_dir(common::repo().join("seeds")).unwrap() {
+            // Without quotation marks, so that the whole run is one quotation in a note.
+            let text = std::fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .replace(['“', '”', '"'], "");
+            for para in text.split("\n\n") {
+                let para = para.split_whitespace().collect::<Vec<_>>().join(" ");
+                source.push_str(&format!("{para}\n\n"));
+            }
+        }
+    }
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/long.txt"), &source).unwrap();
+    let (checker, _cache) = common::checker_at(dir.path(), &["src"]);
+    let words: Vec<&str> = source.split_whitespace().collect();
+    for n in [120, 300, 800, 1_200, 1_600, 2_000, 2_001, 3_000] {
+        let start = (words.len() - n) / 2;
+        let quote = words[start..start + n].join(" ");
+        let note = format!("> {quote}\n");
+        let results = common::check(&checker, &note);
+        let statuses: Vec<Status> = results.iter().map(|r| r.verdict.status).collect();
+        eprintln!("{n}: {statuses:?}");
+        assert!(
+            statuses
+                .iter()
+                .all(|s| matches!(s, Status::Verified | Status::TooLong)),
+            "{n} words: {statuses:?} {:?}",
+            results
+                .iter()
+                .map(|r| r.verdict.best.as_ref().map(|m| (
+                    m.similarity,
+                    m.diff
+                        .iter()
+                        .filter(|d| d.op != sourced::quotes::verdict::Op::Equal)
+                        .map(|d| format!(
+                            "{:?} note[{}] source[{}] {:?}",
+                            d.op,
+                            d.note.chars().take(80).collect::<String>(),
+                            d.source.chars().take(80).collect::<String>(),
+                            d.note_range
+                        ))
+                        .collect::<Vec<_>>()
+                )))
+                .collect::<Vec<_>>()
+        );
+    }
 }

@@ -450,3 +450,34 @@ async fn each_workspace_folder_checks_against_its_own_sources() {
     c.open(&in_c, &quote).await;
     assert_eq!(c.diagnostics(&in_c, Some(1)).await, Vec::<Value>::new());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_pulled_while_the_index_builds_gets_its_report_once_it_is_built() {
+    // Neovim 0.11 pulls on open and edit only (no refresh support): an empty report given
+    // while the index builds would stay until the next edit.
+    let ws = seeds_workspace();
+    let mut c = TestClient::start();
+    let mut params = pull_params(&json!([{"uri": file_uri(ws.path()), "name": "ws"}]));
+    params["capabilities"]["workspace"]["diagnostics"] = json!({});
+    params["initializationOptions"] = json!({"sourced": {"debounceMs": 10, "indexDelayMs": 1000}});
+    c.initialize(params).await;
+    let uri = file_uri(&ws.path().join("notes").join("early.md"));
+    c.open(&uri, &note("")).await;
+    let status = c.request("sourced/status", Value::Null).await;
+    assert_eq!(status["state"], "building", "{status}");
+    let report = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert_eq!(report["kind"], "full");
+    let codes: Vec<&str> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["mismatch"], "{report}");
+    assert!(report["resultId"].is_string());
+}

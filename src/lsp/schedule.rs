@@ -14,7 +14,7 @@
 
 use super::diagnostics;
 use super::documents::Checked;
-use super::folder::IndexSnapshot;
+use super::folder::{IndexSnapshot, IndexStatus};
 use super::session::Session;
 use super::settings::Settings;
 use super::state::Conf;
@@ -236,9 +236,15 @@ impl Session {
                 return Lookup::Ready(c);
             }
             if !doc.folder.is_ready() {
-                return Lookup::NotReady(doc.rope.clone());
-            }
-            if doc.done_seq >= doc.seq {
+                // Pulled diagnostics wait for the index (clients that cannot take a refresh
+                // request would otherwise keep the empty report until the next edit); other
+                // requests answer at once. A folder whose index failed has nothing to wait for.
+                let failed = matches!(doc.folder.status(), IndexStatus::Failed(_));
+                if fresh == Freshness::CurrentText || failed {
+                    return Lookup::NotReady(doc.rope.clone());
+                }
+                (doc.subscribe(), doc.version, 0)
+            } else if doc.done_seq >= doc.seq {
                 // Nothing pending for this text and this index: check now.
                 drop(docs);
                 self.schedule_check(uri.clone(), Duration::ZERO);

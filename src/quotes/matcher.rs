@@ -14,15 +14,22 @@ use super::meaning;
 use super::pattern::{Pattern, Piece};
 use super::verdict::{SourceMatch, Status, Verdict};
 use crate::cancel::CancelFlag;
+use crate::index::retrieve::MAX_REACH_IN_CONTEXT;
 use crate::index::retrieve::{CandidateQuery, Region, Retriever};
 use crate::index::IndexError;
 use crate::text::{normalize, words};
 use std::ops::Range;
 
-/// Most words of a quotation that is checked: 5,000, longer than the longest region the local
-/// index returns (46 passages of 100 words), so that no quotation the sources could hold word
-/// for word is refused; a longer one is [`Status::TooLong`].
-pub const MAX_QUOTE_WORDS: usize = 5_000;
+/// Most words of a quotation that is checked: 2,000. The hits of one region lie within 24
+/// passages of 100 words (see `index::retrieve`), so a longer quotation copied word for word
+/// may be split over regions that each hold part of it, and be called altered: a longer one
+/// is [`Status::TooLong`] instead (`tests/check_memory.rs` checks verbatim quotations up to
+/// this length verify).
+pub const MAX_QUOTE_WORDS: usize = 2_000;
+
+/// Quotations longer than this (a passage) get regions as wide as they are long when no region
+/// holds them word for word.
+const LONG_QUOTE_WORDS: usize = 100;
 
 /// What a [`Status::TooLong`] quotation is told.
 pub fn too_long_message(text: &str) -> String {
@@ -168,7 +175,15 @@ pub fn check_until(
     // word for word: look again with regions as wide as its omissions may reach, so that
     // every omission the conventions accept is found (the wider regions cost 4 times more
     // to load and align, and most omissions are short).
-    let reach = pattern.reach_words();
+    // A long quotation spans more passages than the hits and the one passage loaded around
+    // each may cover: it gets the same wider look, as far as it is long, so that a long
+    // quotation copied word for word is never called altered because its region stopped short.
+    let long_reach = if words > LONG_QUOTE_WORDS {
+        words.min(MAX_REACH_IN_CONTEXT)
+    } else {
+        0
+    };
+    let reach = pattern.reach_words().max(long_reach);
     if reach > 0 && !matches.iter().any(|m| m.exact) {
         let wider = candidate_regions(retriever, &chunks, &cited_paths, options, reach, cancel)?;
         let more = match aligned(&pattern, &wider, cancel) {
