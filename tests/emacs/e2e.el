@@ -30,6 +30,13 @@
 (add-to-list 'eglot-server-programs `((markdown-mode text-mode) . (,e2e-bin "lsp")))
 (setq eglot-sync-connect 10)
 
+;; Eglot does not pull diagnostics (no textDocument.diagnostic in its capabilities): the
+;; server must keep pushing them. Count the pushes.
+(defvar e2e-pushes 0)
+(cl-defmethod eglot-handle-notification :before
+  (_server (_method (eql textDocument/publishDiagnostics)) &rest _)
+  (cl-incf e2e-pushes))
+
 (find-file (expand-file-name "note.md" e2e-ws))
 (text-mode)
 ;; `eglot-ensure' waits for a command loop that batch mode does not run: connect directly,
@@ -54,6 +61,12 @@
                                           (string-match-p "2,500" (nth 2 d))))
                          diags)
              diags))
+
+(let ((pull (plist-get (plist-get (eglot-client-capabilities (eglot-current-server)) :textDocument)
+                       :diagnostic)))
+  (e2e-check "eglot does not pull diagnostics, and the server pushes them"
+             (and (null pull) (> e2e-pushes 0))
+             (list :pull pull :pushes e2e-pushes)))
 
 (defun e2e-request (method line column)
   "Send METHOD at LINE (1-based) and COLUMN (0-based) of the note; the result."

@@ -3,7 +3,8 @@
 # Needs Emacs with eglot (Debian: `apt-get install emacs-nox elpa-eglot`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin="$PWD/target/release/sourced"
+# SOURCED_BIN: the server binary (default: target/release/sourced, built if missing).
+bin="${SOURCED_BIN:-$PWD/target/release/sourced}"
 [ -x "$bin" ] || cargo build --release --locked
 ws=$(mktemp -d)
 trap 'rm -rf "$ws"' EXIT

@@ -19,6 +19,25 @@ local function check(name, ok, detail)
   end
 end
 
+-- Neovim 0.11 pulls diagnostics (textDocument/diagnostic) from a server that offers them, so
+-- the server pushes none: count what arrives each way, through the handlers every client uses.
+local seen = { pushes = 0, pulls = 0, pulled = {} }
+local on_push = vim.lsp.handlers["textDocument/publishDiagnostics"]
+vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, params, ctx)
+  seen.pushes = seen.pushes + 1
+  return on_push(err, params, ctx)
+end
+local on_pull = vim.lsp.handlers["textDocument/diagnostic"]
+vim.lsp.handlers["textDocument/diagnostic"] = function(err, result, ctx)
+  seen.pulls = seen.pulls + 1
+  if result and result.kind == "full" then
+    for _, d in ipairs(result.items or {}) do
+      seen.pulled[#seen.pulled + 1] = d.code
+    end
+  end
+  return on_pull(err, result, ctx)
+end
+
 -- The plugin from editors/nvim, as a user would load it.
 local repo = vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h:h:h")
 vim.opt.runtimepath:append(repo .. "/editors/nvim")
@@ -27,7 +46,7 @@ require("sourced").setup({ cmd = { bin, "lsp" }, init_options = { debounceMs = 5
 vim.cmd("edit " .. ws .. "/note.md")
 local buf = vim.api.nvim_get_current_buf()
 
--- Wait for the server to attach and publish diagnostics for the note.
+-- Wait for the server to attach and for the note's diagnostics.
 local attached = vim.wait(20000, function()
   return #vim.lsp.get_clients({ bufnr = buf, name = "sourced" }) > 0
 end, 50)
@@ -37,7 +56,26 @@ local got = vim.wait(30000, function()
   return #vim.diagnostic.get(buf) >= 2
 end, 100)
 local diags = vim.diagnostic.get(buf)
-check("diagnostics are published", got, diags)
+check("diagnostics arrive", got, diags)
+
+-- ...and they came by pull: the server offers pull diagnostics, Neovim pulled them into the
+-- client's pull namespace, and nothing was pushed.
+local sourced = vim.lsp.get_clients({ bufnr = buf, name = "sourced" })[1]
+local provider = sourced and sourced.server_capabilities.diagnosticProvider
+check("the server offers pull diagnostics", provider ~= nil and provider.identifier == "sourced", provider)
+local pulled_ns = sourced and vim.lsp.diagnostic.get_namespace(sourced.id, true)
+local in_pull_ns = pulled_ns and vim.diagnostic.get(buf, { namespace = pulled_ns }) or {}
+local function has_code(list, code)
+  for _, d in ipairs(list) do
+    if d.code == code or d == code then
+      return true
+    end
+  end
+  return false
+end
+check("Neovim pulled the mismatch (textDocument/diagnostic)", seen.pulls > 0 and has_code(seen.pulled, "mismatch")
+  and has_code(in_pull_ns, "mismatch"), { seen = seen, pull_namespace = in_pull_ns })
+check("nothing was pushed", seen.pushes == 0, seen)
 
 local function find(pred)
   for _, d in ipairs(diags) do
@@ -108,6 +146,7 @@ if mismatch then
       return true
     end, 100)
     check("after the fix the warning goes away", fixed, vim.diagnostic.get(buf))
+    check("the new diagnostics were pulled too, none pushed", seen.pushes == 0 and seen.pulls > 1, seen)
   end
 end
 

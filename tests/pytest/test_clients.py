@@ -1,76 +1,60 @@
-"""`sourced lsp` driven by pytest-lsp impersonating Neovim, VS Code and Emacs."""
-
-import asyncio
-import pathlib
+"""`sourced lsp` driven by pytest-lsp impersonating Neovim, VS Code and Emacs (see conftest
+for the client profiles). Each client gets its diagnostics the way it asks for them: pulled
+by the clients that pull, pushed to the others."""
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import BIN, NOTE, make_workspace
+from conftest import (
+    BIN,
+    CLIENTS,
+    NOTE,
+    accept_server_requests,
+    capabilities,
+    diagnostics_of,
+    make_workspace,
+    open_doc,
+    position_in,
+    pulls,
+    takes_document_changes,
+)
 
-CLIENTS = ["neovim", "visual_studio_code", "emacs"]
 WS = make_workspace()
 NOTE_URI = (WS / "note.md").as_uri()
 
 
 @pytest_lsp.fixture(params=CLIENTS, config=ClientServerConfig(server_command=[BIN, "lsp", "--stdio"]))
 async def client(request, lsp_client: LanguageClient):
-    # Real editors accept dynamic registration (the server registers its file watchers).
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params):
-        lsp_client.registrations = params.registrations
-        return None
-
-    # ...and refresh requests, where their capabilities say so.
-    @lsp_client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
-    def inlay_refresh(params):
-        return None
-
+    accept_server_requests(lsp_client)
+    caps = capabilities(request.param)
     params = types.InitializeParams(
-        capabilities=client_capabilities(request.param),
+        capabilities=caps,
         root_uri=WS.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=WS.as_uri(), name="ws")],
         initialization_options={"debounceMs": 20},
     )
     result = await lsp_client.initialize_session(params)
     lsp_client.init_result = result
+    lsp_client.caps = caps
     lsp_client.client_name = request.param
     yield
     await lsp_client.shutdown_session()
 
 
-async def open_note(client: LanguageClient, timeout: float = 30.0):
-    """Open the note and wait until its diagnostics cover every quote."""
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=NOTE_URI, language_id="markdown", version=1, text=NOTE)
-        )
-    )
-    for _ in range(int(timeout / 0.05)):
-        if len(client.diagnostics.get(NOTE_URI, [])) >= 3:
-            break
-        await asyncio.sleep(0.05)
-    return client.diagnostics.get(NOTE_URI, [])
-
-
-def position_of(text: str, needle: str, client: LanguageClient) -> types.Position:
-    """LSP position of `needle` in the note, in the negotiated encoding."""
-    offset = NOTE.index(needle)
-    line = NOTE.count("\n", 0, offset)
-    col_text = NOTE[NOTE.rfind("\n", 0, offset) + 1 : offset]
-    enc = client.init_result.capabilities.position_encoding or "utf-16"
-    if enc == "utf-8":
-        col = len(col_text.encode("utf-8"))
-    else:
-        col = len(col_text.encode("utf-16-le")) // 2
-    return types.Position(line=line, character=col)
+async def open_note(client: LanguageClient):
+    """Open the note; its diagnostics once they cover every quote."""
+    open_doc(client, NOTE_URI, NOTE)
+    diags = await diagnostics_of(client, NOTE_URI, at_least=3)
+    if pulls(client.caps):
+        assert NOTE_URI not in client.diagnostics, "diagnostics pushed to a client that pulls"
+    return diags
 
 
 @pytest.mark.asyncio
 async def test_position_encoding_is_negotiated(client: LanguageClient):
-    offered = client_capabilities(client.client_name).general
+    offered = client.caps.general
     offered = (offered.position_encodings or []) if offered else []
     chosen = client.init_result.capabilities.position_encoding
     if types.PositionEncodingKind.Utf8 in offered:
@@ -90,7 +74,7 @@ async def test_diagnostics_for_each_verdict(client: LanguageClient):
     assert "002_d0918e3d7f8dfafe" in by_code["misattributed"].message
     assert all(d.source == "sourced" for d in diags)
     # The error sits on the fabricated quote, in the negotiated encoding.
-    start = position_of(NOTE, "The Martian", client)
+    start = position_in(NOTE, "The Martian", client)
     assert by_code["not-found"].range.start == start
 
 
@@ -100,7 +84,7 @@ async def test_hover_shows_source_and_verdict(client: LanguageClient):
     hover = await client.text_document_hover_async(
         types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=NOTE_URI),
-            position=position_of(NOTE, "headquarters", client),
+            position=position_in(NOTE, "headquarters", client),
         )
     )
     assert hover is not None
@@ -115,7 +99,7 @@ async def test_definition_jumps_to_the_source_line(client: LanguageClient):
     result = await client.text_document_definition_async(
         types.DefinitionParams(
             text_document=types.TextDocumentIdentifier(uri=NOTE_URI),
-            position=position_of(NOTE, "headquarters", client),
+            position=position_in(NOTE, "headquarters", client),
         )
     )
     locations = result if isinstance(result, list) else [result]
@@ -138,5 +122,13 @@ async def test_quick_fix_replaces_the_altered_quote(client: LanguageClient):
         )
     )
     replace = next(a for a in actions if "wording" in a.title)
-    edits = replace.edit.changes[NOTE_URI]
+    if takes_document_changes(client.caps):
+        # Versioned: the client applies it only to the text it was made for.
+        [change] = replace.edit.document_changes
+        assert change.text_document.uri == NOTE_URI
+        assert change.text_document.version == 1
+        edits = change.edits
+        assert replace.edit.changes is None
+    else:
+        edits = replace.edit.changes[NOTE_URI]
     assert any("2,500" in e.new_text for e in edits)

@@ -274,6 +274,27 @@ async function run() {
   );
   await shot("problems");
 
+  // 4b. VS Code pulls diagnostics from a server that offers them (LSP 3.17), so the server
+  // pushes none: the client's trace (sourced.trace.server = "messages", set by run.sh) shows
+  // textDocument/diagnostic requests and no publishDiagnostics. It also pulls the whole
+  // workspace: the unopened other.md is in the Problems panel before any command.
+  const pulledLog = (await until(async () => {
+    const l = outputLog();
+    return /Sending request 'textDocument\/diagnostic/.test(l) && /Sending request 'workspace\/diagnostic/.test(l) ? l : null;
+  }, 30000)) || outputLog();
+  check(
+    "VS Code pulls the diagnostics (textDocument/diagnostic and workspace/diagnostic), none are pushed",
+    /Sending request 'textDocument\/diagnostic/.test(pulledLog) &&
+      /Sending request 'workspace\/diagnostic/.test(pulledLog) &&
+      !/textDocument\/publishDiagnostics/.test(pulledLog),
+    pulledLog.split("\n").filter((l) => /diagnostic/i.test(l)).slice(0, 40).join("\n"),
+  );
+  const pulledOther = await until(async () => {
+    const r = await problems();
+    return r.some((x) => x.text.includes("other.md")) && r.some((x) => x.text.includes("quote not found") && x.text.includes("[Ln 3,")) ? r : null;
+  }, 30000);
+  check("the workspace pull puts the problems of the unopened other.md in the Problems panel", pulledOther, await problems());
+
   // 5. Hover on the verified quote (line 3): the verdict and the source's title.
   await openFile("note.md");
   const [ql, qc] = where("attack", 3);

@@ -152,7 +152,8 @@ printf 'sources = ["seeds"]\n' >"$ws/sourced.toml"
 cp tests/fixtures/editor-note.md "$ws/note.md"
 printf '# Other\n\nAnother fabricated one: "The Venusian delegation signed a treaty on interplanetary cheese exports".\n' >"$ws/other.md"
 
-# The test profile: no built-in Markdown validation, no start-up pages or prompts.
+# The test profile: no built-in Markdown validation, no start-up pages or prompts; the
+# client's trace of the LSP messages in the output channel (e2e.mjs checks that VS Code pulls).
 cat >"$tmp/data/User/settings.json" <<'EOF'
 {
   "markdown.validate.enabled": false,
@@ -170,7 +171,8 @@ cat >"$tmp/data/User/settings.json" <<'EOF'
   "chat.commandCenter.enabled": false,
   "editor.minimap.enabled": false,
   "editor.hover.delay": 200,
-  "sourced.debounceMs": 50
+  "sourced.debounceMs": 50,
+  "sourced.trace.server": "messages"
 }
 EOF
 
