@@ -63,7 +63,7 @@ function M.setup(opts)
   end, { nargs = "*", complete = "file", desc = "sourced: check notes, results in the quickfix list" })
 end
 
-local severity_of = { ["not-found"] = "E", mismatch = "W", misattributed = "W" }
+local severity_of = { ["not-found"] = "E", mismatch = "W", misattributed = "W", ["too-long"] = "W" }
 
 --- One quickfix item per quotation that is not verified, from `sourced check --format json`.
 ---@param report table the decoded JSON report
@@ -92,6 +92,8 @@ function M.quickfix_items(report, root)
       local text
       if q.status == "not-found" then
         text = "quote not found in the sources"
+      elseif q.status == "too-long" then
+        text = "quote not checked: longer than sourced verifies"
       elseif q.status == "mismatch" then
         text = string.format("quote differs from %s (%d%% similar)", at or "a source",
           math.floor((q.similarity or 0) * 100 + 0.5))
