@@ -42,8 +42,7 @@ static ALLOCATOR: Counting = Counting;
 const BOUND: usize = 256 << 20;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_huge_quotation_edited_again_and_again_stays_bounded_and_its_last_version_is_reported()
-{
+async fn a_huge_quotation_edited_again_and_again_stays_bounded_and_its_last_version_is_reported() {
     let ws = seeds_workspace();
     let (mut c, _) = ready(ws.path(), false, json!({"sourced": {"debounceMs": 10}})).await;
     // 200,000 words from the seeds, as one blockquote.

@@ -127,18 +127,6 @@ fn expected_symbols(text: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn symbols(server: &mut StdioServer, uri: &str) -> Vec<(String, Value)> {
-    let r = server.request(
-        "textDocument/documentSymbol",
-        json!({"textDocument": {"uri": uri}}),
-    );
-    r.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["name"].as_str().unwrap().to_string(), s["range"].clone()))
-        .collect()
-}
-
 /// Send `n` random edits (one to three changes per notification), then wait until the last
 /// version is checked and published; the server's outline must be the client's text's.
 fn edit_session(
@@ -167,7 +155,7 @@ fn edit_session(
     server.notify_many(batch);
     server.diagnostics(uri, *version);
     server.log.clear();
-    let got = symbols(server, uri);
+    let got = server.document_symbols(uri);
     let want = expected_symbols(text);
     assert_eq!(
         got.len(),
@@ -238,7 +226,7 @@ fn ten_thousand_random_edits_keep_the_clients_text_and_memory_flat() {
     let diags = server.diagnostics(&uri, version);
     let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["mismatch"]);
-    assert_eq!(symbols(&mut server, &uri), expected_symbols(fresh));
+    assert_eq!(server.document_symbols(&uri), expected_symbols(fresh));
     assert!(server.shutdown().success());
 }
 

@@ -105,18 +105,6 @@ fn expected_symbols(text: &ClientText) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn symbols(server: &mut StdioServer, uri: &str) -> Vec<(String, Value)> {
-    let r = server.request(
-        "textDocument/documentSymbol",
-        json!({"textDocument": {"uri": uri}}),
-    );
-    r.as_array()
-        .unwrap_or_else(|| panic!("no outline (the note is not open): {r}"))
-        .iter()
-        .map(|s| (s["name"].as_str().unwrap().to_string(), s["range"].clone()))
-        .collect()
-}
-
 const NOTE: &str =
     "# Note\n\n“The 5,000 troops who remain the country a decade later” [@003_0afb694efec83e04].\n";
 
@@ -203,7 +191,7 @@ fn lone_surrogates_in_did_open_become_one_replacement_character_each() {
             "“the country \u{fffd} a decade later”"
         ]
     );
-    assert_eq!(symbols(&mut server, &uri), want);
+    assert_eq!(server.document_symbols(&uri), want);
     still_right_after_open(&mut server, &ws);
     assert!(server.shutdown().success());
 }
@@ -275,7 +263,7 @@ fn lone_surrogates_in_did_change_keep_the_servers_text_the_clients() {
             "“The 5,000 troops who remain the country a decade later”"
         ]
     );
-    assert_eq!(symbols(&mut server, &uri), want);
+    assert_eq!(server.document_symbols(&uri), want);
     assert!(server.shutdown().success());
 }
 

@@ -162,6 +162,19 @@ impl StdioServer {
     }
 
     /// Send a request and return its `result` (panics on an error response).
+    /// The note's outline as (name, range) pairs: what the server holds as its text.
+    pub fn document_symbols(&mut self, uri: &str) -> Vec<(String, Value)> {
+        let r = self.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        r.as_array()
+            .unwrap_or_else(|| panic!("no outline (the note is not open): {r}"))
+            .iter()
+            .map(|s| (s["name"].as_str().unwrap().to_string(), s["range"].clone()))
+            .collect()
+    }
+
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let r = self.request_full(method, params);
         assert!(r.get("error").is_none(), "{method} failed: {r}");
