@@ -71,11 +71,15 @@ pub struct Folder {
     registry: Mutex<Option<ReadRegistry>>,
     /// Why `entities.toml` could not be read, until the user has been told.
     registry_error: Mutex<Option<String>>,
-    /// The entity table, per generation and registry fingerprint.
-    entities: Mutex<Option<(u64, u64, Entities)>>,
+    /// The entity table of one generation and registry fingerprint: built once, by the first
+    /// caller, while later callers wait for that build instead of building their own.
+    entities: Mutex<Option<EntitySlot>>,
 }
 
 type ReadRegistry = (PathBuf, Option<SystemTime>, Arc<Registry>);
+
+/// (generation, registry fingerprint, root, the table once built; `None` if building failed).
+type EntitySlot = (u64, u64, PathBuf, Arc<OnceLock<Option<Entities>>>);
 
 /// The entity table of an index and the workspace root its source paths are relative to.
 #[derive(Clone)]
@@ -246,23 +250,81 @@ impl IndexSnapshot {
 
     /// The entity table, built on first use after the index or `entities.toml` changed
     /// (blocking: call it off the async runtime). `None` when building it failed (logged).
+    ///
+    /// Built once per generation: callers that come while it is being built (the indexer's
+    /// background build, a hover, a completion) wait for that one build rather than build a
+    /// table each, which doubled the peak memory of the first hover. The folder's mutex is
+    /// held only to find or put the slot, never while building.
     pub fn entities(&self) -> Option<Entities> {
         let root = self.root().to_path_buf();
         let registry = self.folder.registry(&root);
         let fingerprint = registry.fingerprint();
-        if let Some((g, f, e)) = lock(&self.folder.entities).as_ref() {
-            if *g == self.generation && *f == fingerprint && e.root == root {
-                return Some(e.clone());
+        let cell = {
+            let mut slot = lock(&self.folder.entities);
+            match slot.as_ref() {
+                Some((g, f, r, cell))
+                    if *g == self.generation && *f == fingerprint && *r == root =>
+                {
+                    cell.clone()
+                }
+                // A snapshot older than the table kept: build for it alone.
+                Some((g, ..)) if *g > self.generation => Arc::new(OnceLock::new()),
+                _ => {
+                    let cell = Arc::new(OnceLock::new());
+                    *slot = Some((self.generation, fingerprint, root.clone(), cell.clone()));
+                    cell
+                }
             }
+        };
+        cell.get_or_init(|| {
+            let table = self
+                .checker
+                .index()
+                .entity_table(&registry)
+                .map_err(|e| tracing::warn!("building the entity table: {e}"))
+                .ok()?;
+            Some(Entities { table, root })
+        })
+        .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callers_that_come_together_share_one_entity_table() {
+        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let cache = tempfile::tempdir().unwrap();
+        let ws = crate::config::Workspace {
+            root: repo.clone(),
+            file: None,
+            config: crate::config::Config {
+                sources: vec!["seeds".into()],
+                index_dir: Some(cache.path().to_string_lossy().into_owned()),
+                ..Default::default()
+            },
+        };
+        let (checker, _) = Checker::open(ws, &[]).unwrap();
+        let folder = Arc::new(Folder::new(repo.clone(), None, repo));
+        folder.replace(Some(Arc::new(checker)));
+        let snap = folder.snapshot().unwrap();
+        let start = Arc::new(std::sync::Barrier::new(4));
+        let tables: Vec<Arc<EntityTable>> = (0..4)
+            .map(|_| {
+                let (snap, start) = (snap.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    snap.entities().unwrap().table
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        for t in &tables[1..] {
+            assert!(Arc::ptr_eq(&tables[0], t), "a second table was built");
         }
-        let table = self
-            .checker
-            .index()
-            .entity_table(&registry)
-            .map_err(|e| tracing::warn!("building the entity table: {e}"))
-            .ok()?;
-        let entities = Entities { table, root };
-        *lock(&self.folder.entities) = Some((self.generation, fingerprint, entities.clone()));
-        Some(entities)
     }
 }
