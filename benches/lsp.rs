@@ -20,7 +20,8 @@
 //! default: the repository's seeds), `--notes N` (default 20), `--edits M` (default 2,000),
 //! `--pace-ms MS` (one edit every MS ms, default 20; 0 waits for each edit's diagnostics).
 //! The workspace is a temporary folder whose `sourced.toml` points at the sources, with its
-//! own index (built in the first step that needs it).
+//! own index (built in the first step that needs it), or `--workspace DIR`, kept, so that a
+//! later run opens the index instead of building it in the process it measures.
 
 #[path = "lsp/client.rs"]
 mod client;
@@ -42,6 +43,7 @@ use std::time::Duration;
 
 struct Args {
     corpus: Option<PathBuf>,
+    workspace: Option<PathBuf>,
     notes: usize,
     edits: usize,
     pace: Duration,
@@ -51,6 +53,7 @@ struct Args {
 fn args() -> Args {
     let mut a = Args {
         corpus: None,
+        workspace: None,
         notes: 20,
         edits: 2_000,
         pace: Duration::from_millis(20),
@@ -63,6 +66,7 @@ fn args() -> Args {
         let mut value = |name: &str| it.next().unwrap_or_else(|| panic!("{name} needs a value"));
         match arg.as_str() {
             "--corpus" => a.corpus = Some(PathBuf::from(value("--corpus"))),
+            "--workspace" => a.workspace = Some(PathBuf::from(value("--workspace"))),
             "--notes" => a.notes = value("--notes").parse().expect("--notes N"),
             "--edits" => a.edits = value("--edits").parse().expect("--edits M"),
             "--pace-ms" => {
@@ -102,29 +106,49 @@ async fn bench(a: Args) {
         sentences.runs.len()
     );
     println!();
-    let ws = lsp_harness::workspace(&[&sources]);
+    let temporary = lsp_harness::workspace(&[&sources]);
+    let root = match &a.workspace {
+        Some(dir) => kept_workspace(dir, &sources),
+        None => temporary.path().to_path_buf(),
+    };
     let step = |s: &str| a.steps.iter().any(|x| x == s);
     if step("latency") {
-        let f = latency::run(ws.path(), &sentences).await;
+        let f = latency::run(&root, &sentences).await;
         latency::print(&f);
     }
     if step("pull") || step("command") {
-        pull::write_notes(ws.path(), &sentences, a.notes);
+        pull::write_notes(&root, &sentences, a.notes);
     }
     if step("pull") {
-        let f = pull::workspace_diagnostic(ws.path(), a.notes).await;
+        let f = pull::workspace_diagnostic(&root, a.notes).await;
         pull::print_pull(a.notes, &f);
     }
     if step("command") {
-        let f = pull::check_workspace(ws.path()).await;
+        let f = pull::check_workspace(&root).await;
         pull::print_command(a.notes, &f);
     }
     if step("typing") {
-        // The workspace's notes would be listed and watched: type in a workspace of one note.
-        let ws = lsp_harness::workspace(&[&sources]);
-        let f = typing::run(ws.path(), &sentences, a.edits, a.pace).await;
+        let f = typing::run(&root, &sentences, a.edits, a.pace).await;
         typing::print(&f);
     }
+}
+
+/// `dir` as a workspace over `sources` with its index inside (made if missing, kept after).
+fn kept_workspace(dir: &std::path::Path, sources: &std::path::Path) -> PathBuf {
+    std::fs::create_dir_all(dir.join("notes")).unwrap();
+    let dir = std::fs::canonicalize(dir).unwrap();
+    let toml = dir.join("sourced.toml");
+    if !toml.exists() {
+        std::fs::write(
+            &toml,
+            format!(
+                "sources = [{:?}]\nindex_dir = \".sourced\"\n",
+                sources.to_string_lossy()
+            ),
+        )
+        .unwrap();
+    }
+    dir
 }
 
 fn main() {

@@ -1,6 +1,7 @@
 //! Latency of an open note: a 500-line note with 100 quotations opened, then
 //! - didChange → publishDiagnostics for that version, minus the debounce (an edit in a filler
-//!   line: every verdict is remembered);
+//!   line: every verdict is remembered), and after an edit inside one quotation (a word put
+//!   after its opening mark: that quotation is checked again);
 //! - hover and definition on random quotations (p50/p95 over 200 requests each).
 
 use crate::client::start;
@@ -73,6 +74,28 @@ pub async fn run(root: &Path, sentences: &Sentences) -> Figures {
     }
 
     let quote_lines: Vec<usize> = (0..LINES).filter(|i| lines[*i].contains('“')).collect();
+    let mut inside = Vec::new();
+    for &line in quote_lines.iter().take(CHANGES) {
+        version += 1;
+        let col = lines[line][..lines[line].find('“').unwrap()]
+            .encode_utf16()
+            .count()
+            + 1;
+        let at = json!({"line": line, "character": col});
+        let open = lines[line].find('“').unwrap() + '“'.len_utf8();
+        lines[line].insert_str(open, "truly ");
+        c.clear_log();
+        let t = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": at, "end": at}, "text": "truly "}]}),
+        )
+        .await;
+        c.diagnostics(&uri, Some(version)).await;
+        inside.push(ms(t.elapsed()) - DEBOUNCE_MS as f64);
+    }
+
     let mut hover = Vec::new();
     let mut definition = Vec::new();
     let mut hover_hits = 0;
@@ -96,7 +119,8 @@ pub async fn run(root: &Path, sentences: &Sentences) -> Figures {
         verified: QUOTES - diags.len(),
         problems,
         rows: vec![
-            row("didChange → diagnostics (minus debounce)", change),
+            row("didChange → diagnostics, edit outside quotations", change),
+            row("didChange → diagnostics, edit inside one quotation", inside),
             row("hover on a quotation", hover),
             row("definition of a quotation", definition),
         ],
