@@ -18,7 +18,8 @@
 //!
 //! Options: `--corpus DIR` (sources `DIR/sources`, quotations drawn from `DIR/sources/sotu`;
 //! default: the repository's seeds), `--notes N` (default 20), `--edits M` (default 2,000),
-//! `--pace-ms MS` (one edit every MS ms, default 20; 0 waits for each edit's diagnostics).
+//! `--pace-ms MS` (one edit every MS ms, default 20; 0 waits for each edit's diagnostics),
+//! `--settle-ms MS` (typing: wait before the first hover, default 0).
 //! The workspace is a temporary folder whose `sourced.toml` points at the sources, with its
 //! own index (built in the first step that needs it), or `--workspace DIR`, kept, so that a
 //! later run opens the index instead of building it in the process it measures.
@@ -47,6 +48,7 @@ struct Args {
     notes: usize,
     edits: usize,
     pace: Duration,
+    settle: Duration,
     steps: Vec<String>,
 }
 
@@ -57,6 +59,7 @@ fn args() -> Args {
         notes: 20,
         edits: 2_000,
         pace: Duration::from_millis(20),
+        settle: Duration::ZERO,
         steps: ["latency", "pull", "command", "typing"]
             .map(String::from)
             .to_vec(),
@@ -71,6 +74,10 @@ fn args() -> Args {
             "--edits" => a.edits = value("--edits").parse().expect("--edits M"),
             "--pace-ms" => {
                 a.pace = Duration::from_millis(value("--pace-ms").parse().expect("--pace-ms MS"))
+            }
+            "--settle-ms" => {
+                a.settle =
+                    Duration::from_millis(value("--settle-ms").parse().expect("--settle-ms MS"))
             }
             "--steps" => a.steps = value("--steps").split(',').map(String::from).collect(),
             // What `cargo bench` passes.
@@ -128,7 +135,7 @@ async fn bench(a: Args) {
         pull::print_command(a.notes, &f);
     }
     if step("typing") {
-        let f = typing::run(&root, &sentences, a.edits, a.pace).await;
+        let f = typing::run(&root, &sentences, a.edits, a.pace, a.settle).await;
         typing::print(&f);
     }
 }

@@ -33,7 +33,15 @@ pub struct Figures {
     pub diagnostics_after: usize,
 }
 
-pub async fn run(root: &Path, sentences: &Sentences, edits: usize, pace: Duration) -> Figures {
+/// `settle`: how long to wait after the note's first diagnostics before the hover that waits
+/// for the entity table (long enough, and the background build has finished alone).
+pub async fn run(
+    root: &Path,
+    sentences: &Sentences,
+    edits: usize,
+    pace: Duration,
+    settle: Duration,
+) -> Figures {
     let mut rng = Rng(0x7E57_ED17_0000_0042);
     let (mut c, _, _) = start(root, false, DEBOUNCE_MS).await;
     let mut lines = generate_note(sentences, &mut rng, LINES, QUOTES);
@@ -41,6 +49,7 @@ pub async fn run(root: &Path, sentences: &Sentences, edits: usize, pace: Duratio
     c.open(&uri, &(lines.join("\n") + "\n")).await;
     c.diagnostics(&uri, Some(1)).await;
     let opened = Memory::now();
+    tokio::time::sleep(settle).await;
     // The entity table is built in the background after the sources are walked: a hover on a
     // word outside the quotations waits for it, so that the edits do not meet that growth.
     c.request(
