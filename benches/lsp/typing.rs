@@ -80,11 +80,13 @@ pub async fn run(
         )
         .await;
         if pace.is_zero() {
-            await_message(&mut c, "the edit's diagnostics", LONG, |m| {
+            let diagnostics = await_message(&mut c, "the edit's diagnostics", LONG, |m| {
                 is_diagnostics(m, &uri, Some(version))
             })
             .await;
             c.clear_log();
+            // The last edit's are awaited below: keep them.
+            c.log.push(diagnostics);
         } else if n % 100 == 0 {
             // Keep the client's log from growing without bound.
             c.drain_for(Duration::ZERO).await;
