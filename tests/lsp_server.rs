@@ -481,3 +481,37 @@ async fn a_note_pulled_while_the_index_builds_gets_its_report_once_it_is_built()
     assert_eq!(codes, ["mismatch"], "{report}");
     assert!(report["resultId"].is_string());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_after_a_settings_change_reports_under_the_new_settings() {
+    let ws = seeds_workspace();
+    let mut c = TestClient::start();
+    c.initialize(pull_params(
+        &json!([{"uri": file_uri(ws.path()), "name": "ws"}]),
+    ))
+    .await;
+    index_ready(&mut c).await;
+    let uri = file_uri(&ws.path().join("notes").join("settings.md"));
+    c.open(&uri, &note("")).await;
+    let first = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert_eq!(first["items"][0]["code"], "mismatch");
+    // Mismatches off; the client pulls again at once (as VS Code does on the refresh).
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"sourced": {"debounceMs": 10, "severity": {"mismatch": "off"}}}}),
+    )
+    .await;
+    let second = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}, "previousResultId": first["resultId"]}),
+        )
+        .await;
+    assert_eq!(second["kind"], "full", "{second}");
+    assert_eq!(second["items"], json!([]));
+}

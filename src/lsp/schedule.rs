@@ -136,7 +136,7 @@ pub enum Lookup {
 pub enum Freshness {
     /// Results for the current text, against any state of the index (hover, fixes).
     CurrentText,
-    /// … and against the index as it is now (pulled diagnostics).
+    /// … and against the index and under the settings as they are now (pulled diagnostics).
     CurrentIndex,
 }
 
@@ -222,9 +222,12 @@ impl Session {
     /// Results for the current text of `uri` (for requests). Waits for the pending check
     /// (cutting its debounce short), or schedules one when none is pending.
     pub(crate) async fn lookup(&self, uri: &Uri, fresh: Freshness) -> Lookup {
+        // Pulled diagnostics want results made under the settings as they are now too.
+        let epoch = self.state.epoch();
         let wanted = |c: &Checked, version: i32, generation: u64| {
             c.version >= version
-                && (fresh == Freshness::CurrentText || c.index.generation >= generation)
+                && (fresh == Freshness::CurrentText
+                    || (c.index.generation >= generation && c.epoch >= epoch))
         };
         let (mut rx, version, generation) = {
             let docs = lock(&self.state.docs);

@@ -271,15 +271,17 @@ impl Session {
             let mut conf = write(&self.state.conf);
             let (new, problems) = conf.settings.merged(value);
             let old = std::mem::replace(&mut conf.settings, new.clone());
+            // Before any `.await`: a pull that comes next must not get results made under
+            // the old settings.
+            if old != new {
+                self.state.epoch.fetch_add(1, Ordering::SeqCst);
+            }
             (old, new, problems)
         };
         for p in problems {
             self.client
                 .show_message(MessageType::WARNING, format!("sourced: {p}"))
                 .await;
-        }
-        if old != new {
-            self.state.epoch.fetch_add(1, Ordering::SeqCst);
         }
         if old.sources != new.sources {
             for folder in self.state.folders() {
