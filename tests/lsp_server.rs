@@ -464,7 +464,8 @@ async fn a_note_pulled_while_the_index_builds_gets_its_report_once_it_is_built()
     let uri = file_uri(&ws.path().join("notes").join("early.md"));
     c.open(&uri, &note("")).await;
     let status = c.request("sourced/status", Value::Null).await;
-    assert_eq!(status["state"], "building", "{status}");
+    // Not ready yet (waiting for the indexer to start, or building).
+    assert_ne!(status["state"], "ready", "{status}");
     let report = c
         .request(
             "textDocument/diagnostic",

@@ -104,3 +104,25 @@ fn callouts_are_not_checked_but_quotations_inside_them_are() {
     assert_eq!(r.quote.text, ATTACK);
     assert_eq!(r.verdict.status, Status::Verified);
 }
+
+/// A citation key written inside a quotation (`[@src]`) is words of the quotation, not an
+/// editorial bracket that may stand for source words: found by the property test
+/// `quotes_are_found_in_their_own_note` (the bracket stood for “don't 2,500” and the quote,
+/// word for word in its source, was called a mismatch).
+#[test]
+fn a_citation_key_inside_a_quotation_is_not_an_editorial_bracket() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "said don't 2,500 “said [@src] said ”";
+    std::fs::write(dir.path().join("src.md"), text).unwrap();
+    let (mut checker, _cache) = common::checker_at(dir.path(), &["src.md"]);
+    checker.min_words = 1;
+    let results = checker
+        .check_note(&dir.path().join("note.md"), text)
+        .unwrap();
+    let got: Vec<(&str, &str)> = results
+        .iter()
+        .filter(|r| r.quote.text.contains("[@src]"))
+        .map(|r| (r.quote.text.as_str(), r.verdict.status.as_str()))
+        .collect();
+    assert_eq!(got, [("said [@src] said", "verified")]);
+}

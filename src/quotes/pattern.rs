@@ -3,7 +3,9 @@
 //!
 //! - an omission (`...`, `…`, `. . .`, `[...]`, `[…]`) may skip source words;
 //! - an editorial insertion in square brackets (`[the US]`) stands for a few source words;
-//! - `[sic]` is dropped.
+//! - `[sic]` is dropped;
+//! - a bracket that starts with `@` is a citation key as written (`[@src]`), not an
+//!   insertion: it is words to find like any other.
 
 use crate::text::normalize::normalize;
 use crate::text::words;
@@ -54,7 +56,7 @@ static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
         r"(?xi)
         (?P<omit>\[\s*(?:\.\s*){3,}\]|\[\s*…\s*\]|(?:\.\s){2,}\.|\.{3,}|…)
         | (?P<sic>\[\s*sic!?\s*\])
-        | (?P<insert>\[[^\[\]]{1,80}\])",
+        | (?P<insert>\[[^\[\]@][^\[\]]{0,79}\])",
     )
     .expect("marker regex")
 });
