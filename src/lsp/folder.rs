@@ -115,21 +115,6 @@ impl Folder {
         *write(&self.root) = root;
     }
 
-    /// Whether `path` belongs to this folder: under its start folder or its root.
-    pub fn contains(&self, path: &Path) -> bool {
-        path.starts_with(self.start_dir()) || path.starts_with(self.root())
-    }
-
-    /// `start` as a folder (a note's own workspace starts at the note's folder).
-    pub fn start_dir(&self) -> PathBuf {
-        if self.uri.is_none() {
-            if let Some(parent) = self.start.parent() {
-                return parent.to_path_buf();
-            }
-        }
-        self.start.clone()
-    }
-
     /// The index as it is now, or `None` while there is none.
     pub fn snapshot(self: &Arc<Self>) -> Option<IndexSnapshot> {
         let checker = read(&self.checker).clone()?;

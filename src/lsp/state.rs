@@ -130,15 +130,6 @@ impl State {
             .cloned()
     }
 
-    /// The folders whose sources may include `path` (for watched-file events).
-    pub fn folders_holding(&self, path: &Path) -> Vec<Arc<Folder>> {
-        read(&self.folders)
-            .iter()
-            .filter(|f| f.contains(path))
-            .cloned()
-            .collect()
-    }
-
     pub fn open_uris(&self) -> Vec<Uri> {
         lock(&self.docs).uris()
     }
