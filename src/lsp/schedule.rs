@@ -229,7 +229,7 @@ impl Session {
                 && (fresh == Freshness::CurrentText
                     || (c.index.generation >= generation && c.epoch >= epoch))
         };
-        let (mut rx, version, generation) = {
+        let (generation, check_now) = {
             let docs = lock(&self.state.docs);
             let Some(doc) = docs.get(uri) else {
                 return Lookup::Unknown;
@@ -246,20 +246,24 @@ impl Session {
                 if fresh == Freshness::CurrentText || failed {
                     return Lookup::NotReady(doc.rope.clone());
                 }
-                (doc.subscribe(), doc.version, 0)
+                (0, false)
             } else if doc.done_seq >= doc.seq {
                 // Nothing pending for this text and this index: check now.
-                drop(docs);
-                self.schedule_check(uri.clone(), Duration::ZERO);
-                let docs = lock(&self.state.docs);
-                let Some(doc) = docs.get(uri) else {
-                    return Lookup::Unknown;
-                };
-                (doc.subscribe(), doc.version, generation)
+                (generation, true)
             } else {
                 doc.wake.notify_one();
-                (doc.subscribe(), doc.version, generation)
+                (generation, false)
             }
+        };
+        if check_now {
+            self.schedule_check(uri.clone(), Duration::ZERO);
+        }
+        let (mut rx, version) = {
+            let docs = lock(&self.state.docs);
+            let Some(doc) = docs.get(uri) else {
+                return Lookup::Unknown;
+            };
+            (doc.subscribe(), doc.version)
         };
         let waited = tokio::time::timeout(
             LOOKUP_TIMEOUT,
