@@ -196,7 +196,7 @@ fn main() {
     println!("| step | figure |\n| --- | --- |");
     // 1. Discovery and (re)build.
     let t = Instant::now();
-    let (files, warnings) = discover(&specs, &dir, &exclude);
+    let (files, warnings) = discover(&specs, &dir, &exclude, Default::default());
     let walk = t.elapsed();
     let corpus_bytes: u64 = files.iter().map(|f| f.size).sum();
     println!(
@@ -295,7 +295,7 @@ fn main() {
     let t = Instant::now();
     let (index, _) = SourceIndex::open(&cache).unwrap();
     let open = t.elapsed();
-    let (files, _) = discover(&specs, &dir, &exclude);
+    let (files, _) = discover(&specs, &dir, &exclude, Default::default());
     let r = index.refresh(&files, &opts).unwrap();
     println!("| open existing index | {} ms |", ms(open));
     history.lower("open existing index ms", millis(open));
@@ -316,13 +316,13 @@ fn main() {
         changed
             .extend_from_slice(b"\n\nA sentence appended by the benchmark to change this file.\n");
         std::fs::write(&f.path, &changed).unwrap();
-        let one = discover::source_file(&f.path, &dir).unwrap();
+        let one = discover::source_file(&f.path, &dir, true).unwrap();
         let t = Instant::now();
         index.update(&[one], &[], &opts).unwrap();
         println!("| update one changed file | {} ms |", ms(t.elapsed()));
         history.lower("update one file ms", millis(t.elapsed()));
         std::fs::write(&f.path, &original).unwrap();
-        let one = discover::source_file(&f.path, &dir).unwrap();
+        let one = discover::source_file(&f.path, &dir, true).unwrap();
         index.update(&[one], &[], &opts).unwrap();
     }
 

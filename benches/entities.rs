@@ -54,8 +54,8 @@ fn main() {
         if !e.file_type().is_file() || corpus::Format::of(e.path()).is_none() {
             continue;
         }
-        if let Some(f) = discover::source_file(e.path(), &dir) {
-            if let Ok(d) = corpus::load(&f, corpus::DEFAULT_MAX_FILE_BYTES) {
+        if let Some(f) = discover::source_file(e.path(), &dir, true) {
+            if let Ok(d) = corpus::load(&f, corpus::ReadLimits::default()) {
                 docs.push(d);
             }
         }

@@ -139,7 +139,8 @@ impl Checker {
         source_overrides: &[String],
     ) -> Result<(Checker, Vec<String>), CheckError> {
         let exclude = workspace.exclude()?;
-        let (index, messages) = SourceIndex::open(&workspace.index_dir())?;
+        let cache = workspace.cache_folder().map_err(IndexError::from)?;
+        let (index, messages) = SourceIndex::open(&cache)?;
         let options = MatchOptions {
             mismatch_similarity: workspace.config.mismatch_similarity,
             ..Default::default()
@@ -168,7 +169,12 @@ impl Checker {
     /// The source files on disk now, and problems finding them (read only: the language
     /// server walks while checks go on, then refreshes with the result).
     pub fn discover_sources(&self) -> (Vec<SourceFile>, Vec<Warning>) {
-        corpus::discover(&self.specs, &self.workspace.root, &self.exclude)
+        corpus::discover(
+            &self.specs,
+            &self.workspace.root,
+            &self.exclude,
+            self.workspace.walk_options(),
+        )
     }
 
     /// Bring the index up to date with the files [`Checker::discover_sources`] found.
@@ -205,7 +211,7 @@ impl Checker {
             if !corpus::discover::is_under(&p, &self.specs, root, &self.exclude) {
                 continue;
             }
-            match corpus::discover::source_file(&p, root) {
+            match corpus::discover::source_file(&p, root, self.workspace.config.follow_links) {
                 Some(f) => changed.push(f),
                 None if !p.exists() => removed.push(corpus::discover::display_path(&p, root)),
                 None => {}
@@ -224,7 +230,10 @@ impl Checker {
 
     fn refresh_options(&self) -> RefreshOptions {
         RefreshOptions {
-            max_file_bytes: self.workspace.config.max_file_mb.saturating_mul(1 << 20),
+            read: corpus::ReadLimits {
+                max_bytes: self.workspace.max_file_bytes(),
+                follow_links: self.workspace.config.follow_links,
+            },
             lock_timeout: self.lock_timeout,
             ..Default::default()
         }

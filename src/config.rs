@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "sourced.toml";
 
+/// A `sourced.toml` larger than this is refused (a real one is a few hundred bytes).
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// The settings a workspace can have. Every field has a default.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -22,8 +25,16 @@ pub struct Config {
     pub notes: Vec<String>,
     /// Similarity (0–1) from which a differing passage counts as a mismatch.
     pub mismatch_similarity: f32,
-    /// Source files larger than this many megabytes are skipped.
+    /// Source files larger than this many megabytes are skipped (counted on the bytes
+    /// read, whatever size a file reports).
     pub max_file_mb: u64,
+    /// Follow symbolic links in source folders (off for folders one does not trust: a link
+    /// can point anywhere the user can read).
+    pub follow_links: bool,
+    /// Files and folders one walk visits at most (sources, notes).
+    pub max_walk_files: usize,
+    /// Folder levels one walk descends at most.
+    pub max_walk_depth: usize,
 }
 
 impl Default for Config {
@@ -36,6 +47,9 @@ impl Default for Config {
             notes: Vec::new(),
             mismatch_similarity: 0.6,
             max_file_mb: 256,
+            follow_links: true,
+            max_walk_files: crate::disk::walk::DEFAULT_MAX_ENTRIES,
+            max_walk_depth: crate::disk::walk::DEFAULT_MAX_DEPTH,
         }
     }
 }
@@ -90,9 +104,17 @@ impl Workspace {
     }
 
     pub fn load(file: &Path) -> Result<Workspace, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Read {
+        // Bounded and non-blocking: a cloned repository's sourced.toml may be a FIFO or a
+        // link to /dev/zero.
+        let bytes = crate::disk::read_bounded(file, MAX_CONFIG_BYTES, true).map_err(|e| {
+            ConfigError::Read {
+                path: file.to_path_buf(),
+                source: std::io::Error::other(e.to_string()),
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| ConfigError::Parse {
             path: file.to_path_buf(),
-            source,
+            message: "not valid UTF-8".into(),
         })?;
         let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: file.to_path_buf(),
@@ -121,10 +143,37 @@ impl Workspace {
         }
     }
 
-    /// The cache folder for the index.
+    /// The cache folder for the index, as configured.
     pub fn index_dir(&self) -> PathBuf {
         let dir = self.config.index_dir.as_deref().unwrap_or(".sourced");
         self.root.join(dir)
+    }
+
+    /// The cache folder by real path, created if missing, after checking that no link on
+    /// the way leads outside the workspace (see [`crate::disk::confine`]). A folder outside
+    /// the root can only be set by code (a `sourced.toml` cannot: [`Workspace::load`]
+    /// refuses it), and is taken as it is.
+    pub fn cache_folder(&self) -> Result<PathBuf, crate::disk::confine::ConfineError> {
+        let dir = absolute(&self.index_dir());
+        if dir.starts_with(&self.root) {
+            crate::disk::confine::cache_folder(&dir, &self.root)
+        } else {
+            Ok(dir)
+        }
+    }
+
+    /// Bytes read at most from one file (`max_file_mb`).
+    pub fn max_file_bytes(&self) -> u64 {
+        self.config.max_file_mb.saturating_mul(1 << 20)
+    }
+
+    /// How source folders are walked: links followed or not, and the walk's bounds.
+    pub fn walk_options(&self) -> crate::disk::WalkOptions {
+        crate::disk::WalkOptions {
+            follow_links: self.config.follow_links,
+            max_entries: self.config.max_walk_files,
+            max_depth: self.config.max_walk_depth,
+        }
     }
 
     /// The `exclude` globs, compiled with sourced's one glob convention (`*` stops at `/`,

@@ -31,6 +31,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod disk;
 pub mod entities;
 pub mod glob;
 pub mod index;

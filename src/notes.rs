@@ -6,8 +6,13 @@
 //! leaving out the source folders, hidden folders, `target`, `node_modules` and the `exclude`
 //! globs (an excluded folder with all it holds). Globs follow the one convention of
 //! [`crate::glob`], as `sources` and `exclude` do.
+//!
+//! Folders are walked with [`crate::disk::Walk`] (bounded, no pseudo-filesystems, each real
+//! folder once). Invariant: what walking finds stays inside the workspace by real path; a
+//! link out of it is reported in [`NoteFiles::skipped`], never read.
 
 use crate::config::{self, ConfigError, Workspace};
+use crate::disk::walk::{Step, Walk};
 use crate::glob::{self as globs, Pattern};
 use std::path::{Path, PathBuf};
 
@@ -20,14 +25,28 @@ pub enum NotesError {
     Missing(PathBuf),
 }
 
+/// Notes found, and what was passed over on the way (with why).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct NoteFiles {
+    pub notes: Vec<PathBuf>,
+    /// Paths not walked or not taken, each with a sentence: a link leading outside the
+    /// workspace, a walk bound, a pseudo-filesystem.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
 /// The notes to check, in path order within each folder. `sources` are the source specs in
 /// effect (their folders are never walked for notes).
+///
+/// Notes found by walking stay inside the workspace by real path: a link (to a folder or a
+/// file) that leads outside it is passed over, with a message. A folder or file named in
+/// `paths` is the user's choice and is taken wherever it is, and so is what lies below a
+/// named folder.
 pub fn note_files(
     ws: &Workspace,
     sources: &[String],
     paths: &[PathBuf],
     default_root: &Path,
-) -> Result<Vec<PathBuf>, NotesError> {
+) -> Result<NoteFiles, NotesError> {
     let exclude = ws.exclude()?;
     let source_dirs: Vec<PathBuf> = sources
         .iter()
@@ -45,26 +64,48 @@ pub fn note_files(
     } else {
         vec![(default_root.to_path_buf(), None)]
     };
-    let mut out = Vec::new();
+    let real_root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
+    let mut out = NoteFiles::default();
     for (root, pattern) in roots {
         if root.is_file() && pattern.is_none() {
-            out.push(root);
+            out.notes.push(root);
             continue;
         }
         if !root.exists() {
             return Err(NotesError::Missing(root));
         }
+        // Where walking may lead: the workspace, and a folder the user named.
+        let mut allowed = vec![real_root.clone()];
+        if !paths.is_empty() {
+            allowed.extend(std::fs::canonicalize(&root));
+        }
+        let outside = |p: &Path| match std::fs::canonicalize(p) {
+            Ok(real) => (!allowed.iter().any(|a| real.starts_with(a))).then_some(real),
+            Err(_) => None,
+        };
         let below = |p: &Path| p.strip_prefix(&root).unwrap_or(p).to_path_buf();
-        let mut it = walkdir::WalkDir::new(&root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter();
-        while let Some(entry) = it.next() {
-            let Ok(entry) = entry else { continue };
+        let mut it = Walk::new(&root, ws.walk_options());
+        while let Some(step) = it.next() {
+            let entry = match step {
+                Step::Entry(e) => e,
+                Step::Problem { path, message } => {
+                    let hidden = below(&path)
+                        .components()
+                        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+                    if !hidden {
+                        out.skipped.push((path, message));
+                    }
+                    continue;
+                }
+            };
             let p = entry.path();
             let name = entry.file_name().to_string_lossy();
             let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
-            if entry.file_type().is_dir() {
+            let is_dir = entry.file_type().is_dir();
+            if entry.depth() > 0 && !is_dir && name.starts_with('.') {
+                continue;
+            }
+            if is_dir {
                 let skip = entry.depth() > 0
                     && (name.starts_with('.')
                         || name == "target"
@@ -74,15 +115,35 @@ pub fn note_files(
                         || pattern.as_ref().is_some_and(|g| g.prunes(&below(p))));
                 if skip {
                     it.skip_current_dir();
+                    continue;
                 }
+            }
+            if entry.path_is_symlink() || entry.depth() == 0 {
+                if let Some(real) = outside(p) {
+                    if is_dir {
+                        it.skip_current_dir();
+                    }
+                    out.skipped.push((
+                        p.to_path_buf(),
+                        format!(
+                            "not checked: it leads to {}, outside the workspace {} (name a \
+                             note on the command line to check it)",
+                            real.display(),
+                            ws.root.display()
+                        ),
+                    ));
+                    continue;
+                }
+            }
+            if is_dir {
                 continue;
             }
             let is_md = p.extension().is_some_and(|e| {
                 e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
             });
             let taken = pattern.as_ref().is_none_or(|g| g.takes(&below(p)));
-            if is_md && taken && !exclude.is_match(&rel) && !name.starts_with('.') {
-                out.push(p.to_path_buf());
+            if is_md && taken && !exclude.is_match(&rel) {
+                out.notes.push(p.to_path_buf());
             }
         }
     }
@@ -132,7 +193,9 @@ mod tests {
             },
         };
         let found = note_files(&ws, &["sources".into()], &[], root).unwrap();
+        assert!(found.skipped.is_empty(), "{:?}", found.skipped);
         let rel: Vec<String> = found
+            .notes
             .iter()
             .map(|p| {
                 p.strip_prefix(root)

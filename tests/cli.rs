@@ -369,9 +369,12 @@ fn check_gives_no_verdicts_from_an_index_that_was_never_completely_built() {
     // An index that holds some sources, written one by one (an editor's saves), but was
     // never built from all of them.
     let (index, _) = sourced::index::SourceIndex::open(&root.join(".sourced")).unwrap();
-    let one =
-        sourced::corpus::discover::source_file(&root.join("seeds/000_3ed32749fd57da32.txt"), root)
-            .unwrap();
+    let one = sourced::corpus::discover::source_file(
+        &root.join("seeds/000_3ed32749fd57da32.txt"),
+        root,
+        true,
+    )
+    .unwrap();
     index
         .update(&[one], &[], &sourced::index::RefreshOptions::default())
         .unwrap();

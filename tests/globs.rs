@@ -35,12 +35,23 @@ fn workspace(files: &[&str], config: &str) -> (tempfile::TempDir, Workspace) {
 
 /// The display paths discovery lists for the workspace's sources and exclude globs.
 fn listed(ws: &Workspace) -> Vec<String> {
-    let (files, _) = discover(&ws.sources(&[]), &ws.root, &ws.exclude().unwrap());
+    let (files, _) = discover(
+        &ws.sources(&[]),
+        &ws.root,
+        &ws.exclude().unwrap(),
+        Default::default(),
+    );
     files.into_iter().map(|f| f.display).collect()
 }
 
 fn warnings(ws: &Workspace) -> Vec<Warning> {
-    discover(&ws.sources(&[]), &ws.root, &ws.exclude().unwrap()).1
+    discover(
+        &ws.sources(&[]),
+        &ws.root,
+        &ws.exclude().unwrap(),
+        Default::default(),
+    )
+    .1
 }
 
 /// Whether `rel` (relative to the root) is a source by `is_under`.
@@ -237,7 +248,9 @@ fn notes_globs_and_excluded_folders_follow_the_same_convention() {
     let (dir, ws) = workspace(&files, config);
     let rel = |ws: &Workspace| -> Vec<String> {
         let found = sourced::notes::note_files(ws, &ws.sources(&[]), &[], &ws.root).unwrap();
+        assert!(found.skipped.is_empty(), "{:?}", found.skipped);
         found
+            .notes
             .iter()
             .map(|p| sourced::corpus::discover::display_path(p, &ws.root))
             .collect()

@@ -301,7 +301,12 @@ fn files_deleted_or_rewritten_during_indexing() {
     for topic in ["alpha", "bravo", "charlie", "delta", "echo"] {
         std::fs::write(src.join(format!("{topic}.md")), sentence(topic)).unwrap();
     }
-    let (files, warnings) = discover(&["src".into()], root, &globset::GlobSet::empty());
+    let (files, warnings) = discover(
+        &["src".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    );
     assert!(warnings.is_empty());
     assert_eq!(files.len(), 5);
     // While "indexing" (after the walk, before the read):
@@ -340,7 +345,12 @@ fn files_deleted_or_rewritten_during_indexing() {
     );
 
     // The next refresh sees the files as they are now: nothing is lost or left stale.
-    let (files, _) = discover(&["src".into()], root, &globset::GlobSet::empty());
+    let (files, _) = discover(
+        &["src".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    );
     let r = index.refresh(&files, &RefreshOptions::default()).unwrap();
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings); // charlie.md, still binary
     assert_eq!(r.warnings[0].path, "src/charlie.md");
@@ -367,7 +377,12 @@ fn a_50_mb_single_line_file_is_indexed_with_the_default_limit() {
     let root = dir.path();
     std::fs::create_dir_all(root.join("src")).unwrap();
     std::fs::write(root.join("src/export.txt"), one_line(50 << 20, TAIL)).unwrap();
-    let (files, _) = discover(&["src".into()], root, &globset::GlobSet::empty());
+    let (files, _) = discover(
+        &["src".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    );
     let (index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
     let started = std::time::Instant::now();
     let r = index.refresh(&files, &RefreshOptions::default()).unwrap();

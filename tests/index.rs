@@ -10,7 +10,12 @@ use sourced::index::{RefreshOptions, SourceIndex};
 use std::path::Path;
 
 fn files(root: &Path) -> Vec<SourceFile> {
-    let (files, warnings) = discover(&["src".into()], root, &globset::GlobSet::empty());
+    let (files, warnings) = discover(
+        &["src".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    );
     assert!(warnings.is_empty(), "{warnings:?}");
     files
 }
@@ -207,7 +212,12 @@ fn two_processes_share_one_index_without_hanging_or_corrupting_it() {
 /// The seeds split between `n` shards, each its own index in `cache/shard-k`.
 fn seed_shards(cache: &Path, n: usize) -> sharded::Sharded<SourceIndex> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (files, _) = discover(&["seeds".into()], root, &globset::GlobSet::empty());
+    let (files, _) = discover(
+        &["seeds".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    );
     let parts = sharded::partition(&files, n);
     assert!(
         parts.iter().filter(|p| !p.is_empty()).count() > 1,
@@ -221,7 +231,12 @@ fn sharded_indexes_give_the_same_verdicts_as_one_index() {
     use sourced::check::check_quotes;
     use sourced::quotes::extract;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (one, _) = discover(&["seeds".into()], root, &globset::GlobSet::empty());
+    let (one, _) = discover(
+        &["seeds".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    );
     let single_dir = tempfile::tempdir().unwrap();
     let (single, _) = SourceIndex::open(single_dir.path()).unwrap();
     single.refresh(&one, &RefreshOptions::default()).unwrap();
@@ -276,7 +291,8 @@ fn counts_stay_right_through_updates() {
     let opts = RefreshOptions::default();
     index.refresh(&files(root), &opts).unwrap();
     assert_eq!(index.counts(), (3, 0));
-    let file = |name: &str| discover::source_file(&root.join("src").join(name), root).unwrap();
+    let file =
+        |name: &str| discover::source_file(&root.join("src").join(name), root, true).unwrap();
 
     write(root, "a.txt", "Changed text of a with enough words in it.");
     write(root, "d.txt", "A new file d with enough words in it.");
@@ -350,7 +366,8 @@ fn a_handle_with_an_old_view_never_records_a_source_twice() {
     let (a, _) = SourceIndex::open(&cache).unwrap();
     let (b, _) = SourceIndex::open(&cache).unwrap();
     a.refresh(&files(root), &opts).unwrap();
-    let file = |name: &str| discover::source_file(&root.join("src").join(name), root).unwrap();
+    let file =
+        |name: &str| discover::source_file(&root.join("src").join(name), root, true).unwrap();
 
     // A adds x.txt; B, told of the same new file, still reads an index without it.
     write(root, "x.txt", &long_text("x", 0));
@@ -453,14 +470,14 @@ fn an_index_is_complete_once_a_refresh_has_indexed_every_source() {
     let opts = RefreshOptions::default();
     // Files indexed one by one (the language server's saves) before any full refresh: some
     // sources may be missing.
-    let a = discover::source_file(&root.join("src/a.txt"), root).unwrap();
+    let a = discover::source_file(&root.join("src/a.txt"), root, true).unwrap();
     let r = index.update(&[a], &[], &opts).unwrap();
     assert!(!r.complete && !index.is_complete());
     let r = index.refresh(&files(root), &opts).unwrap();
     assert!(r.complete && index.is_complete());
     // It stays complete through updates, and another handle sees it so.
     write(root, "c.txt", "Charlie.");
-    let c = discover::source_file(&root.join("src/c.txt"), root).unwrap();
+    let c = discover::source_file(&root.join("src/c.txt"), root, true).unwrap();
     assert!(index.update(&[c], &[], &opts).unwrap().complete);
     let (again, _) = SourceIndex::open(&cache).unwrap();
     assert!(again.is_complete());

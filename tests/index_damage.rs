@@ -33,7 +33,13 @@ fn workspace() -> tempfile::TempDir {
 }
 
 fn files(root: &Path) -> Vec<SourceFile> {
-    discover(&["src".into()], root, &globset::GlobSet::empty()).0
+    discover(
+        &["src".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    )
+    .0
 }
 
 /// Build the index and close it; the index folder.
@@ -202,7 +208,12 @@ fn a_process_killed_while_indexing_leaves_a_usable_index() {
     assert!(err.contains(&format!(": {} sources (", N + 300)), "{err}");
     let (index, messages) = SourceIndex::open(&root.join(".sourced")).unwrap();
     assert!(messages.is_empty(), "{messages:?}");
-    let (files, _) = discover(&["src".into()], root, &globset::GlobSet::empty());
+    let (files, _) = discover(
+        &["src".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    );
     let r = index.refresh(&files, &RefreshOptions::default()).unwrap();
     assert_eq!((r.added, r.updated, r.unchanged), (0, 0, N + 300));
 }

@@ -298,6 +298,7 @@ fn two_servers_on_one_workspace_share_the_index() {
         &[sources.path().to_string_lossy().into_owned()],
         ws.path(),
         &globset::GlobSet::empty(),
+        Default::default(),
     );
     // Each source recorded once, with each of its passages once: both servers wrote
     // harbour.txt, the second after the first without reading in between.

@@ -196,7 +196,12 @@ fn regions_reach_as_far_as_the_quote_and_no_further_without_omission() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, "speech.txt", &generated(3000));
-    let (files, _) = sourced::corpus::discover(&["src".into()], root, &globset::GlobSet::empty());
+    let (files, _) = sourced::corpus::discover(
+        &["src".into()],
+        root,
+        &globset::GlobSet::empty(),
+        Default::default(),
+    );
     let (index, _) = SourceIndex::open(&root.join(".sourced")).unwrap();
     index.refresh(&files, &RefreshOptions::default()).unwrap();
     let regions = |chunks: &[(usize, usize)], reach: usize| {

@@ -199,12 +199,11 @@ fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
 /// source folders in effect, `--sources` included).
 fn note_files(paths: &[PathBuf], checker: &Checker) -> anyhow::Result<Vec<PathBuf>> {
     let cwd = std::env::current_dir()?;
-    Ok(crate::notes::note_files(
-        &checker.workspace,
-        &checker.specs,
-        paths,
-        &cwd,
-    )?)
+    let found = crate::notes::note_files(&checker.workspace, &checker.specs, paths, &cwd)?;
+    for (path, why) in &found.skipped {
+        eprintln!("sourced: warning: {}: {why}", path.display());
+    }
+    Ok(found.notes)
 }
 
 fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
@@ -217,7 +216,8 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let mut positions = Positions::new(&checker.workspace.root, checker.index());
     let mut io_error = false;
     for note in &notes {
-        let text = match std::fs::read(note)
+        let limit = checker.workspace.max_file_bytes();
+        let text = match crate::disk::read_bounded(note, limit, true)
             .map_err(|e| e.to_string())
             .and_then(|b| crate::corpus::decode(&b))
         {

@@ -1,5 +1,6 @@
-//! Finding source files: folders walked recursively (following links, loops detected),
-//! single files, and glob patterns, minus `exclude` globs.
+//! Finding source files: folders walked recursively (with [`crate::disk::Walk`]: bounded,
+//! each real folder once, no pseudo-filesystems, links followed unless `follow_links` is
+//! off), single files, and glob patterns, minus `exclude` globs.
 //!
 //! Invariant: [`is_under`] says yes to exactly the files [`discover`] lists (given they
 //! exist and have a source format): both start from a spec's base (the folder or file, or a
@@ -7,6 +8,7 @@
 //! exclusion covers all it holds), and test globs with the same [`crate::glob::Pattern`].
 
 use super::{Format, Warning};
+use crate::disk::walk::{Step, Walk, WalkOptions};
 use crate::glob::{self, Pattern};
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
@@ -53,6 +55,7 @@ pub fn discover(
     specs: &[String],
     root: &Path,
     exclude: &GlobSet,
+    options: WalkOptions,
 ) -> (Vec<SourceFile>, Vec<Warning>) {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
@@ -71,8 +74,7 @@ pub fn discover(
             walk(
                 &start,
                 pattern.as_ref(),
-                root,
-                exclude,
+                (root, exclude, options),
                 &mut files,
                 &mut warnings,
             );
@@ -88,9 +90,18 @@ pub fn discover(
     (files, warnings)
 }
 
-/// A single file as a source, if it exists and has a source format.
-pub fn source_file(path: &Path, root: &Path) -> Option<SourceFile> {
+/// A single file as a source, if it exists, is a regular file and has a source format (and
+/// is not a link, unless links are followed).
+pub fn source_file(path: &Path, root: &Path, follow_links: bool) -> Option<SourceFile> {
     Format::of(path)?;
+    if !follow_links
+        && std::fs::symlink_metadata(path)
+            .ok()?
+            .file_type()
+            .is_symlink()
+    {
+        return None;
+    }
     let md = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
     let mtime = md
         .modified()
@@ -155,34 +166,31 @@ fn is_excluded(path: &Path, root: &Path, exclude: &GlobSet) -> bool {
 fn walk(
     start: &Path,
     pattern: Option<&Pattern>,
-    root: &Path,
-    exclude: &GlobSet,
+    (root, exclude, options): (&Path, &GlobSet, WalkOptions),
     files: &mut Vec<SourceFile>,
     warnings: &mut Vec<Warning>,
 ) {
     // Below `start`, as a glob sees it.
     let rel = |p: &Path| p.strip_prefix(start).unwrap_or(p).to_path_buf();
-    let walker = walkdir::WalkDir::new(start)
-        .follow_links(true)
-        .sort_by_file_name();
-    let mut it = walker.into_iter();
-    while let Some(entry) = it.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                // A glob hears only of what it could take.
-                if let (Some(p), Some(at)) = (pattern, e.path()) {
-                    if p.prunes(&rel(at)) {
-                        continue;
-                    }
+    let mut it = Walk::new(start, options);
+    while let Some(step) = it.next() {
+        let entry = match step {
+            Step::Entry(e) => e,
+            Step::Problem { path, message } => {
+                // A glob hears only of what it could take; excluded and hidden paths are
+                // not the user's concern either.
+                let hidden = path != start
+                    && path.strip_prefix(start).is_ok_and(|r| {
+                        r.components()
+                            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                    });
+                let pruned = pattern.is_some_and(|p| p.prunes(&rel(&path)));
+                if hidden || pruned || is_excluded(&path, root, exclude) {
+                    continue;
                 }
-                let path = e
-                    .path()
-                    .map(|p| display_path(p, root))
-                    .unwrap_or_else(|| display_path(start, root));
                 warnings.push(Warning {
-                    path,
-                    message: walk_error(&e),
+                    path: display_path(&path, root),
+                    message,
                 });
                 continue;
             }
@@ -238,26 +246,6 @@ fn walk(
     }
 }
 
-/// Why the walk could not go on at an entry, for people: the entry is named by the warning
-/// already, so the underlying error is given without walkdir's path.
-fn walk_error(e: &walkdir::Error) -> String {
-    if e.loop_ancestor().is_some() {
-        return "skipped: symbolic link loop".into();
-    }
-    let link = e
-        .path()
-        .and_then(|p| std::fs::symlink_metadata(p).ok())
-        .is_some_and(|m| m.file_type().is_symlink());
-    match e.io_error() {
-        Some(io) if link && io.kind() == std::io::ErrorKind::NotFound => {
-            "skipped: broken symbolic link (its target does not exist)".into()
-        }
-        Some(io) if link => format!("skipped: cannot follow symbolic link: {io}"),
-        Some(io) => format!("skipped: {io}"),
-        None => format!("skipped: {e}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +272,7 @@ mod tests {
             &["a".into(), "b/*.html".into(), "missing".into()],
             root,
             &ex.build().unwrap(),
+            WalkOptions::default(),
         );
         let names: Vec<_> = files.iter().map(|f| f.display.as_str()).collect();
         assert_eq!(names, ["a/one.txt", "a/two.md", "b/three.html"]);

@@ -10,6 +10,7 @@ pub mod metadata;
 pub use discover::{discover, SourceFile};
 pub use metadata::Metadata;
 
+use crate::disk::ReadError;
 use crate::text::{html, markdown, OffsetMap};
 use std::fmt;
 
@@ -62,23 +63,52 @@ impl fmt::Display for Warning {
 /// Files larger than this are skipped with a warning.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Read and parse one source file.
-pub fn load(file: &SourceFile, max_bytes: u64) -> Result<SourceDoc, Warning> {
-    let warn = |message: String| Warning {
-        path: file.display.clone(),
-        message,
-    };
-    if file.size > max_bytes {
-        return Err(warn(format!(
-            "skipped: {} MB is over the {} MB limit for a source",
-            file.size >> 20,
-            max_bytes >> 20
-        )));
+/// How a source file may be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Bytes read at most (counted as read, whatever size the file reports).
+    pub max_bytes: u64,
+    /// Whether the file may be a symbolic link.
+    pub follow_links: bool,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits {
+            max_bytes: DEFAULT_MAX_FILE_BYTES,
+            follow_links: true,
+        }
     }
-    let bytes =
-        std::fs::read(&file.path).map_err(|e| warn(format!("skipped: cannot read: {e}")))?;
-    let src = decode(&bytes).map_err(warn)?;
+}
+
+/// Read and parse one source file. It must still be a regular file when opened (it may
+/// have been swapped since it was found): see [`crate::disk::read`].
+pub fn load(file: &SourceFile, limits: ReadLimits) -> Result<SourceDoc, Unreadable> {
+    let skip = |message: String, lasting: bool| Unreadable {
+        warning: Warning {
+            path: file.display.clone(),
+            message,
+        },
+        lasting,
+    };
+    let bytes = crate::disk::read_bounded(&file.path, limits.max_bytes, limits.follow_links)
+        .map_err(|e| match e {
+            ReadError::Io(e) => skip(format!("skipped: cannot read: {e}"), false),
+            ReadError::TooLarge { .. } => skip(format!("skipped: {e} for a source"), true),
+            // Swapped in since the walk: the next walk sees what it is.
+            other => skip(format!("skipped: {other}"), false),
+        })?;
+    let src = decode(&bytes).map_err(|m| skip(m, true))?;
     Ok(parse(file.clone(), src))
+}
+
+/// A source file that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub warning: Warning,
+    /// Whether it stays unreadable until the file changes (binary, not UTF-8, too large),
+    /// rather than perhaps not next time (permissions, a file vanishing or swapped).
+    pub lasting: bool,
 }
 
 /// Bytes to text, refusing binary files and invalid UTF-8 (a UTF-8 BOM is allowed).

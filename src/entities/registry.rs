@@ -25,6 +25,9 @@ use std::path::{Path, PathBuf};
 /// The registry's file name, at the workspace root.
 pub const FILE_NAME: &str = "entities.toml";
 
+/// An `entities.toml` larger than this is refused (a real one is a few kilobytes).
+const MAX_REGISTRY_BYTES: u64 = 16 << 20;
+
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("cannot read {path}: {source}")]
@@ -99,10 +102,22 @@ impl Registry {
     /// registry.
     pub fn load(root: &Path) -> Result<Registry, RegistryError> {
         let path = root.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&text, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Registry::default()),
-            Err(source) => Err(RegistryError::Io { path, source }),
+        // Bounded and non-blocking, like every read of a file someone else may have made.
+        match crate::disk::read_bounded(&path, MAX_REGISTRY_BYTES, true) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Self::parse(&text, &path),
+                Err(_) => Err(RegistryError::Io {
+                    path,
+                    source: std::io::Error::other("not valid UTF-8"),
+                }),
+            },
+            Err(crate::disk::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Registry::default())
+            }
+            Err(e) => Err(RegistryError::Io {
+                path,
+                source: std::io::Error::other(e.to_string()),
+            }),
         }
     }
 

@@ -61,6 +61,12 @@ pub enum IndexError {
     },
     #[error("index error: {0}")]
     Tantivy(#[from] TantivyError),
+    /// The cache folder leads outside the workspace, or is not a folder.
+    #[error(transparent)]
+    Confined(#[from] crate::disk::confine::ConfineError),
+    /// Something sourced did not make stands where it would write or remove.
+    #[error("{0}")]
+    InTheWay(String),
 }
 
 /// The index of a set of source folders.

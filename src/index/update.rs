@@ -34,8 +34,9 @@ use tantivy::{doc, IndexWriter, TantivyDocument, TantivyError, Term};
 /// Options for [`SourceIndex::refresh`].
 #[derive(Debug, Clone)]
 pub struct RefreshOptions {
-    /// Files larger than this are skipped with a warning.
-    pub max_file_bytes: u64,
+    /// How source files are read: bytes at most (larger files are skipped with a warning),
+    /// links or not.
+    pub read: corpus::ReadLimits,
     /// How long to wait for another process that holds the index writer.
     pub lock_timeout: Duration,
     /// Indexing threads (0: one per core, at most 4).
@@ -51,7 +52,7 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 impl Default for RefreshOptions {
     fn default() -> Self {
         Self {
-            max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES,
+            read: corpus::ReadLimits::default(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             threads: 0,
             entities: true,
@@ -285,21 +286,25 @@ impl SourceIndex {
             writer.delete_term(Term::from_field_text(self.fields.path, path));
         }
         let fields = self.fields;
-        let max = options.max_file_bytes;
+        let limits = options.read;
         let entities = options.entities;
         let shared: &IndexWriter<TantivyDocument> = writer;
         let results: Vec<Result<u64, Warning>> = add
             .par_iter()
             .chain(update.par_iter())
-            .map(|file| match corpus::load(file, max) {
-                Ok(doc) => add_source(shared, fields, &doc, entities).map(|_| file.size),
-                Err(w) => {
+            .map(|file| match corpus::load(file, limits) {
+                Ok(doc) => add_source(shared, fields, &doc, entities).map(|_| doc.raw.len() as u64),
+                Err(skip) => {
                     // Remember files that will stay unreadable until they change; a read error
-                    // (permissions, a file vanishing) is tried again next time.
-                    if !w.message.contains("cannot read") {
-                        let _ = shared.add_document(skipped_record(fields, file, &w.message));
+                    // (permissions, a file vanishing or swapped) is tried again next time.
+                    if skip.lasting {
+                        let _ = shared.add_document(skipped_record(
+                            fields,
+                            file,
+                            &skip.warning.message,
+                        ));
                     }
-                    Err(w)
+                    Err(skip.warning)
                 }
             })
             .collect();

@@ -65,10 +65,13 @@ impl Session {
             let mut seen = HashSet::new();
             for snap in &snaps {
                 let c = &snap.checker;
-                let files =
+                let found =
                     crate::notes::note_files(&c.workspace, &c.specs, &[], &c.workspace.root)
                         .map_err(|e| e.to_string())?;
-                for path in files {
+                for (path, why) in &found.skipped {
+                    tracing::warn!("{}: {why}", path.display());
+                }
+                for path in found.notes {
                     let path = crate::config::absolute(&path);
                     if !seen.insert(path.clone()) {
                         continue;

@@ -100,12 +100,11 @@ pub fn check_text(
 /// Read a note from disk and check it (blocking; for notes that are not open). `None` if it
 /// cannot be read or is too large (logged).
 pub fn check_file(snap: &IndexSnapshot, path: &Path, conf: &Conf, epoch: u64) -> Option<Checked> {
-    let text = match std::fs::read(path)
+    let text = match crate::disk::read_bounded(path, MAX_NOTE_BYTES as u64, true)
         .map_err(|e| e.to_string())
         .and_then(|b| crate::corpus::decode(&b).map_err(|e| e.to_string()))
     {
-        Ok(t) if t.len() <= MAX_NOTE_BYTES => t,
-        Ok(_) => return None,
+        Ok(t) => t,
         Err(e) => {
             tracing::warn!("{}: {e}", path.display());
             return None;

@@ -118,7 +118,7 @@ impl Session {
             })
             .await;
             let notes: Vec<PathBuf> = match notes {
-                Some(Ok(n)) => n.iter().map(|p| crate::config::absolute(p)).collect(),
+                Some(Ok(n)) => n.notes.iter().map(|p| crate::config::absolute(p)).collect(),
                 Some(Err(e)) => {
                     tracing::warn!("listing notes: {e}");
                     continue;
