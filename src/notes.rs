@@ -63,7 +63,7 @@ pub fn note_files(
             let Ok(entry) = entry else { continue };
             let p = entry.path();
             let name = entry.file_name().to_string_lossy();
-            let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
+            let rel = crate::corpus::discover::glob_path(&config::absolute(p), &ws.root);
             if entry.file_type().is_dir() {
                 let skip = entry.depth() > 0
                     && (name.starts_with('.')

@@ -3,6 +3,7 @@
 //! `end_column` is just past the last character.
 
 use crate::check::{QuoteResult, UnknownCitation};
+use crate::corpus::discover::source_path;
 use crate::index::Retriever;
 use crate::quotes::verdict::{DiffOp, Finding, SourceMatch, Status};
 use crate::text::lines::LineIndex;
@@ -196,7 +197,7 @@ impl<'a> Positions<'a> {
     fn source(&mut self, m: &SourceMatch) -> SourceReport {
         let root = self.root;
         let entry = self.sources.entry(m.path.clone()).or_insert_with(|| {
-            let text = std::fs::read(root.join(&m.path))
+            let text = std::fs::read(source_path(&m.path, root))
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())?;
             let li = LineIndex::new(&text);
@@ -216,7 +217,7 @@ impl<'a> Positions<'a> {
             .flatten()
             .unwrap_or_default();
         SourceReport {
-            path: self.show(&root.join(&m.path)),
+            path: self.show(&source_path(&m.path, root)),
             line,
             column,
             end_line,
