@@ -100,7 +100,7 @@ pub fn note_files(
             };
             let p = entry.path();
             let name = entry.file_name().to_string_lossy();
-            let rel = crate::corpus::discover::display_path(&config::absolute(p), &ws.root);
+            let rel = crate::corpus::discover::glob_path(&config::absolute(p), &ws.root);
             let is_dir = entry.file_type().is_dir();
             if entry.depth() > 0 && !is_dir && name.starts_with('.') {
                 continue;

@@ -213,7 +213,11 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let notes = note_files(&args.paths, &checker)?;
     let mut report = Report::new();
     report.stale_index = opened.refresh.stale;
-    let mut positions = Positions::new(&checker.workspace.root, checker.index());
+    let mut positions = Positions::new(
+        &checker.workspace.root,
+        checker.index(),
+        checker.workspace.max_file_bytes(),
+    );
     let mut io_error = false;
     for note in &notes {
         let limit = checker.workspace.max_file_bytes();

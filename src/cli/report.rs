@@ -3,6 +3,7 @@
 //! `end_column` is just past the last character.
 
 use crate::check::{QuoteResult, UnknownCitation};
+use crate::corpus::discover::source_path;
 use crate::index::Retriever;
 use crate::quotes::verdict::{DiffOp, Finding, SourceMatch, Status};
 use crate::text::lines::LineIndex;
@@ -175,11 +176,14 @@ pub struct Positions<'a> {
     cwd: PathBuf,
     sources: HashMap<String, Option<(String, LineIndex)>>,
     retriever: &'a dyn Retriever,
+    /// Bytes read at most from one source (`max_file_mb`).
+    max_bytes: u64,
 }
 
 impl<'a> Positions<'a> {
-    pub fn new(root: &'a Path, retriever: &'a dyn Retriever) -> Self {
+    pub fn new(root: &'a Path, retriever: &'a dyn Retriever, max_bytes: u64) -> Self {
         Positions {
+            max_bytes,
             root,
             cwd: std::env::current_dir().unwrap_or_default(),
             sources: HashMap::new(),
@@ -194,9 +198,9 @@ impl<'a> Positions<'a> {
     }
 
     fn source(&mut self, m: &SourceMatch) -> SourceReport {
-        let root = self.root;
+        let (root, max_bytes) = (self.root, self.max_bytes);
         let entry = self.sources.entry(m.path.clone()).or_insert_with(|| {
-            let text = std::fs::read(root.join(&m.path))
+            let text = crate::disk::read_bounded(&source_path(&m.path, root), max_bytes, true)
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())?;
             let li = LineIndex::new(&text);
@@ -216,7 +220,7 @@ impl<'a> Positions<'a> {
             .flatten()
             .unwrap_or_default();
         SourceReport {
-            path: self.show(&root.join(&m.path)),
+            path: self.show(&source_path(&m.path, root)),
             line,
             column,
             end_line,

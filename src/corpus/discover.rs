@@ -6,6 +6,10 @@
 //! exist and have a source format): both start from a spec's base (the folder or file, or a
 //! glob's literal folders), skip hidden names and excluded paths below it (a folder's
 //! exclusion covers all it holds), and test globs with the same [`crate::glob::Pattern`].
+//!
+//! Invariant: a source's identity (in the index, in check results) is its [`display_path`],
+//! which is injective on real paths (bytes, on Unix) and undone by [`source_path`]; globs
+//! still see the lossy [`glob_path`] they always saw.
 
 use super::{Format, Warning};
 use crate::disk::walk::{Step, Walk, WalkOptions};
@@ -19,8 +23,9 @@ use std::time::UNIX_EPOCH;
 pub struct SourceFile {
     /// Where to read it.
     pub path: PathBuf,
-    /// How it is shown and stored in the index: relative to the workspace root when inside
-    /// it (with `/` separators), else absolute.
+    /// How it is shown and stored in the index, its identity there: relative to the
+    /// workspace root when inside it (with `/` separators), else absolute; escaped so that
+    /// distinct paths stay distinct ([`display_path`]), read back with [`source_path`].
     pub display: String,
     /// Modification time in nanoseconds since the epoch (0 if unknown).
     pub mtime: u64,
@@ -37,8 +42,34 @@ impl SourceFile {
     }
 }
 
-/// `path` as shown to users: relative to `root` if under it.
+/// `path` as shown to users and stored in the index (a source's identity there): relative to
+/// `root` if under it (components joined by `/`), else absolute. On Unix it is lossless and
+/// injective, like `ls -b`: valid UTF-8 stays as is but for a backslash, written `\\`, and
+/// every byte that is not part of valid UTF-8 is written `\xHH` (uppercase hex), so two names
+/// that differ only in such bytes stay two names. [`source_path`] is its inverse:
+/// `source_path(&display_path(p, root), root) == p` for `p` absolute or under `root`.
 pub fn display_path(path: &Path, root: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rel) => join_escaped(rel),
+        Err(_) => absolute_display(path),
+    }
+}
+
+/// The file a [`display_path`] names (as stored in the index): relative ones under `root`.
+pub fn source_path(display: &str, root: &Path) -> PathBuf {
+    let path = unescape(display);
+    if path.is_absolute() {
+        path
+    } else {
+        root.join(path)
+    }
+}
+
+/// `path` as `exclude` globs (of sources and of notes) see it: like [`display_path`] but with
+/// undecodable bytes replaced by U+FFFD and nothing escaped, as globs have always been
+/// matched (and as [`crate::glob::Pattern`] sees paths), so a glob written with a backslash
+/// or non-ASCII letters keeps its meaning.
+pub(crate) fn glob_path(path: &Path, root: &Path) -> String {
     match path.strip_prefix(root) {
         Ok(rel) => rel
             .components()
@@ -47,6 +78,94 @@ pub fn display_path(path: &Path, root: &Path) -> String {
             .join("/"),
         Err(_) => path.to_string_lossy().into_owned(),
     }
+}
+
+/// The components of `rel`, each escaped, joined by `/`.
+fn join_escaped(rel: &Path) -> String {
+    rel.components()
+        .map(|c| escape(c.as_os_str()))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(unix)]
+fn absolute_display(path: &Path) -> String {
+    use std::path::Component;
+    match path.strip_prefix(Component::RootDir) {
+        Ok(rel) => format!("/{}", join_escaped(rel)),
+        // Relative and outside the root: only as written.
+        Err(_) => join_escaped(path),
+    }
+}
+
+#[cfg(not(unix))]
+fn absolute_display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// One path component, escaped (see [`display_path`]).
+#[cfg(unix)]
+fn escape(name: &std::ffi::OsStr) -> String {
+    use std::fmt::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::with_capacity(name.len());
+    for chunk in name.as_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+fn escape(name: &std::ffi::OsStr) -> String {
+    name.to_string_lossy().into_owned()
+}
+
+/// The path a display string names: `\\` and `\xHH` decoded; any other backslash (as an
+/// index written before escaping stored it) taken as written.
+#[cfg(unix)]
+fn unescape(display: &str) -> PathBuf {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let s = display.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'\\' {
+            if s.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            if s.get(i + 1) == Some(&b'x') {
+                if let (Some(h), Some(l)) = (
+                    s.get(i + 2).copied().and_then(hex),
+                    s.get(i + 3).copied().and_then(hex),
+                ) {
+                    out.push((h << 4) | l);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        out.push(s[i]);
+        i += 1;
+    }
+    PathBuf::from(OsString::from_vec(out))
+}
+
+#[cfg(not(unix))]
+fn unescape(display: &str) -> PathBuf {
+    PathBuf::from(display)
 }
 
 /// Every source file under `specs` (folders, files or globs, relative to `root`), sorted by
@@ -156,9 +275,10 @@ fn resolve(spec: &str, root: &Path) -> Result<(PathBuf, Option<Pattern>), globse
     }
 }
 
-/// Whether an `exclude` glob matches `path`, as shown (relative to the root) or absolute.
+/// Whether an `exclude` glob matches `path`, relative to the root (see [`glob_path`]) or
+/// absolute.
 fn is_excluded(path: &Path, root: &Path, exclude: &GlobSet) -> bool {
-    exclude.is_match(display_path(path, root)) || exclude.is_match(path)
+    exclude.is_match(glob_path(path, root)) || exclude.is_match(path)
 }
 
 /// The source files from `start` (a spec's folder or file, or a glob's base, then taking
@@ -283,5 +403,117 @@ mod tests {
                 message: "sources folder not found".into()
             }]
         );
+    }
+
+    #[cfg(unix)]
+    fn bytes(b: &[u8]) -> PathBuf {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(b))
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn display_paths_escape_backslashes_and_bytes_that_are_not_utf8() {
+        let root = Path::new("/ws");
+        for (path, shown) in [
+            (&b"/ws/sources/bad\xff.txt"[..], r"sources/bad\xFF.txt"),
+            (b"/ws/sources/bad\xfe.txt", r"sources/bad\xFE.txt"),
+            (b"/ws/a\\b.txt", r"a\\b.txt"),
+            (b"/ws/a\\xFF.txt", r"a\\xFF.txt"),
+            ("/ws/déjà/vu.txt".as_bytes(), "déjà/vu.txt"),
+            // A lone continuation byte, and a sequence cut short.
+            (b"/ws/\x80\xe2\x82.md", r"\x80\xE2\x82.md"),
+            (b"/elsewhere/x\xffy/z.txt", r"/elsewhere/x\xFFy/z.txt"),
+        ] {
+            let path = bytes(path);
+            assert_eq!(display_path(&path, root), shown, "{path:?}");
+            assert_eq!(source_path(shown, root), path, "{shown}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn globs_see_the_lossy_path_as_before() {
+        let root = Path::new("/ws");
+        assert_eq!(
+            glob_path(&bytes(b"/ws/a\\b/x\xff.txt"), root),
+            "a\\b/x\u{FFFD}.txt"
+        );
+        let mut ex = globset::GlobSetBuilder::new();
+        ex.add(globset::Glob::new("drafts/*.txt").unwrap());
+        let ex = ex.build().unwrap();
+        assert!(is_excluded(&bytes(b"/ws/drafts/bad\xff.txt"), root, &ex));
+        assert!(!is_excluded(&bytes(b"/ws/final/bad\xff.txt"), root, &ex));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_differ_only_in_undecodable_bytes_are_two_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("s")).unwrap();
+        let names = [&b"bad\xfe.txt"[..], b"bad\xff.txt", b"a\\b.txt"];
+        for n in names {
+            std::fs::write(root.join("s").join(bytes(n)), n).unwrap();
+        }
+        let (files, warnings) = discover(&["s".into()], root, &GlobSet::empty());
+        assert_eq!(warnings, []);
+        let found: Vec<_> = files
+            .iter()
+            .map(|f| (f.display.as_str(), f.path.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (r"s/a\\b.txt", root.join("s").join(bytes(names[2]))),
+                (r"s/bad\xFE.txt", root.join("s").join(bytes(names[0]))),
+                (r"s/bad\xFF.txt", root.join("s").join(bytes(names[1]))),
+            ]
+        );
+        for f in &files {
+            assert_eq!(source_path(&f.display, root), f.path);
+        }
+    }
+
+    /// Name bytes, drawn mostly from those an escape is made of, so that a name spelling an
+    /// escape (`\xFF`) meets the byte it stands for.
+    #[cfg(unix)]
+    fn name() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let byte = prop_oneof![
+            3 => proptest::sample::select(&b"\\xF.a"[..]),
+            1 => Just(0xFF_u8),
+            1 => Just(0xC3_u8),
+            1 => Just(0xA9_u8),
+            1 => any::<u8>().prop_filter("not a separator", |b| *b != b'/' && *b != 0),
+        ];
+        proptest::collection::vec(byte, 1..8).prop_filter("a name", |n| n != b"." && n != b"..")
+    }
+
+    #[cfg(unix)]
+    proptest::proptest! {
+        #[test]
+        fn display_paths_are_lossless(
+            names in proptest::collection::vec(name(), 1..4),
+            inside in proptest::prelude::any::<bool>(),
+        ) {
+            let root = Path::new("/ws");
+            let mut path = PathBuf::from(if inside { "/ws" } else { "/" });
+            for n in &names {
+                path.push(bytes(n));
+            }
+            let shown = display_path(&path, root);
+            proptest::prop_assert_eq!(source_path(&shown, root), path);
+        }
+
+        #[test]
+        fn distinct_names_are_shown_distinct(a in name(), b in name()) {
+            let root = Path::new("/ws");
+            proptest::prop_assume!(a != b);
+            proptest::prop_assert_ne!(
+                display_path(&root.join(bytes(&a)), root),
+                display_path(&root.join(bytes(&b)), root)
+            );
+        }
     }
 }

@@ -80,7 +80,7 @@ impl Session {
                         listed_open.insert(path);
                         continue;
                     }
-                    let Some(uri) = Uri::from_file_path(&path) else {
+                    let Some(uri) = super::sources::file_uri(&path) else {
                         continue;
                     };
                     if let Some(checked) = check_file(snap, &path, &conf, epoch) {

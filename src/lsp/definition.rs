@@ -8,7 +8,7 @@ use super::folder::IndexSnapshot;
 use super::position::Encoding;
 use super::sources;
 use crate::quotes::extract::CitationTarget;
-use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, Range, Uri};
+use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, Range};
 
 /// The definition at byte `offset` of a checked note.
 pub fn definition(
@@ -36,7 +36,7 @@ pub fn definition(
         for p in paths {
             let abs = sources::absolute(&checked.root, &p);
             if abs.is_file() {
-                if let Some(uri) = Uri::from_file_path(&abs) {
+                if let Some(uri) = sources::file_uri(&abs) {
                     locations.push(Location::new(uri, Range::default()));
                 }
             }

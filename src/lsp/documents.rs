@@ -207,7 +207,7 @@ impl Documents {
 /// folder, which only matters for relative links.
 pub fn note_path(uri: &Uri) -> PathBuf {
     let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
-    match uri.to_file_path() {
+    match super::sources::uri_path(uri) {
         Some(p) if is_file => crate::config::absolute(&p),
         _ => crate::config::absolute(Path::new("untitled.md")),
     }

@@ -72,7 +72,7 @@ pub fn escape(s: &str) -> String {
 
 /// `file://…#L<line>` of a source path (1-based line; none if 0).
 fn link(root: &Path, path: &str, line: usize) -> Option<String> {
-    let uri = Uri::from_file_path(sources::absolute(root, path))?;
+    let uri = sources::file_uri(&sources::absolute(root, path))?;
     Some(if line > 0 {
         format!("{}#L{line}", uri.as_str())
     } else {

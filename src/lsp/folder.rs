@@ -131,6 +131,9 @@ impl Folder {
 
     /// Put in another checker (or none); the old one is dropped when its last snapshot is.
     pub fn replace(&self, checker: Option<Arc<Checker>>) {
+        if let Some(c) = &checker {
+            self.sources.set_limit(c.workspace.max_file_bytes());
+        }
         let old = std::mem::replace(&mut *write(&self.checker), checker);
         self.changed();
         drop(old);

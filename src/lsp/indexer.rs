@@ -404,9 +404,6 @@ fn folder_of(p: &Path) -> &Path {
 pub fn paths_of<'a>(
     uris: impl Iterator<Item = &'a tower_lsp_server::ls_types::Uri>,
 ) -> Vec<PathBuf> {
-    uris.filter_map(|u| {
-        u.to_file_path()
-            .map(|p| crate::config::absolute(Path::new(&*p)))
-    })
-    .collect()
+    uris.filter_map(|u| super::sources::uri_path(u).map(|p| crate::config::absolute(&p)))
+        .collect()
 }

@@ -1,5 +1,9 @@
 //! Source files as the editor sees them: their text read from disk (cached while unchanged),
 //! ranges turned into LSP locations, and the paragraph around a match for hovers.
+//!
+//! Invariant: a path goes to a `file://` URI and back with its bytes intact ([`file_uri`],
+//! [`uri_path`]): a name that is not UTF-8 is percent-encoded byte for byte (`%FF`), never
+//! replaced, so the URI names the real file.
 
 use super::position::{self, Encoding};
 use super::sync::lock;
@@ -24,9 +28,20 @@ pub struct SourceText {
 }
 
 /// Source texts by absolute path, re-read when the file's modification time changes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SourceTexts {
     cache: Mutex<HashMap<PathBuf, Arc<SourceText>>>,
+    /// Bytes read at most from one file (the workspace's `max_file_mb`).
+    limit: std::sync::atomic::AtomicU64,
+}
+
+impl Default for SourceTexts {
+    fn default() -> Self {
+        SourceTexts {
+            cache: Mutex::default(),
+            limit: crate::corpus::DEFAULT_MAX_FILE_BYTES.into(),
+        }
+    }
 }
 
 fn mtime(path: &Path) -> Option<SystemTime> {
@@ -42,7 +57,10 @@ impl SourceTexts {
                 return Some(t.clone());
             }
         }
-        let bytes = std::fs::read(path).ok()?;
+        // Bounded and non-blocking, as when indexing: the file may have been swapped for a
+        // FIFO or a device since.
+        let limit = self.limit.load(std::sync::atomic::Ordering::Relaxed);
+        let bytes = crate::disk::read_bounded(path, limit, true).ok()?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let entry = Arc::new(SourceText {
             path: path.to_path_buf(),
@@ -56,6 +74,12 @@ impl SourceTexts {
         }
         cache.insert(path.to_path_buf(), entry.clone());
         Some(entry)
+    }
+
+    /// Read no more than `bytes` from one file from now on.
+    pub fn set_limit(&self, bytes: u64) {
+        self.limit
+            .store(bytes, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Forget these files (they changed on disk).
@@ -80,15 +104,54 @@ impl SourceTexts {
         enc: Encoding,
     ) -> Option<Location> {
         let abs = absolute(root, path);
-        let uri = Uri::from_file_path(&abs)?;
+        let uri = file_uri(&abs)?;
         let text = self.get(&abs)?;
         Some(Location::new(uri, position::range(&text.rope, range, enc)))
     }
 }
 
-/// A source path from the index, made absolute.
+/// A source path from the index (see [`crate::corpus::discover::display_path`]): the file it
+/// names, made absolute.
 pub fn absolute(root: &Path, path: &str) -> PathBuf {
-    crate::config::absolute(&root.join(path))
+    crate::config::absolute(&crate::corpus::discover::source_path(path, root))
+}
+
+/// What a `file://` URI's path may hold unencoded: as `Uri::from_file_path` has it, so URIs of
+/// UTF-8 paths are the same either way.
+#[cfg(unix)]
+const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// The `file://` URI of `path` (absolute), every byte of its name kept (`Uri::from_file_path`
+/// replaces bytes that are not UTF-8 with U+FFFD, naming another file).
+pub fn file_uri(path: &Path) -> Option<Uri> {
+    #[cfg(unix)]
+    if path.is_absolute() {
+        use std::os::unix::ffi::OsStrExt;
+        let encoded = percent_encoding::percent_encode(path.as_os_str().as_bytes(), URI_PATH);
+        return format!("file://{encoded}").parse().ok();
+    }
+    Uri::from_file_path(path)
+}
+
+/// The file a `file://` URI names, every percent-encoded byte kept (`Uri::to_file_path`
+/// replaces bytes that are not UTF-8 with U+FFFD).
+pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let bytes = uri.path().decode().to_bytes().into_owned();
+        if bytes.is_empty() {
+            return None;
+        }
+        Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+    }
+    #[cfg(not(unix))]
+    uri.to_file_path().map(|p| p.into_owned())
 }
 
 /// Longest paragraph excerpt shown, in bytes, on each side of the match.
@@ -176,6 +239,24 @@ fn blank_line_after(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn uris_keep_every_byte_of_a_path() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(
+            b"/tmp/d\xc3\xa9j\xc3\xa0 vu/bad\xff\\x.txt",
+        ));
+        let uri = file_uri(path).unwrap();
+        assert_eq!(
+            uri.as_str(),
+            "file:///tmp/d%C3%A9j%C3%A0%20vu/bad%FF%5Cx.txt"
+        );
+        assert_eq!(uri_path(&uri).unwrap(), path);
+        // UTF-8 paths get the URI they always had.
+        let utf8 = Path::new("/tmp/déjà vu/a b.txt");
+        assert_eq!(file_uri(utf8), Uri::from_file_path(utf8));
+    }
 
     #[test]
     fn paragraph_around_a_match() {

@@ -169,7 +169,7 @@ impl Session {
         let mut out = Vec::new();
         let mut on_disk = Vec::new();
         for path in notes {
-            let Some(uri) = Uri::from_file_path(path) else {
+            let Some(uri) = crate::lsp::sources::file_uri(path) else {
                 continue;
             };
             let open = lock(&self.state.docs).get(&uri).map(|d| d.version);

@@ -55,7 +55,7 @@ fn folders_of(params: &InitializeParams) -> Vec<(Uri, PathBuf)> {
     };
     uris.into_iter()
         .filter_map(|u| {
-            let p = u.to_file_path()?;
+            let p = crate::lsp::sources::uri_path(&u)?;
             Some((u.clone(), crate::config::absolute(&p)))
         })
         .collect()
@@ -199,7 +199,7 @@ impl Session {
             }
         }
         for added in params.event.added {
-            let Some(path) = added.uri.to_file_path() else {
+            let Some(path) = crate::lsp::sources::uri_path(&added.uri) else {
                 continue;
             };
             let path = crate::config::absolute(&path);
