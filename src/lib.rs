@@ -21,7 +21,8 @@
 //!
 //! Beside the stages: `config` (`sourced.toml`, the workspace), `glob` (the one glob
 //! convention), `notes` (which Markdown files are notes), `cancel` (cooperative
-//! cancellation of checks).
+//! cancellation of checks), `disk` (every read, walk and cache-folder write, made safe
+//! against a hostile filesystem).
 //!
 //! Everything below `cli` and `lsp` is the pure core: plain data in byte offsets, no printing,
 //! no editor types.

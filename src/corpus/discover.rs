@@ -340,7 +340,19 @@ fn walk(
                 continue;
             }
         }
-        if !entry.file_type().is_file() || Format::of(entry.path()).is_none() {
+        if Format::of(entry.path()).is_none() || entry.file_type().is_dir() {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            // A FIFO, device or socket named like a source: reading it would block or never
+            // end.
+            warnings.push(Warning {
+                path: display_path(entry.path(), root),
+                message: format!(
+                    "skipped: not a regular file (it is {})",
+                    crate::disk::read::kind_of(&entry.file_type())
+                ),
+            });
             continue;
         }
         let display = display_path(entry.path(), root);

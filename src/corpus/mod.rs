@@ -10,6 +10,7 @@ pub mod metadata;
 pub use discover::{discover, SourceFile};
 pub use metadata::Metadata;
 
+use crate::disk::read::megabytes;
 use crate::disk::ReadError;
 use crate::text::{html, markdown, OffsetMap};
 use std::fmt;
@@ -94,7 +95,22 @@ pub fn load(file: &SourceFile, limits: ReadLimits) -> Result<SourceDoc, Unreadab
     let bytes = crate::disk::read_bounded(&file.path, limits.max_bytes, limits.follow_links)
         .map_err(|e| match e {
             ReadError::Io(e) => skip(format!("skipped: cannot read: {e}"), false),
-            ReadError::TooLarge { .. } => skip(format!("skipped: {e} for a source"), true),
+            ReadError::TooLarge { reported, limit } if reported > limit => skip(
+                format!(
+                    "skipped: {} is over the {} limit for a source",
+                    megabytes(reported),
+                    megabytes(limit)
+                ),
+                true,
+            ),
+            ReadError::TooLarge { reported, limit } => skip(
+                format!(
+                    "skipped: over the {} limit for a source (reading stopped there; the file \
+                     claims {reported} bytes)",
+                    megabytes(limit)
+                ),
+                true,
+            ),
             // Swapped in since the walk: the next walk sees what it is.
             other => skip(format!("skipped: {other}"), false),
         })?;

@@ -23,29 +23,13 @@ pub enum ReadError {
     #[error("not a regular file (it is {0})")]
     NotRegular(&'static str),
     /// More bytes than the limit (whatever size the file reported).
-    #[error("{}", too_large(*.reported, *.limit))]
+    #[error("over the {} limit (the file claims {reported} bytes)", megabytes(*.limit))]
     TooLarge { reported: u64, limit: u64 },
     /// A symbolic link where links are not followed.
     #[error("symbolic link not followed (follow_links = false)")]
     Link,
     #[error("cannot read: {0}")]
     Io(#[from] io::Error),
-}
-
-fn too_large(reported: u64, limit: u64) -> String {
-    if reported > limit {
-        format!(
-            "{} is over the {} limit",
-            megabytes(reported),
-            megabytes(limit)
-        )
-    } else {
-        format!(
-            "larger than the {} limit (reading stopped there; the file reports {} bytes)",
-            megabytes(limit),
-            reported
-        )
-    }
 }
 
 /// `bytes` as people read a file size: whole megabytes (at least 1 for a non-empty limit).

@@ -185,7 +185,11 @@ fn pseudo_filesystem(dir: &Path, by_path: bool) -> Option<String> {
     if by_path {
         if let Ok(real) = std::fs::canonicalize(dir) {
             if let Some(root) = PSEUDO_ROOTS.iter().find(|r| real.starts_with(r)) {
-                return Some(format!("{} is under {root}", real.display()));
+                return Some(if real == Path::new(root) {
+                    format!("it is {root}")
+                } else {
+                    format!("it leads to {}, in {root}", real.display())
+                });
             }
         }
     }
