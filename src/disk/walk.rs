@@ -182,18 +182,23 @@ const PSEUDO_ROOTS: &[&str] = &["/proc", "/sys", "/dev"];
 /// Which pseudo-filesystem `dir` is on, if it is one. By real path only when `by_path` (the
 /// start, or a folder reached through a link: elsewhere the parent was checked already).
 fn pseudo_filesystem(dir: &Path, by_path: bool) -> Option<String> {
+    let kind = filesystem_type(dir);
+    let named = |root: &str| match kind {
+        Some(k) => format!("{root} ({k})"),
+        None => root.to_string(),
+    };
     if by_path {
         if let Ok(real) = std::fs::canonicalize(dir) {
             if let Some(root) = PSEUDO_ROOTS.iter().find(|r| real.starts_with(r)) {
                 return Some(if real == Path::new(root) {
-                    format!("it is {root}")
+                    format!("it is {}", named(root))
                 } else {
-                    format!("it leads to {}, in {root}", real.display())
+                    format!("it leads to {}, in {}", real.display(), named(root))
                 });
             }
         }
     }
-    filesystem_type(dir).map(|t| format!("it is on {t}"))
+    kind.map(|t| format!("it is on {t}"))
 }
 
 /// The name of the pseudo-filesystem type `dir` is on (Linux `statfs` magic numbers).

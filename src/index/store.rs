@@ -80,6 +80,21 @@ fn clear_the_way(dir: &Path, messages: &mut Vec<String>) -> Result<(), IndexErro
     )))
 }
 
+/// Fails if the index folder `dir` holds a symbolic link: tantivy opens its lock files (and
+/// sourced its writer note) by name, and would write through a link that a repository
+/// planted there. Such an index counts as damaged: rebuilt if sourced may remove it.
+fn refuse_links(dir: &Path) -> Result<(), IndexError> {
+    for e in std::fs::read_dir(dir).map_err(io(dir))?.flatten() {
+        if e.file_type().is_ok_and(|t| t.is_symlink()) {
+            return Err(IndexError::Io {
+                path: e.path(),
+                source: std::io::Error::other("a symbolic link in the index folder"),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Whether sourced may remove the folder `dir`: it carries sourced's mark, or it is a real
 /// folder holding only tantivy's files (an index made before folders were marked).
 fn removable(dir: &Path) -> bool {
@@ -176,6 +191,7 @@ impl SourceIndex {
     /// not ours.
     fn open_dir(dir: &Path) -> Result<SourceIndex, IndexError> {
         ensure_dir(dir)?;
+        refuse_links(dir)?;
         let directory = IndexDirectory::open(dir)?;
         let (schema, _) = schema::build();
         let index = Index::open_or_create(directory, schema)?;

@@ -402,14 +402,24 @@ impl SourceIndex {
             seconds_since_epoch(),
             command.join(" ")
         );
-        let _ = std::fs::write(&note, text);
+        // Written aside and renamed into place: a rename replaces a link, never writes
+        // through it.
+        let aside = self.dir.join(format!("{HOLDER_NOTE}.{}", std::process::id()));
+        let _ = std::fs::remove_file(&aside);
+        if crate::disk::confine::write_new(&aside, text.as_bytes()).is_ok()
+            && std::fs::rename(&aside, &note).is_err()
+        {
+            let _ = std::fs::remove_file(&aside);
+        }
         HeldWriter { writer, note }
     }
 
     /// Why the writer was not had: who holds it, as its note says.
     fn busy(&self, waited: Duration) -> String {
         let lock = self.dir.join(".tantivy-writer.lock");
-        let note = std::fs::read_to_string(self.dir.join(HOLDER_NOTE)).unwrap_or_default();
+        let note = crate::disk::read_bounded(&self.dir.join(HOLDER_NOTE), 64 << 10, false)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
         let mut lines = note.lines();
         let holder = match (lines.next(), lines.next(), lines.next()) {
             (Some(pid), Some(since), Some(command)) => {
