@@ -6,14 +6,14 @@
 //! real binary are traced: which files it opened, what it wrote, whether it made a socket.
 //! Without it those parts fall back to comparing the file tree before and after, and say so.
 
+mod common;
 mod lsp_stdio;
 
+use common::trace::*;
 use lsp_stdio::{file_uri, sourced_lsp, StdioServer};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::SystemTime;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -26,202 +26,6 @@ fn sourced(dir: &Path, args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
-}
-
-/// Whether `strace` can trace a program here.
-fn strace_works() -> bool {
-    let ok = Command::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null", "true"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("note: strace is not available: system calls are not traced");
-    }
-    ok
-}
-
-/// `sourced ARGS` under strace (files, network, descriptors), its trace in `log`.
-fn traced(dir: &Path, log: &Path, args: &[&str]) -> Output {
-    Command::new("strace")
-        .args(["-f", "-qq", "-e", "trace=%file,%network", "-o"])
-        .arg(log)
-        .arg(env!("CARGO_BIN_EXE_sourced"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-/// `sourced lsp` under strace.
-fn traced_lsp(log: &Path) -> Command {
-    let mut cmd = Command::new("strace");
-    cmd.args(["-f", "-qq", "-e", "trace=%file,%network", "-o"])
-        .arg(log)
-        .arg(env!("CARGO_BIN_EXE_sourced"))
-        .arg("lsp");
-    cmd
-}
-
-/// One traced system call: its name, the paths it names, and the whole line.
-struct Call {
-    name: String,
-    paths: Vec<String>,
-    line: String,
-}
-
-fn calls(log: &Path) -> Vec<Call> {
-    let text = std::fs::read_to_string(log).unwrap();
-    text.lines()
-        .filter_map(|line| {
-            // `PID name(args) = result`; resumed halves of split calls add no path.
-            let rest = line.split_once(' ')?.1.trim_start();
-            if rest.starts_with("<...") || rest.starts_with("+++") || rest.starts_with("---") {
-                return None;
-            }
-            let name = rest.split('(').next()?.to_string();
-            let paths = rest
-                .split('"')
-                .skip(1)
-                .step_by(2)
-                .map(str::to_string)
-                .collect();
-            Some(Call {
-                name,
-                paths,
-                line: line.to_string(),
-            })
-        })
-        .collect()
-}
-
-const WRITE_CALLS: &[&str] = &[
-    "mkdir",
-    "mkdirat",
-    "rename",
-    "renameat",
-    "renameat2",
-    "unlink",
-    "unlinkat",
-    "rmdir",
-    "truncate",
-    "link",
-    "linkat",
-    "symlink",
-    "symlinkat",
-    "chmod",
-    "fchmodat",
-    "chown",
-    "lchown",
-    "fchownat",
-    "utimes",
-    "utimensat",
-    "mknod",
-    "mknodat",
-    "setxattr",
-    "lsetxattr",
-    "removexattr",
-    "lremovexattr",
-];
-
-/// Calls that create, change or remove something on disk.
-fn writes(calls: &[Call]) -> Vec<&Call> {
-    calls
-        .iter()
-        .filter(|c| {
-            let opens = matches!(c.name.as_str(), "open" | "openat" | "openat2" | "creat")
-                && ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"]
-                    .iter()
-                    .any(|f| c.line.contains(f));
-            opens || c.name == "creat" || WRITE_CALLS.contains(&c.name.as_str())
-        })
-        .collect()
-}
-
-/// Every write in the trace is inside `cache` (relative paths are from `cwd`).
-fn assert_writes_inside(log: &Path, cwd: &Path, cache: &Path) {
-    let calls = calls(log);
-    let w = writes(&calls);
-    assert!(
-        !w.is_empty(),
-        "the trace shows no write at all: is it complete?"
-    );
-    for c in w {
-        assert!(!c.paths.is_empty(), "a write without a path: {}", c.line);
-        for p in &c.paths {
-            let full = sourced::config::absolute(&cwd.join(p));
-            assert!(
-                full.starts_with(cache) || p.starts_with("/dev/"),
-                "sourced wrote outside its cache folder {}: {}",
-                cache.display(),
-                c.line
-            );
-        }
-    }
-}
-
-/// No system call in the trace names any of `forbidden`.
-fn assert_never_named(log: &Path, forbidden: &[&str]) {
-    for c in calls(log) {
-        for f in forbidden {
-            assert!(
-                !c.paths.iter().any(|p| p.contains(f)),
-                "sourced touched {f}: {}",
-                c.line
-            );
-        }
-    }
-}
-
-/// No socket was made or connected.
-fn assert_no_network(log: &Path) {
-    let net = [
-        "socket",
-        "socketpair",
-        "connect",
-        "bind",
-        "listen",
-        "accept",
-        "accept4",
-        "sendto",
-        "sendmsg",
-        "recvfrom",
-        "recvmsg",
-    ];
-    for c in calls(log) {
-        assert!(
-            !net.contains(&c.name.as_str()),
-            "network system call: {}",
-            c.line
-        );
-    }
-}
-
-/// A snapshot of every file and folder under `root`: path → (size, modification time).
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, Option<SystemTime>)> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| {
-            let md = e.metadata().ok()?;
-            let size = if md.is_dir() { 0 } else { md.len() };
-            Some((e.path().to_path_buf(), (size, md.modified().ok())))
-        })
-        .collect()
-}
-
-/// Everything added, changed or removed between two snapshots.
-fn changes(
-    before: &BTreeMap<PathBuf, (u64, Option<SystemTime>)>,
-    after: &BTreeMap<PathBuf, (u64, Option<SystemTime>)>,
-) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = after
-        .iter()
-        .filter(|(p, v)| before.get(*p) != Some(v))
-        .map(|(p, _)| p.clone())
-        .collect();
-    out.extend(before.keys().filter(|p| !after.contains_key(*p)).cloned());
-    out
 }
 
 /// `outer/ws`: a workspace with the seeds as sources and the sample note; `outer` also

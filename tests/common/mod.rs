@@ -7,6 +7,8 @@ use sourced::config::{Config, Workspace};
 use sourced::quotes::verdict::Status;
 use std::path::{Path, PathBuf};
 
+pub mod trace;
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
