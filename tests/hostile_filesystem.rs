@@ -407,6 +407,61 @@ fn a_user_folder_named_like_an_old_index_survives() {
     );
 }
 
+/// Links planted inside the index folder, where tantivy opens its lock files and sourced its
+/// writer note by name: the index is rebuilt (it is sourced's, marked), and nothing is
+/// created or written through the links.
+#[test]
+fn links_planted_in_the_index_folder_are_not_written_through() {
+    let (_outer, ws, outside) = layout();
+    let ran = sourced(&ws, &["index"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let index = ws.join(format!(".sourced/index-v{FORMAT_VERSION}"));
+    for name in [
+        ".tantivy-writer.lock",
+        ".tantivy-meta.lock",
+        "sourced-writer.txt",
+    ] {
+        let _ = std::fs::remove_file(index.join(name));
+        std::os::unix::fs::symlink(outside.join(format!("planted{name}")), index.join(name))
+            .unwrap();
+    }
+    // A changed source makes the run take the writer.
+    std::fs::write(ws.join("sources/extra.txt"), format!("{}.\n", sentence(1))).unwrap();
+    let before = tree(&outside);
+    let trace = strace_works();
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("planted.strace");
+    let ran = if trace {
+        let mut cmd = strace(&log);
+        cmd.arg(exe())
+            .args(["check", "--format", "json", "notes/note.md"]);
+        cmd.current_dir(&ws).env("NO_COLOR", "1");
+        guarded(cmd, "sourced check with links in the index folder")
+    } else {
+        sourced(&ws, &["check", "--format", "json", "notes/note.md"])
+    };
+    assert_unchanged(&outside, &before, "links in the index folder");
+    if trace {
+        assert_no_write_outside(&log, &ws);
+    }
+    assert!(ran.code.is_some_and(|c| c <= 1), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("symbolic link in the index folder")
+            && ran.stderr.contains("rebuilding"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(status_of(&ran.json(), QUOTE).as_deref(), Some("verified"));
+    for entry in std::fs::read_dir(&index).unwrap() {
+        let entry = entry.unwrap();
+        assert!(
+            !entry.file_type().unwrap().is_symlink(),
+            "{:?}",
+            entry.path()
+        );
+    }
+}
+
 // 3. Notes found by walking stay inside the workspace.
 
 /// `ws/notes/escape` -> `outside`, which holds `secret.md` with a quotation.

@@ -468,7 +468,12 @@ mod tests {
         for n in names {
             std::fs::write(root.join("s").join(bytes(n)), n).unwrap();
         }
-        let (files, warnings) = discover(&["s".into()], root, &GlobSet::empty());
+        let (files, warnings) = discover(
+            &["s".into()],
+            root,
+            &GlobSet::empty(),
+            WalkOptions::default(),
+        );
         assert_eq!(warnings, []);
         let found: Vec<_> = files
             .iter()

@@ -404,7 +404,9 @@ impl SourceIndex {
         );
         // Written aside and renamed into place: a rename replaces a link, never writes
         // through it.
-        let aside = self.dir.join(format!("{HOLDER_NOTE}.{}", std::process::id()));
+        let aside = self
+            .dir
+            .join(format!("{HOLDER_NOTE}.{}", std::process::id()));
         let _ = std::fs::remove_file(&aside);
         if crate::disk::confine::write_new(&aside, text.as_bytes()).is_ok()
             && std::fs::rename(&aside, &note).is_err()
