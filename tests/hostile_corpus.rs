@@ -191,12 +191,18 @@ fn a_hostile_corpus_is_indexed_with_one_warning_per_bad_file() {
     std::os::unix::fs::symlink(".", src.join("loop")).unwrap();
     std::os::unix::fs::symlink("self.txt", src.join("self.txt")).unwrap();
     std::os::unix::fs::symlink("missing.md", src.join("dangling.md")).unwrap();
-    // A FIFO named like a source: reading it would block for ever; it is not a file.
+    // A FIFO named like a source: reading it would block for ever; it is not a file, and
+    // the warning says so (someone put it there under a source's name).
     let fifo = Command::new("mkfifo")
         .arg(src.join("pipe.txt"))
         .status()
         .is_ok_and(|s| s.success());
-    if !fifo {
+    if fifo {
+        bad.push(Bad {
+            path: "sources/pipe.txt",
+            says: "not a regular file (it is a FIFO)",
+        });
+    } else {
         eprintln!("note: mkfifo is not available: the FIFO part is skipped");
     }
     // An unreadable file (needs a user that cannot read it: not root).
