@@ -209,16 +209,11 @@ pub fn discover(
     (files, warnings)
 }
 
-/// A single file as a source, if it exists, is a regular file and has a source format (and
-/// is not a link, unless links are followed).
+/// A single file as a source, if it exists, is a regular file and has a source format (and,
+/// unless links are followed, is not a link nor inside a linked folder of the workspace).
 pub fn source_file(path: &Path, root: &Path, follow_links: bool) -> Option<SourceFile> {
     Format::of(path)?;
-    if !follow_links
-        && std::fs::symlink_metadata(path)
-            .ok()?
-            .file_type()
-            .is_symlink()
-    {
+    if !follow_links && through_a_link(path, root) {
         return None;
     }
     let md = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
@@ -232,6 +227,25 @@ pub fn source_file(path: &Path, root: &Path, follow_links: bool) -> Option<Sourc
         display: display_path(path, root),
         mtime,
         size: md.len(),
+    })
+}
+
+/// Whether `path`, or a folder between it and `root` (when it is inside `root`), is a
+/// symbolic link: what a walk that does not follow links would never reach.
+fn through_a_link(path: &Path, root: &Path) -> bool {
+    let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link(path) {
+        return true;
+    }
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut at = root.to_path_buf();
+    let mut parts: Vec<_> = rel.components().collect();
+    parts.pop();
+    parts.into_iter().any(|c| {
+        at.push(c);
+        is_link(&at)
     })
 }
 
@@ -531,6 +545,30 @@ mod tests {
                 display_path(&root.join(bytes(&a)), root),
                 display_path(&root.join(bytes(&b)), root)
             );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_changed_file_reached_through_a_link_is_no_source_when_links_are_not_followed() {
+        // What the language server asks of a file event: the same answer as the walk.
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("s")).unwrap();
+        std::fs::write(root.join("s/own.txt"), "x").unwrap();
+        std::fs::write(outside.path().join("inner.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("s/dir")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("inner.txt"), root.join("s/link.txt"))
+            .unwrap();
+        for (name, followed) in [
+            ("s/own.txt", true),
+            ("s/dir/inner.txt", false),
+            ("s/link.txt", false),
+        ] {
+            let p = root.join(name);
+            assert!(source_file(&p, root, true).is_some(), "{name}");
+            assert_eq!(source_file(&p, root, false).is_some(), followed, "{name}");
         }
     }
 }
