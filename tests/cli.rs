@@ -1,5 +1,8 @@
 //! The `sourced` binary end to end: output formats, exit codes, error messages.
 
+mod common;
+
+use common::sourced;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -21,15 +24,6 @@ fn workspace() -> tempfile::TempDir {
     .unwrap();
     std::fs::write(dir.path().join("sourced.toml"), "sources = [\"seeds\"]\n").unwrap();
     dir
-}
-
-fn sourced(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sourced"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 fn stdout(o: &Output) -> String {

@@ -4,14 +4,15 @@
 //! bytes (`%FF`).
 #![cfg(unix)]
 
+mod common;
 mod lsp_harness;
 
+use common::sourced;
 use lsp_harness::*;
 use serde_json::{json, Value};
 use std::ffi::OsStr;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const FF: &str = "The lighthouse keeper counted forty ships before the dawn came";
 const FE: &str = "A quiet orchard grew behind the old stone mill by the river";
@@ -45,15 +46,6 @@ fn workspace_with(files: &[(&[u8], &str)]) -> tempfile::TempDir {
     }
     std::fs::write(ws.join("notes/n.md"), note).unwrap();
     dir
-}
-
-fn sourced(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sourced"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 #[test]

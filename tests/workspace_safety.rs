@@ -9,23 +9,15 @@
 mod common;
 mod lsp_stdio;
 
+use common::sourced;
 use common::trace::*;
 use lsp_stdio::{file_uri, sourced_lsp, StdioServer};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sourced(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sourced"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 /// `outer/ws`: a workspace with the seeds as sources and the sample note; `outer` also

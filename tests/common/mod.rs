@@ -13,6 +13,16 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `sourced ARGS` run in `dir` (colours off), to its end.
+pub fn sourced(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sourced"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
 /// A checker over `sources` (relative to `root`), index in a fresh temp folder.
 pub fn checker_at(root: &Path, sources: &[&str]) -> (Checker, tempfile::TempDir) {
     let cache = tempfile::tempdir().unwrap();
