@@ -23,10 +23,12 @@ const PARENTS_NOT_YET_CHECKED: &[&str] = &[];
 
 /// The top-level modules in pipeline order, one stage a slice: a module may use modules of
 /// its own or earlier stages only. `entities` comes before `index`, which extracts each
-/// source's entities at index time and stores them. Modules not listed (`config`, `cancel`,
-/// `notes`) are unconstrained here, except that they are core.
+/// source's entities at index time and stores them. `disk` (reads, walks and the cache
+/// folder, made safe) stands with `text` at the bottom: every stage may use it, it uses no
+/// stage. Modules not listed (`config`, `cancel`, `notes`, `glob`) are unconstrained here,
+/// except that they are core.
 const PIPELINE: &[&[&str]] = &[
-    &["text"],
+    &["text", "disk"],
     &["corpus"],
     &["entities"],
     &["index"],
