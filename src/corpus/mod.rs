@@ -6,6 +6,7 @@
 
 pub mod discover;
 pub mod metadata;
+pub mod rendition;
 
 pub use discover::{discover, SourceFile};
 pub use metadata::Metadata;
