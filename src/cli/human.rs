@@ -19,8 +19,13 @@ impl Style {
     }
 }
 
+/// `sources/a.txt:12:5`; for a source that is not a text file, where a person finds it
+/// (`sources/report.pdf p. 12`, `sources/interview.vtt 00:14:32 (Sarah)`).
 fn location(s: &super::report::SourceReport) -> String {
-    format!("{}:{}:{}", s.path, s.line, s.column)
+    match s.place() {
+        Some(place) => format!("{} {place}", s.path),
+        None => format!("{}:{}:{}", s.path, s.line, s.column),
+    }
 }
 
 fn title(s: &super::report::SourceReport) -> String {

@@ -4,6 +4,7 @@
 
 use crate::check::{QuoteResult, UnknownCitation};
 use crate::corpus::discover::source_path;
+use crate::corpus::rendition::{clock, Span};
 use crate::index::Retriever;
 use crate::quotes::verdict::{DiffOp, Finding, SourceMatch, Status};
 use crate::text::lines::LineIndex;
@@ -97,8 +98,51 @@ pub struct SourceReport {
     pub title: Option<String>,
     pub author: Option<String>,
     pub date: Option<String>,
+    /// PDF page (1-based) where the match starts and ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_page: Option<u32>,
+    /// Start of the cue where the match starts and of the one where it ends
+    /// (`HH:MM:SS.mmm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// Who speaks where the match starts (transcripts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// For a source that is not a text file: its text rendition, which `line` and `column`
+    /// refer to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendition: Option<String>,
     /// The passage around the match: whole sentences, within its paragraph.
     pub context: String,
+}
+
+impl SourceReport {
+    /// Where the match is in the original, as a person names it (`p. 12`,
+    /// `00:14:32 (Sarah)`), for a source that is not a text file.
+    pub fn place(&self) -> Option<String> {
+        let ms = |t: &Option<String>| t.as_deref().and_then(parse_clock);
+        let span = Span {
+            page: self.page,
+            end_page: self.end_page,
+            time_ms: ms(&self.time),
+            end_time_ms: ms(&self.end_time),
+            speaker: self.speaker.clone(),
+        };
+        let label = span.label();
+        (!label.is_empty()).then_some(label)
+    }
+}
+
+/// `HH:MM:SS.mmm` back to milliseconds.
+fn parse_clock(s: &str) -> Option<u64> {
+    let (hms, ms) = s.split_once('.')?;
+    let mut it = hms.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, sec) = (it.next()??, it.next()??, it.next()??);
+    Some(((h * 60 + m) * 60 + sec) * 1000 + ms.parse::<u64>().ok()?)
 }
 
 impl QuoteReport {
@@ -199,8 +243,19 @@ impl<'a> Positions<'a> {
 
     fn source(&mut self, m: &SourceMatch) -> SourceReport {
         let (root, max_bytes) = (self.root, self.max_bytes);
+        let info = self
+            .retriever
+            .source_info(&m.path)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        // Line and column refer to the rendition of a source that is not a text file.
+        let text_file = info
+            .rendition
+            .clone()
+            .unwrap_or_else(|| source_path(&m.path, root));
         let entry = self.sources.entry(m.path.clone()).or_insert_with(|| {
-            let text = crate::disk::read_bounded(&source_path(&m.path, root), max_bytes, true)
+            let text = crate::disk::read_bounded(&text_file, max_bytes, true)
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())?;
             let li = LineIndex::new(&text);
@@ -213,13 +268,14 @@ impl<'a> Positions<'a> {
             ),
             None => ((0, 0), (0, 0)),
         };
-        let info = self
-            .retriever
-            .source_info(&m.path)
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        let span = Span::of(&info.places, m.range.clone());
         SourceReport {
+            page: span.page,
+            end_page: span.end_page,
+            time: span.time_ms.map(|t| clock(t, true)),
+            end_time: span.end_time_ms.map(|t| clock(t, true)),
+            speaker: span.speaker,
+            rendition: info.rendition.as_deref().map(|p| self.show(p)),
             path: self.show(&source_path(&m.path, root)),
             line,
             column,

@@ -19,10 +19,19 @@ use std::fmt;
 /// The format a source file is read as, from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// `.md`, `.markdown`, `.txt`, `.text`: Markdown markup is read as markup.
+    /// `.md`, `.markdown`, `.txt`, `.text`: Markdown markup is read as markup (a `.txt` that
+    /// is a transcript with `SPEAKER:` turn labels is read as one).
     Markdown,
     /// `.html`, `.htm`, `.xhtml`.
     Html,
+    /// `.pdf`: the text layer, read into a rendition with page markers.
+    Pdf,
+    /// `.docx`: paragraphs, footnotes apart, headers and footers left out.
+    Docx,
+    /// `.srt` subtitles.
+    Srt,
+    /// `.vtt` WebVTT subtitles and captions.
+    Vtt,
 }
 
 impl Format {
@@ -31,10 +40,23 @@ impl Format {
         match ext.as_str() {
             "md" | "markdown" | "txt" | "text" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
+            "pdf" if RENDERED_FORMATS => Some(Format::Pdf),
+            "docx" if RENDERED_FORMATS => Some(Format::Docx),
+            "srt" if RENDERED_FORMATS => Some(Format::Srt),
+            "vtt" if RENDERED_FORMATS => Some(Format::Vtt),
             _ => None,
         }
     }
+
+    /// Whether the file itself is the text that line and column numbers refer to (else they
+    /// refer to its rendition, see [`rendition`]).
+    pub fn is_text(self) -> bool {
+        matches!(self, Format::Markdown | Format::Html)
+    }
 }
+
+/// Whether the readers of PDF, DOCX and subtitles are in (while they are being built).
+const RENDERED_FORMATS: bool = false;
 
 /// A loaded source: what a reader sees, and how to get back to the file's bytes.
 #[derive(Debug, Clone)]
@@ -45,8 +67,15 @@ pub struct SourceDoc {
     /// From `text` to byte offsets in the file.
     pub map: OffsetMap,
     pub meta: Metadata,
-    /// The file's text as read (for line and column lookups without reading it again).
+    /// The file's text as read (for line and column lookups without reading it again); for
+    /// a format that is not text, its rendition (see [`rendition`]).
     pub raw: String,
+    /// Whether `raw` is a rendition (kept in the index folder) rather than the file.
+    pub rendered: bool,
+    /// Where stretches of `raw` come from (page, cue time, speaker), in order.
+    pub places: Vec<rendition::Located>,
+    /// Things worth telling about the file that did not stop it being read.
+    pub notes: Vec<String>,
 }
 
 /// Why a file was skipped, or something worth telling about it.
@@ -115,8 +144,45 @@ pub fn load(file: &SourceFile, limits: ReadLimits) -> Result<SourceDoc, Unreadab
             // Swapped in since the walk: the next walk sees what it is.
             other => skip(format!("skipped: {other}"), false),
         })?;
+    let format = Format::of(&file.path).unwrap_or(Format::Markdown);
+    if !format.is_text() {
+        let read = std::panic::catch_unwind(|| render(format, &bytes))
+            .unwrap_or_else(|_| Err("skipped: the reader failed on this file (a bug)".into()));
+        return read
+            .map(|r| from_rendition(file.clone(), r))
+            .map_err(|m| skip(m, true));
+    }
     let src = decode(&bytes).map_err(|m| skip(m, true))?;
     Ok(parse(file.clone(), src))
+}
+
+/// The rendition of a file that is not text, by its format's reader.
+fn render(format: Format, bytes: &[u8]) -> Result<rendition::Rendition, String> {
+    let _ = bytes;
+    Err(format!("skipped: {format:?} files are not read yet"))
+}
+
+/// A source read into a rendition: its visible text maps into the rendition, which stands
+/// for the file in line and column numbers. Metadata the file's properties do not give is
+/// looked for in the text, as for any source.
+pub fn from_rendition(file: SourceFile, r: rendition::Rendition) -> SourceDoc {
+    let mut meta = r.meta;
+    let found = metadata::extract(&r.document, None);
+    meta.title = meta.title.or(found.title);
+    meta.author = meta.author.or(found.author);
+    meta.date = meta.date.or(found.date);
+    meta.publisher = meta.publisher.or(found.publisher);
+    let (text, map) = r.document.joined();
+    SourceDoc {
+        file,
+        text,
+        map,
+        meta,
+        raw: r.text,
+        rendered: true,
+        places: r.places,
+        notes: r.notes,
+    }
 }
 
 /// A source file that was not read, and why.
@@ -143,14 +209,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     }
 }
 
-/// Parse the text of a source file.
+/// Parse the text of a source file (of a text format: Markdown, HTML).
 pub fn parse(file: SourceFile, src: String) -> SourceDoc {
     let (doc, html_meta) = match Format::of(&file.path).unwrap_or(Format::Markdown) {
-        Format::Markdown => (markdown::parse(&src), None),
         Format::Html => {
             let (doc, meta) = html::parse(&src);
             (doc, Some(meta))
         }
+        _ => (markdown::parse(&src), None),
     };
     let meta = metadata::extract(&doc, html_meta.as_ref());
     let (text, map) = doc.joined();
@@ -160,5 +226,8 @@ pub fn parse(file: SourceFile, src: String) -> SourceDoc {
         map,
         meta,
         raw: src,
+        rendered: false,
+        places: Vec::new(),
+        notes: Vec::new(),
     }
 }

@@ -66,6 +66,70 @@ impl Rendition {
     }
 }
 
+/// Where a match is in the original, in the terms a person uses: pages for a PDF, cue
+/// times and the speaker for a transcript.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Span {
+    pub page: Option<u32>,
+    pub end_page: Option<u32>,
+    pub time_ms: Option<u64>,
+    pub end_time_ms: Option<u64>,
+    /// Who speaks where the match starts.
+    pub speaker: Option<String>,
+}
+
+impl Span {
+    /// The span of rendition bytes `range`, from the places of its first and last byte.
+    pub fn of(places: &[Located], range: Range<usize>) -> Span {
+        let first = Rendition::place_at(places, range.start);
+        let last = Rendition::place_at(places, range.end.saturating_sub(1).max(range.start));
+        Span {
+            page: first.and_then(|p| p.page),
+            end_page: last.and_then(|p| p.page),
+            time_ms: first.and_then(|p| p.time_ms),
+            end_time_ms: last.and_then(|p| p.time_ms),
+            speaker: first.and_then(|p| p.speaker.clone()),
+        }
+    }
+
+    /// `p. 12`, `pp. 12–13`, `00:14:32 (Sarah)`, `00:14:32–00:14:40 (Sarah)`: how a person
+    /// names the place; empty if nothing is known.
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.page, self.end_page) {
+            (Some(a), Some(b)) if b != a => parts.push(format!("pp. {a}–{b}")),
+            (Some(a), _) => parts.push(format!("p. {a}")),
+            _ => {}
+        }
+        if let Some(t) = self.time_ms {
+            let t = clock(t, false);
+            match self.end_time_ms.map(|e| clock(e, false)) {
+                Some(e) if e != t => parts.push(format!("{t}–{e}")),
+                _ => parts.push(t),
+            }
+        }
+        let mut label = parts.join(" ");
+        if let Some(s) = &self.speaker {
+            if label.is_empty() {
+                label = format!("({s})");
+            } else {
+                label.push_str(&format!(" ({s})"));
+            }
+        }
+        label
+    }
+}
+
+/// `ms` as `HH:MM:SS.mmm` (with `millis`) or `HH:MM:SS`.
+pub fn clock(ms: u64, millis: bool) -> String {
+    let (h, m, s) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60);
+    if millis {
+        format!("{h:02}:{m:02}:{s:02}.{:03}", ms % 1000)
+    } else {
+        format!("{h:02}:{m:02}:{s:02}")
+    }
+}
+
 /// Builds a [`Rendition`]; see the module docs.
 #[derive(Debug, Default)]
 pub struct RenditionBuilder {
@@ -231,6 +295,39 @@ mod tests {
             ]
         );
         assert_eq!(Rendition::place_at(&r.places, at).unwrap().page, Some(2));
+    }
+
+    #[test]
+    fn spans_name_pages_times_and_speakers() {
+        let mut b = RenditionBuilder::new();
+        b.set_place(Place {
+            time_ms: Some(872_000),
+            speaker: Some("Sarah".into()),
+            ..Place::default()
+        });
+        b.marker("[00:14:32.000] Sarah", true);
+        b.text("We will not leave.");
+        b.set_place(Place {
+            time_ms: Some(880_500),
+            speaker: Some("Omar".into()),
+            ..Place::default()
+        });
+        b.marker("[00:14:40.500] Omar", true);
+        b.text("Nor will we.");
+        let r = b.finish(Metadata::default());
+        let at = |w: &str| r.text.find(w).unwrap();
+        let one = Span::of(&r.places, at("We")..at("leave") + 5);
+        assert_eq!(one.label(), "00:14:32 (Sarah)");
+        let both = Span::of(&r.places, at("We")..at("Nor") + 3);
+        assert_eq!((both.time_ms, both.end_time_ms), (Some(872_000), Some(880_500)));
+        assert_eq!(both.label(), "00:14:32–00:14:40 (Sarah)");
+        assert_eq!(clock(880_500, true), "00:14:40.500");
+        let pages = Span {
+            page: Some(12),
+            end_page: Some(13),
+            ..Span::default()
+        };
+        assert_eq!(pages.label(), "pp. 12–13");
     }
 
     #[test]

@@ -69,6 +69,10 @@ pub enum IndexError {
     InTheWay(String),
 }
 
+/// The folder, inside the index folder, that holds the renditions of sources that are not
+/// text files (see [`crate::corpus::rendition`]).
+pub(crate) const RENDITIONS: &str = "renditions";
+
 /// The index of a set of source folders.
 pub struct SourceIndex {
     dir: PathBuf,
@@ -85,6 +89,27 @@ pub struct SourceIndex {
 impl SourceIndex {
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Where the rendition of source `path` (as stored: its display path) is kept: in the
+    /// index folder's `renditions/`, under the same relative path plus `.txt` (a path outside
+    /// the workspace under `outside/`), so that an editor shows `report.pdf.txt`.
+    pub fn rendition_path(&self, path: &str) -> PathBuf {
+        let mut out = self.dir.join(RENDITIONS);
+        let rel = match path.strip_prefix('/') {
+            Some(abs) => {
+                out.push("outside");
+                abs
+            }
+            None => path,
+        };
+        for part in rel.split('/').filter(|p| !p.is_empty()) {
+            // A display path holds no `..` (it comes from a walk); never let one climb.
+            out.push(if part == ".." || part == "." { "_" } else { part });
+        }
+        let mut name = out.into_os_string();
+        name.push(".txt");
+        PathBuf::from(name)
     }
 
     pub(crate) fn fields(&self) -> Fields {

@@ -45,6 +45,11 @@ pub struct SourceInfo {
     pub meta: Metadata,
     /// Citation keys: the file stem and the front matter `id`.
     pub keys: Vec<String>,
+    /// For a source that is not a text file (PDF, DOCX, subtitles): its rendition in the
+    /// index folder, which line and column numbers refer to and editors open.
+    pub rendition: Option<std::path::PathBuf>,
+    /// Where stretches of the text (of the rendition) come from: page, cue time, speaker.
+    pub places: Vec<crate::corpus::rendition::Located>,
 }
 
 /// The record of an indexed source (its passages are separate documents).
@@ -63,6 +68,9 @@ pub(crate) fn source_record(f: Fields, doc: &SourceDoc, entities: Option<&str>) 
     }
     if let Some(json) = entities {
         record.add_text(f.entities, json);
+    }
+    if doc.rendered {
+        record.add_text(f.places, serde_json::to_string(&doc.places).unwrap_or_default());
     }
     record
 }
@@ -283,10 +291,17 @@ impl SourceIndex {
             .get_all(self.fields.key)
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect();
+        // A rendered source's record holds its places (an empty list for a rendition
+        // without any); a text file's holds none.
+        let places = doc.get_first(self.fields.places).and_then(|v| v.as_str());
         Ok(Some(SourceInfo {
             path: path.to_string(),
             meta,
             keys,
+            rendition: places.map(|_| self.rendition_path(path)),
+            places: places
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default(),
         }))
     }
 

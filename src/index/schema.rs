@@ -22,7 +22,7 @@ use tantivy::schema::{
 
 /// Bump when the schema, the normaliser or the passage layout changes: older indexes are
 /// then rebuilt automatically.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The `record` term of the complete-build marker: no path holds a NUL.
 pub const COMPLETE_MARKER: &str = "\u{0}complete build";
@@ -45,6 +45,8 @@ pub struct Fields {
     pub words: Field,
     pub map: Field,
     pub entities: Field,
+    /// A rendered source's places (page, cue time, speaker) as JSON, on its file record.
+    pub places: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -68,6 +70,7 @@ pub fn build() -> (Schema, Fields) {
         words: b.add_text_field("words", words_options),
         map: b.add_bytes_field("map", STORED),
         entities: b.add_text_field("entities", STORED),
+        places: b.add_text_field("places", STORED),
     };
     (b.build(), fields)
 }
@@ -93,5 +96,6 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         words: f("words")?,
         map: f("map")?,
         entities: f("entities")?,
+        places: f("places")?,
     })
 }

@@ -96,6 +96,56 @@ const SMALL_CHANGE: usize = 64;
 /// Segments of more documents than this are left out of a small writer's merges.
 const SMALL_SEGMENT_DOCS: usize = 20_000;
 
+/// What a reader noted about a source it read (a page without text), as warnings.
+fn notes_of(doc: &SourceDoc) -> Vec<Warning> {
+    doc.notes
+        .iter()
+        .map(|message| Warning {
+            path: doc.file.display.clone(),
+            message: message.clone(),
+        })
+        .collect()
+}
+
+impl SourceIndex {
+    /// Write the rendition of `doc` where [`SourceIndex::rendition_path`] says, aside and
+    /// renamed into place (a rename never writes through a link; readers never see half a
+    /// file). The renditions folder must be a real folder inside the index folder.
+    fn keep_rendition(&self, doc: &SourceDoc) -> Result<(), Warning> {
+        let fail = |e: std::io::Error| Warning {
+            path: doc.file.display.clone(),
+            message: format!("not indexed: cannot keep its text rendition: {e}"),
+        };
+        let target = self.rendition_path(&doc.file.display);
+        let folder = target.parent().unwrap_or(&self.dir);
+        let top = self.dir.join(super::RENDITIONS);
+        if std::fs::symlink_metadata(&top).is_ok_and(|m| !m.is_dir()) {
+            return Err(fail(std::io::Error::other(
+                "the renditions folder is not a folder (a link?)",
+            )));
+        }
+        std::fs::create_dir_all(folder).map_err(fail)?;
+        let real = std::fs::canonicalize(folder).map_err(fail)?;
+        let real_top = std::fs::canonicalize(&top).map_err(fail)?;
+        if !real.starts_with(&real_top) {
+            return Err(fail(std::io::Error::other(
+                "a link in the renditions folder leads out of it",
+            )));
+        }
+        let aside = folder.join(format!(
+            ".{}.{}.tmp",
+            target.file_name().unwrap_or_default().to_string_lossy(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&aside);
+        crate::disk::confine::write_new(&aside, doc.raw.as_bytes()).map_err(fail)?;
+        std::fs::rename(&aside, &target).map_err(|e| {
+            let _ = std::fs::remove_file(&aside);
+            fail(e)
+        })
+    }
+}
+
 /// The note, in the index folder, of the process that holds the writer: its id, when it took
 /// the writer (seconds since 1970), and its command line, one a line. Not a tantivy file:
 /// tantivy's garbage collection leaves it alone.
@@ -285,15 +335,25 @@ impl SourceIndex {
         for path in remove.iter().chain(written) {
             writer.delete_term(Term::from_field_text(self.fields.path, path));
         }
+        for path in remove {
+            let _ = std::fs::remove_file(self.rendition_path(path));
+        }
         let fields = self.fields;
         let limits = options.read;
         let entities = options.entities;
         let shared: &IndexWriter<TantivyDocument> = writer;
-        let results: Vec<Result<u64, Warning>> = add
+        // Per file: bytes indexed and notes about it, or why it was skipped.
+        let results: Vec<Result<(u64, Vec<Warning>), Warning>> = add
             .par_iter()
             .chain(update.par_iter())
             .map(|file| match corpus::load(file, limits) {
-                Ok(doc) => add_source(shared, fields, &doc, entities).map(|_| doc.raw.len() as u64),
+                Ok(doc) => {
+                    if doc.rendered {
+                        self.keep_rendition(&doc)?;
+                    }
+                    add_source(shared, fields, &doc, entities)
+                        .map(|_| (doc.raw.len() as u64, notes_of(&doc)))
+                }
                 Err(skip) => {
                     // Remember files that will stay unreadable until they change; a read error
                     // (permissions, a file vanishing or swapped) is tried again next time.
@@ -310,7 +370,10 @@ impl SourceIndex {
             .collect();
         for r in results {
             match r {
-                Ok(bytes) => report.bytes_indexed += bytes,
+                Ok((bytes, notes)) => {
+                    report.bytes_indexed += bytes;
+                    report.warnings.extend(notes);
+                }
                 Err(w) => report.warnings.push(w),
             }
         }
