@@ -95,7 +95,14 @@ impl SourceIndex {
     /// index folder's `renditions/`, under the same relative path plus `.txt` (a path outside
     /// the workspace under `outside/`), so that an editor shows `report.pdf.txt`.
     pub fn rendition_path(&self, path: &str) -> PathBuf {
-        let mut out = self.dir.join(RENDITIONS);
+        rendition_file(&self.dir, path)
+    }
+}
+
+/// [`SourceIndex::rendition_path`] for the index folder `index_dir`.
+pub fn rendition_file(index_dir: &Path, path: &str) -> PathBuf {
+    {
+        let mut out = index_dir.join(RENDITIONS);
         let rel = match path.strip_prefix('/') {
             Some(abs) => {
                 out.push("outside");
@@ -111,6 +118,9 @@ impl SourceIndex {
         name.push(".txt");
         PathBuf::from(name)
     }
+}
+
+impl SourceIndex {
 
     pub(crate) fn fields(&self) -> Fields {
         self.fields

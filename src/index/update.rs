@@ -335,7 +335,8 @@ impl SourceIndex {
         for path in remove.iter().chain(written) {
             writer.delete_term(Term::from_field_text(self.fields.path, path));
         }
-        for path in remove {
+        // A rendition is written again if the file still has one.
+        for path in remove.iter().chain(update.iter().map(|f| &f.display)) {
             let _ = std::fs::remove_file(self.rendition_path(path));
         }
         let fields = self.fields;

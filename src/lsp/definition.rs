@@ -34,7 +34,7 @@ pub fn definition(
             }
         };
         for p in paths {
-            let abs = sources::absolute(&checked.root, &p);
+            let abs = snap.sources().text_file(&checked.root, &p);
             if abs.is_file() {
                 if let Some(uri) = sources::file_uri(&abs) {
                     locations.push(Location::new(uri, Range::default()));

@@ -71,8 +71,8 @@ pub fn escape(s: &str) -> String {
 }
 
 /// `file://…#L<line>` of a source path (1-based line; none if 0).
-fn link(root: &Path, path: &str, line: usize) -> Option<String> {
-    let uri = sources::file_uri(&sources::absolute(root, path))?;
+fn link(snap: &IndexSnapshot, root: &Path, path: &str, line: usize) -> Option<String> {
+    let uri = sources::file_uri(&snap.sources().text_file(root, path))?;
     Some(if line > 0 {
         format!("{}#L{line}", uri.as_str())
     } else {
@@ -83,20 +83,20 @@ fn link(root: &Path, path: &str, line: usize) -> Option<String> {
 /// 1-based line of byte `at` of a source file, read from disk (0 if unreadable).
 fn line_in(snap: &IndexSnapshot, root: &Path, path: &str, at: usize) -> usize {
     snap.sources()
-        .get(&sources::absolute(root, path))
+        .get(&snap.sources().text_file(root, path))
         .map_or(0, |t| {
             position::position(&t.rope, at, Encoding::Utf8).line as usize + 1
         })
 }
 
 /// `[name:line](file://…#Lline)`, or the path in backticks when there is no URI.
-fn source_link(root: &Path, path: &str, line: usize) -> String {
+fn source_link(snap: &IndexSnapshot, root: &Path, path: &str, line: usize) -> String {
     let label = if line > 0 {
         format!("{}:{line}", key_of(path))
     } else {
         key_of(path)
     };
-    match link(root, path, line) {
+    match link(snap, root, path, line) {
         Some(l) => format!("[{}]({l})", escape(&label)),
         None => format!("`{path}`"),
     }
@@ -122,7 +122,7 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
     }
     for d in e.descriptions.iter().take(5) {
         let from = match &d.range {
-            Some(r) => source_link(root, &d.source, line_in(snap, root, &d.source, r.start)),
+            Some(r) => source_link(snap, root, &d.source, line_in(snap, root, &d.source, r.start)),
             None => format!("`{}`", d.source),
         };
         let _ = write!(out, "\n- {} — {from}", escape(&d.text));
@@ -143,7 +143,7 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
             let _ = write!(
                 out,
                 "\n- {} ({}×)",
-                source_link(root, &s.path, line),
+                source_link(snap, root, &s.path, line),
                 s.count
             );
         }
@@ -157,7 +157,7 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
             }
             let surface = snap
                 .sources()
-                .get(&sources::absolute(root, &s.path))
+                .get(&snap.sources().text_file(root, &s.path))
                 .and_then(|t| t.text.get(s.first.range.clone()).map(str::to_string))
                 .unwrap_or_default();
             let line = first_line(s, snap, root);
@@ -165,7 +165,7 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
                 out,
                 "\n> {} — {}\n",
                 emphasise(&s.first.context, &surface),
-                source_link(root, &s.path, line)
+                source_link(snap, root, &s.path, line)
             );
         }
     }

@@ -133,6 +133,7 @@ impl Folder {
     pub fn replace(&self, checker: Option<Arc<Checker>>) {
         if let Some(c) = &checker {
             self.sources.set_limit(c.workspace.max_file_bytes());
+            self.sources.set_index_dir(c.index().dir());
         }
         let old = std::mem::replace(&mut *write(&self.checker), checker);
         self.changed();

@@ -190,7 +190,7 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnap
 
 fn line_of(checked: &Checked, m: &SourceMatch, enc: Encoding, snap: &IndexSnapshot) -> String {
     snap.sources()
-        .get(&sources::absolute(&checked.root, &m.path))
+        .get(&snap.sources().text_file(&checked.root, &m.path))
         .map(|t| {
             format!(
                 " line {}",
@@ -229,8 +229,29 @@ fn source_block(
     if !rest.is_empty() {
         let _ = write!(out, " — {}", escape(&rest.join(", ")));
     }
-    let _ = writeln!(out, "  \n`{}`{}\n", m.path, line_of(checked, m, enc, snap));
-    let abs = sources::absolute(&checked.root, &m.path);
+    match info.as_ref().filter(|i| i.rendition.is_some()) {
+        // A source that is not a text file: where a person finds the passage in the
+        // original, and a link that opens it there.
+        Some(i) => {
+            let span = crate::corpus::rendition::Span::of(&i.places, m.range.clone());
+            let label = span.label();
+            let original = sources::file_uri(&sources::absolute(&checked.root, &m.path))
+                .map(|u| match (span.page, span.time_ms) {
+                    (Some(p), _) => format!("{}#page={p}", u.as_str()),
+                    (None, Some(t)) => format!("{}#t={}", u.as_str(), t / 1000),
+                    _ => u.as_str().to_string(),
+                });
+            let _ = write!(out, "  \n`{}` {}", m.path, escape(&label));
+            if let Some(link) = original {
+                let _ = write!(out, " · [open the original]({link})");
+            }
+            let _ = writeln!(out, "\n");
+        }
+        None => {
+            let _ = writeln!(out, "  \n`{}`{}\n", m.path, line_of(checked, m, enc, snap));
+        }
+    }
+    let abs = snap.sources().text_file(&checked.root, &m.path);
     let html = abs
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));

@@ -33,6 +33,8 @@ pub struct SourceTexts {
     cache: Mutex<HashMap<PathBuf, Arc<SourceText>>>,
     /// Bytes read at most from one file (the workspace's `max_file_mb`).
     limit: std::sync::atomic::AtomicU64,
+    /// The index folder, where renditions of sources that are not text files are kept.
+    index_dir: Mutex<Option<PathBuf>>,
 }
 
 impl Default for SourceTexts {
@@ -40,6 +42,7 @@ impl Default for SourceTexts {
         SourceTexts {
             cache: Mutex::default(),
             limit: crate::corpus::DEFAULT_MAX_FILE_BYTES.into(),
+            index_dir: Mutex::default(),
         }
     }
 }
@@ -76,6 +79,23 @@ impl SourceTexts {
         Some(entry)
     }
 
+    /// Renditions are in index folder `dir` from now on.
+    pub fn set_index_dir(&self, dir: &Path) {
+        *lock(&self.index_dir) = Some(dir.to_path_buf());
+    }
+
+    /// The file whose text a match's byte range refers to: the rendition of a source that is
+    /// not a text file (PDF, DOCX, subtitles), else the source itself.
+    pub fn text_file(&self, root: &Path, path: &str) -> PathBuf {
+        let dir = lock(&self.index_dir).clone();
+        if let Some(r) = dir.map(|d| crate::index::rendition_file(&d, path)) {
+            if r.is_file() {
+                return r;
+            }
+        }
+        absolute(root, path)
+    }
+
     /// Read no more than `bytes` from one file from now on.
     pub fn set_limit(&self, bytes: u64) {
         self.limit
@@ -103,7 +123,7 @@ impl SourceTexts {
         range: Range<usize>,
         enc: Encoding,
     ) -> Option<Location> {
-        let abs = absolute(root, path);
+        let abs = self.text_file(root, path);
         let uri = file_uri(&abs)?;
         let text = self.get(&abs)?;
         Some(Location::new(uri, position::range(&text.rope, range, enc)))
