@@ -7,6 +7,7 @@
 pub mod discover;
 pub mod metadata;
 pub mod rendition;
+pub mod transcript;
 
 pub use discover::{discover, SourceFile};
 pub use metadata::Metadata;
