@@ -41,10 +41,10 @@ impl Format {
         match ext.as_str() {
             "md" | "markdown" | "txt" | "text" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
-            "pdf" if RENDERED_FORMATS => Some(Format::Pdf),
-            "docx" if RENDERED_FORMATS => Some(Format::Docx),
-            "srt" if RENDERED_FORMATS => Some(Format::Srt),
-            "vtt" if RENDERED_FORMATS => Some(Format::Vtt),
+            "pdf" if PDF_AND_DOCX => Some(Format::Pdf),
+            "docx" if PDF_AND_DOCX => Some(Format::Docx),
+            "srt" => Some(Format::Srt),
+            "vtt" => Some(Format::Vtt),
             _ => None,
         }
     }
@@ -56,8 +56,8 @@ impl Format {
     }
 }
 
-/// Whether the readers of PDF, DOCX and subtitles are in (while they are being built).
-const RENDERED_FORMATS: bool = false;
+/// Whether the readers of PDF and DOCX are in (while they are being built).
+const PDF_AND_DOCX: bool = false;
 
 /// A loaded source: what a reader sees, and how to get back to the file's bytes.
 #[derive(Debug, Clone)]
@@ -154,13 +154,28 @@ pub fn load(file: &SourceFile, limits: ReadLimits) -> Result<SourceDoc, Unreadab
             .map_err(|m| skip(m, true));
     }
     let src = decode(&bytes).map_err(|m| skip(m, true))?;
+    // A plain-text transcript (`SPEAKER:` turns) is read as one, with its turns' speakers
+    // and times; any other `.txt` as Markdown.
+    let plain = file
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("text"));
+    if plain {
+        if let Some(r) = transcript::read_labelled(&src) {
+            return Ok(from_rendition(file.clone(), r));
+        }
+    }
     Ok(parse(file.clone(), src))
 }
 
 /// The rendition of a file that is not text, by its format's reader.
 fn render(format: Format, bytes: &[u8]) -> Result<rendition::Rendition, String> {
-    let _ = bytes;
-    Err(format!("skipped: {format:?} files are not read yet"))
+    let text = || decode(bytes);
+    match format {
+        Format::Srt => transcript::read_srt(&text()?).map_err(|e| format!("skipped: {e}")),
+        Format::Vtt => transcript::read_vtt(&text()?).map_err(|e| format!("skipped: {e}")),
+        _ => Err(format!("skipped: {format:?} files are not read yet")),
+    }
 }
 
 /// A source read into a rendition: its visible text maps into the rendition, which stands

@@ -224,7 +224,11 @@ impl RenditionBuilder {
             }
         }
         if !self.out.text.is_empty() && !self.out.text.ends_with("\n\n") {
-            let add = if self.out.text.ends_with('\n') { "\n" } else { "\n\n" };
+            let add = if self.out.text.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
             self.out.text.push_str(add);
         }
     }
@@ -276,9 +280,15 @@ mod tests {
         b.end_paragraph();
         b.text("Next.");
         let r = b.finish(Metadata::default());
-        assert_eq!(r.text, "The committee approved the\n[p. 2]\nbudget on Tuesday.\n\nNext.\n");
+        assert_eq!(
+            r.text,
+            "The committee approved the\n[p. 2]\nbudget on Tuesday.\n\nNext.\n"
+        );
         let (visible, map) = r.document.joined();
-        assert_eq!(visible, "The committee approved the budget on Tuesday.\n\nNext.");
+        assert_eq!(
+            visible,
+            "The committee approved the budget on Tuesday.\n\nNext."
+        );
         let budget = visible.find("budget").unwrap();
         let at = map.start_of(budget);
         assert_eq!(&r.text[at..at + 6], "budget");
@@ -319,7 +329,10 @@ mod tests {
         let one = Span::of(&r.places, at("We")..at("leave") + 5);
         assert_eq!(one.label(), "00:14:32 (Sarah)");
         let both = Span::of(&r.places, at("We")..at("Nor") + 3);
-        assert_eq!((both.time_ms, both.end_time_ms), (Some(872_000), Some(880_500)));
+        assert_eq!(
+            (both.time_ms, both.end_time_ms),
+            (Some(872_000), Some(880_500))
+        );
         assert_eq!(both.label(), "00:14:32–00:14:40 (Sarah)");
         assert_eq!(clock(880_500, true), "00:14:40.500");
         let pages = Span {

@@ -112,7 +112,11 @@ pub fn rendition_file(index_dir: &Path, path: &str) -> PathBuf {
         };
         for part in rel.split('/').filter(|p| !p.is_empty()) {
             // A display path holds no `..` (it comes from a walk); never let one climb.
-            out.push(if part == ".." || part == "." { "_" } else { part });
+            out.push(if part == ".." || part == "." {
+                "_"
+            } else {
+                part
+            });
         }
         let mut name = out.into_os_string();
         name.push(".txt");
@@ -121,7 +125,6 @@ pub fn rendition_file(index_dir: &Path, path: &str) -> PathBuf {
 }
 
 impl SourceIndex {
-
     pub(crate) fn fields(&self) -> Fields {
         self.fields
     }

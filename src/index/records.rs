@@ -70,7 +70,10 @@ pub(crate) fn source_record(f: Fields, doc: &SourceDoc, entities: Option<&str>) 
         record.add_text(f.entities, json);
     }
     if doc.rendered {
-        record.add_text(f.places, serde_json::to_string(&doc.places).unwrap_or_default());
+        record.add_text(
+            f.places,
+            serde_json::to_string(&doc.places).unwrap_or_default(),
+        );
     }
     record
 }

@@ -122,7 +122,12 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
     }
     for d in e.descriptions.iter().take(5) {
         let from = match &d.range {
-            Some(r) => source_link(snap, root, &d.source, line_in(snap, root, &d.source, r.start)),
+            Some(r) => source_link(
+                snap,
+                root,
+                &d.source,
+                line_in(snap, root, &d.source, r.start),
+            ),
             None => format!("`{}`", d.source),
         };
         let _ = write!(out, "\n- {} — {from}", escape(&d.text));

@@ -235,12 +235,13 @@ fn source_block(
         Some(i) => {
             let span = crate::corpus::rendition::Span::of(&i.places, m.range.clone());
             let label = span.label();
-            let original = sources::file_uri(&sources::absolute(&checked.root, &m.path))
-                .map(|u| match (span.page, span.time_ms) {
+            let original = sources::file_uri(&sources::absolute(&checked.root, &m.path)).map(|u| {
+                match (span.page, span.time_ms) {
                     (Some(p), _) => format!("{}#page={p}", u.as_str()),
                     (None, Some(t)) => format!("{}#t={}", u.as_str(), t / 1000),
                     _ => u.as_str().to_string(),
-                });
+                }
+            });
             let _ = write!(out, "  \n`{}` {}", m.path, escape(&label));
             if let Some(link) = original {
                 let _ = write!(out, " · [open the original]({link})");
