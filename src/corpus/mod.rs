@@ -5,6 +5,7 @@
 //! [`Warning`]; nothing here stops the whole run.
 
 pub mod discover;
+pub mod docx;
 pub mod metadata;
 pub mod rendition;
 pub mod transcript;
