@@ -262,3 +262,48 @@ fn json_snapshot_with_times_and_speakers() {
         serde_json::to_string_pretty(&places).unwrap()
     );
 }
+
+/// A Word document: runs split mid-word, a footnote in mid-sentence, a header that is not
+/// text, core properties as metadata.
+#[test]
+fn a_word_document_is_a_source() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+    std::fs::copy(
+        common::repo().join("tests/fixtures/docx/statement.docx"),
+        dir.path().join("sources/statement.docx"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("sourced.toml"), "sources = [\"sources\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("n.md"),
+        "“At least two people were killed, including Mushtaq Taleb al-Saidi, the leader of Harakat Hezbollah al-Nujaba” [@statement].\n\n\
+         “after a US airstrike killed a high-ranking militia commander in Baghdad” [@statement].\n\n\
+         “An attack hit the headquarters of the Popular Mobilization Forces, an Iraqi state-sponsored umbrella organization composed of dozens of armed militias” [@statement].\n",
+    )
+    .unwrap();
+    let out = sourced(dir.path(), &["check", "n.md", "--format", "json"]);
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let statuses: Vec<&str> = r["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["status"].as_str().unwrap())
+        .collect();
+    // The second runs across a footnote reference: the note is kept apart, not in the words.
+    assert_eq!(statuses, ["verified", "verified", "mismatch"], "{r}");
+    let rendition = std::fs::read_to_string(
+        dir.path()
+            .join(r["quotes"][1]["source"]["rendition"].as_str().unwrap()),
+    )
+    .unwrap();
+    assert!(
+        rendition.contains("commander[^1] in Baghdad"),
+        "{rendition}"
+    );
+    assert!(rendition.contains("\n[footnotes]\n"), "{rendition}");
+    let s = &r["quotes"][0]["source"];
+    assert_eq!(s["path"], "sources/statement.docx");
+    assert!(s["title"].is_string(), "{s}");
+    assert_eq!(pointed(dir.path(), s), s["text"].as_str().unwrap(), "{s}");
+}

@@ -42,8 +42,8 @@ impl Format {
         match ext.as_str() {
             "md" | "markdown" | "txt" | "text" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
-            "pdf" if PDF_AND_DOCX => Some(Format::Pdf),
-            "docx" if PDF_AND_DOCX => Some(Format::Docx),
+            "pdf" if PDF_READER => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
             "srt" => Some(Format::Srt),
             "vtt" => Some(Format::Vtt),
             _ => None,
@@ -57,8 +57,8 @@ impl Format {
     }
 }
 
-/// Whether the readers of PDF and DOCX are in (while they are being built).
-const PDF_AND_DOCX: bool = false;
+/// Whether the PDF reader is in (while it is being built).
+const PDF_READER: bool = false;
 
 /// A loaded source: what a reader sees, and how to get back to the file's bytes.
 #[derive(Debug, Clone)]
@@ -175,6 +175,9 @@ fn render(format: Format, bytes: &[u8]) -> Result<rendition::Rendition, String> 
     match format {
         Format::Srt => transcript::read_srt(&text()?).map_err(|e| format!("skipped: {e}")),
         Format::Vtt => transcript::read_vtt(&text()?).map_err(|e| format!("skipped: {e}")),
+        Format::Docx => {
+            docx::read(bytes, &docx::DocxLimits::default()).map_err(|e| format!("skipped: {e}"))
+        }
         _ => Err(format!("skipped: {format:?} files are not read yet")),
     }
 }
