@@ -6,6 +6,7 @@
 
 pub mod discover;
 pub mod metadata;
+pub mod pdf;
 pub mod rendition;
 
 pub use discover::{discover, SourceFile};

@@ -160,7 +160,11 @@ impl RenditionBuilder {
             }
         }
         if !self.out.text.is_empty() && !self.out.text.ends_with("\n\n") {
-            let add = if self.out.text.ends_with('\n') { "\n" } else { "\n\n" };
+            let add = if self.out.text.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
             self.out.text.push_str(add);
         }
     }
@@ -212,9 +216,15 @@ mod tests {
         b.end_paragraph();
         b.text("Next.");
         let r = b.finish(Metadata::default());
-        assert_eq!(r.text, "The committee approved the\n[p. 2]\nbudget on Tuesday.\n\nNext.\n");
+        assert_eq!(
+            r.text,
+            "The committee approved the\n[p. 2]\nbudget on Tuesday.\n\nNext.\n"
+        );
         let (visible, map) = r.document.joined();
-        assert_eq!(visible, "The committee approved the budget on Tuesday.\n\nNext.");
+        assert_eq!(
+            visible,
+            "The committee approved the budget on Tuesday.\n\nNext."
+        );
         let budget = visible.find("budget").unwrap();
         let at = map.start_of(budget);
         assert_eq!(&r.text[at..at + 6], "budget");
