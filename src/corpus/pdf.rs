@@ -437,19 +437,33 @@ fn layout(c: Collector) -> Page {
     let mut left: Vec<Line> = Vec::new();
     let mut right: Vec<Line> = Vec::new();
     for r in &rows {
-        let spanning = match gutter {
-            None => true,
-            Some((ga, gb)) => r
-                .iter()
-                .any(|g| !g.text.trim().is_empty() && g.x < gb && g.x + g.width > ga),
+        // The middle of the gutter splits the page: a row with a glyph across it is full-width
+        // (some rows' glyphs may reach into the gutter's edges).
+        let mid = gutter.map(|(ga, gb)| (ga + gb) / 2.0);
+        let spanning = match (mid, gutter) {
+            (Some(m), Some((ga, gb))) => {
+                let ink = || r.iter().filter(|g| !g.text.trim().is_empty());
+                let across = ink().any(|g| g.x < m && g.x + g.width > m);
+                // Words closer across the middle than half the gutter: a full-width line.
+                let left_end = ink()
+                    .filter(|g| g.x + g.width / 2.0 < m)
+                    .map(|g| g.x + g.width)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let right_start = ink()
+                    .filter(|g| g.x + g.width / 2.0 >= m)
+                    .map(|g| g.x)
+                    .fold(f64::INFINITY, f64::min);
+                across || right_start - left_end < 0.5 * (gb - ga)
+            }
+            _ => true,
         };
         if spanning {
             lines.append(&mut left);
             lines.append(&mut right);
             lines.extend(line_of(r, 0));
         } else {
-            let (ga, _) = gutter.expect("a gutter");
-            let split = r.partition_point(|g| g.x + g.width <= ga + 0.01);
+            let m = mid.expect("a gutter");
+            let split = r.partition_point(|g| g.x + g.width / 2.0 < m);
             left.extend(line_of(&r[..split], 0));
             right.extend(line_of(&r[split..], 1));
         }
