@@ -91,6 +91,19 @@ fn every_seed_sentence_is_read_word_for_word() {
 }
 
 #[test]
+fn a_long_two_column_text_is_read_whole() {
+    // Eight copies of the seed: justified columns whose glyphs reach into the gutter's edges
+    // (once read as full-width rows, mixing the columns), and body lines that repeat at the
+    // top of pages (once dropped as running headers).
+    let r = rendition("long-two-column.pdf");
+    let text = visible(&r).split_whitespace().collect::<Vec<_>>().join(" ");
+    for s in seed_sentences("council.txt") {
+        assert_eq!(text.matches(s.as_str()).count(), 8, "{s}\n{text}");
+    }
+    assert_words_map_back(&r);
+}
+
+#[test]
 fn a_sentence_across_a_page_turn_has_the_marker_between_its_halves() {
     let r = rendition("one-column.pdf");
     assert!(r.text.starts_with("[p. 1]\n"), "{}", r.text);

@@ -520,29 +520,62 @@ fn is_page_number(s: &str) -> bool {
     }
 }
 
-/// Drop running headers and footers (the same line, digits masked, in the top or bottom
-/// band of two or more pages) and bare page numbers in those bands.
+/// The line spacing of a page's body: the median distance between lines that follow each
+/// other in one column.
+fn pitch(lines: &[Line]) -> f64 {
+    median(
+        lines
+            .windows(2)
+            .filter(|w| w[0].column == w[1].column && w[1].y > w[0].y)
+            .map(|w| w[1].y - w[0].y)
+            .collect(),
+    )
+}
+
+/// Which lines of a page may be running lines: in the top or bottom eighth of the page and
+/// set apart from every other row by more than 1.6 line spacings (the first line of a column
+/// sits one spacing from the next, so it is never taken for a header).
+fn running_candidates(p: &Page) -> Vec<bool> {
+    let all: Vec<&Line> = p.body.iter().chain(&p.notes).collect();
+    let pitch = pitch(&p.body);
+    all.iter()
+        .map(|l| {
+            let in_band = l.y < p.height * 0.12 || l.y > p.height * 0.88;
+            let nearest = all
+                .iter()
+                .map(|o| (o.y - l.y).abs())
+                .filter(|&d| d > 0.5 * l.size)
+                .fold(f64::INFINITY, f64::min);
+            in_band && nearest > 1.6 * pitch.max(l.size)
+        })
+        .collect()
+}
+
+/// Drop running headers and footers (the same line, digits masked, among the running-line
+/// candidates of two or more pages) and bare page numbers among them.
 fn drop_running_lines(pages: &mut [(u32, Page)]) {
-    let band = |l: &Line, p: &Page| l.y < p.height * 0.12 || l.y > p.height * 0.88;
+    let candidates: Vec<Vec<bool>> = pages.iter().map(|(_, p)| running_candidates(p)).collect();
     let mut counts = std::collections::HashMap::<String, usize>::new();
-    for (_, p) in pages.iter() {
+    for ((_, p), cand) in pages.iter().zip(&candidates) {
         let mut seen = std::collections::HashSet::new();
-        for l in p.body.iter().chain(&p.notes).filter(|l| band(l, p)) {
+        for (l, _) in p.body.iter().chain(&p.notes).zip(cand).filter(|(_, c)| **c) {
             if seen.insert(masked(&l.text)) {
                 *counts.entry(masked(&l.text)).or_default() += 1;
             }
         }
     }
     let many = pages.len() >= 2;
-    let repeated = |l: &Line| many && counts.get(&masked(&l.text)).copied().unwrap_or(0) >= 2;
-    for (_, p) in pages.iter_mut() {
-        let h = p.height;
-        let keep = |l: &Line| {
-            let in_band = l.y < h * 0.12 || l.y > h * 0.88;
-            !(in_band && (repeated(l) || is_page_number(&l.text)))
-        };
-        p.body.retain(keep);
-        p.notes.retain(keep);
+    let running = |l: &Line| {
+        is_page_number(&l.text) || (many && counts.get(&masked(&l.text)).copied().unwrap_or(0) >= 2)
+    };
+    for ((_, p), cand) in pages.iter_mut().zip(candidates) {
+        let (body_cand, note_cand) = cand.split_at(p.body.len());
+        let mut i = body_cand.iter();
+        p.body
+            .retain(|l| !(*i.next().unwrap_or(&false) && running(l)));
+        let mut i = note_cand.iter();
+        p.notes
+            .retain(|l| !(*i.next().unwrap_or(&false) && running(l)));
     }
 }
 
@@ -604,13 +637,7 @@ fn render(
             empty.push(*n);
         }
         let marker = format!("[p. {n}]");
-        let pitch = median(
-            page.body
-                .windows(2)
-                .filter(|w| w[0].column == w[1].column && w[1].y > w[0].y)
-                .map(|w| w[1].y - w[0].y)
-                .collect(),
-        );
+        let pitch = pitch(&page.body);
         let col = |c: u8| {
             let ls = page.body.iter().filter(|l| l.column == c);
             let x0 = ls.clone().map(|l| l.x0).fold(f64::INFINITY, f64::min);
