@@ -104,6 +104,23 @@ fn a_long_two_column_text_is_read_whole() {
 }
 
 #[test]
+fn margin_line_numbers_are_dropped() {
+    let r = rendition("numbered.pdf");
+    let text = visible(&r);
+    let first = seed_sentences("council.txt");
+    assert!(text.starts_with(first[0].as_str()), "{text}");
+    for s in &first[..4] {
+        assert!(text.contains(s.as_str()), "{s}\n{text}");
+    }
+    assert!(
+        !text
+            .split_whitespace()
+            .any(|w| w.chars().all(|c| c.is_ascii_digit())),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_sentence_across_a_page_turn_has_the_marker_between_its_halves() {
     let r = rendition("one-column.pdf");
     assert!(r.text.starts_with("[p. 1]\n"), "{}", r.text);
