@@ -2,7 +2,7 @@
 //!
 //! Glyphs and their positions come from `pdf-extract` (lopdf underneath, pure Rust). Each page
 //! is laid out here: glyphs into rows by baseline, rows split at a vertical gutter into two
-//! columns read one after the other, running headers and footers (top or bottom band, same
+//! columns read one after the other (one gutter only: three columns are not split yet), running headers and footers (top or bottom band, same
 //! text on several pages with digits masked) and bare page numbers dropped, footnotes (a
 //! smaller type below the body) kept apart, lines joined into paragraphs.
 //!
@@ -13,8 +13,9 @@
 //! starts lowercase (the rendition keeps the hyphen): a real compound broken exactly at its
 //! hyphen ("mixed-" / "mode") is glued wrongly, the known failure of this rule. Soft
 //! hyphens are dropped and ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ) expanded. The crate runs under
-//! `catch_unwind`; pages past `max_pages` and text past `max_output_bytes` are left out
-//! with a note.
+//! `catch_unwind`; pages past `max_pages`, glyphs past `max_glyphs_per_page` and text past
+//! `max_output_bytes` are left out with a note. Not bounded here: lopdf inflates a compressed
+//! stream whole (a 0.5 MB stream of 500 MB of zeros takes 500 MB of memory while it is read).
 
 use super::rendition::{Place, Rendition, RenditionBuilder};
 use super::Metadata;
@@ -793,5 +794,111 @@ fn close(b: &mut RenditionBuilder, pending: &mut Vec<(u32, Vec<Line>)>) {
             write_line(b, &l.text, lines.get(i + 1).map(|l| l.text.as_str()));
         }
         b.end_paragraph();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, y: f64) -> Line {
+        Line {
+            text: text.into(),
+            x0: 72.0,
+            x1: 500.0,
+            y,
+            size: 12.0,
+            column: 0,
+        }
+    }
+
+    #[test]
+    fn a_line_end_hyphen_is_dropped_only_between_lowercase_parts() {
+        assert_eq!(ends_hyphenated("the exam-", "ple here"), Some(true));
+        assert_eq!(ends_hyphenated("the exam\u{2010}", "ple here"), Some(true));
+        assert_eq!(ends_hyphenated("the Anglo-", "Saxon kings"), Some(false));
+        assert_eq!(ends_hyphenated("a 1990-", "era car"), Some(false));
+        assert_eq!(ends_hyphenated("no hyphen", "here"), None);
+        // The known failure: a compound broken at its own hyphen is glued.
+        assert_eq!(ends_hyphenated("a mixed-", "mode scheme"), Some(true));
+    }
+
+    #[test]
+    fn info_dates_ligatures_and_page_numbers() {
+        assert_eq!(
+            pdf_date("D:20240317120000+01'00'").as_deref(),
+            Some("2024-03-17")
+        );
+        assert_eq!(pdf_date("D:2024").as_deref(), Some("2024"));
+        assert_eq!(pdf_date("yesterday"), None);
+        let mut s = String::new();
+        clean("ﬁnal ﬂow oﬀ eﬃcient baﬄe", &mut s);
+        assert_eq!(s, "final flow off efficient baffle");
+        for p in ["12", "Page 3", "page 3 of 10", "- 4 -", "xiv"] {
+            assert!(is_page_number(p), "{p}");
+        }
+        for p in ["12 Angry Men", "Page 3 of the report", "mix"] {
+            assert!(!is_page_number(p), "{p}");
+        }
+        assert_eq!(
+            pdf_string(&[0xFE, 0xFF, 0, b'H', 0, b'i']),
+            "Hi".to_string()
+        );
+    }
+
+    #[test]
+    fn a_page_without_text_among_others_is_noted() {
+        let text = Page {
+            body: vec![line("Some words on a page.", 100.0)],
+            notes: Vec::new(),
+            height: 792.0,
+        };
+        let pages = vec![(1, text), (2, Page::default())];
+        let r = render(
+            &pages,
+            Metadata::default(),
+            Vec::new(),
+            &PdfLimits::default(),
+        );
+        assert_eq!(r.notes, ["no text on page 2 (scanned? OCR it)"]);
+        assert_eq!(r.text, "[p. 1]\nSome words on a page.\n\n[p. 2]\n");
+    }
+
+    #[test]
+    fn a_word_hyphenated_across_a_page_turn_is_glued_across_the_marker() {
+        let mut last = line("the committee studied the exam-", 700.0);
+        last.x1 = 500.0;
+        let pages = vec![
+            (
+                1,
+                Page {
+                    body: vec![line("Before that", 680.0), last],
+                    notes: Vec::new(),
+                    height: 792.0,
+                },
+            ),
+            (
+                2,
+                Page {
+                    body: vec![line("ple closely.", 80.0)],
+                    notes: Vec::new(),
+                    height: 792.0,
+                },
+            ),
+        ];
+        let r = render(
+            &pages,
+            Metadata::default(),
+            Vec::new(),
+            &PdfLimits::default(),
+        );
+        assert_eq!(
+            r.document.joined().0,
+            "Before that the committee studied the example closely."
+        );
+        assert!(r.text.contains("exam-\n[p. 2]\nple closely."), "{}", r.text);
+        let (text, map) = r.document.joined();
+        let at = map.start_of(text.find("closely").unwrap());
+        assert_eq!(Rendition::place_at(&r.places, at).unwrap().page, Some(2));
     }
 }
