@@ -1,0 +1,263 @@
+//! The PDF reader on fixtures made by tests/fixtures/pdf/make.sh from the text in its seeds/:
+//! sentences across a page turn, a column break and a hyphenated line end are read word for
+//! word; running headers, footers and page numbers are gone; pages are right; bad files
+//! give clear errors.
+
+use sourced::corpus::pdf::{read, PdfLimits};
+use sourced::corpus::rendition::Rendition;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn rendition(name: &str) -> Rendition {
+    read(&fixture(name), &PdfLimits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn visible(r: &Rendition) -> String {
+    r.document.joined().0
+}
+
+/// The seed's sentences (title left out), each with its words joined by single spaces.
+fn seed_sentences(seed: &str) -> Vec<String> {
+    let path = format!(
+        "{}/tests/fixtures/pdf/seeds/{seed}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let body = text.split("\n\n").skip(1).collect::<Vec<_>>().join(" ");
+    let words = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    words
+        .split_inclusive(". ")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The page of the rendition at the start of `needle` in the visible text.
+fn page_of(r: &Rendition, needle: &str) -> Option<u32> {
+    let (text, map) = r.document.joined();
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {text}"));
+    Rendition::place_at(&r.places, map.start_of(at))?.page
+}
+
+/// Every visible word maps back to the same word in the rendition (a word glued across a
+/// line end or a page turn maps to its halves with the hyphen, line break and marker).
+fn assert_words_map_back(r: &Rendition) {
+    let (text, map) = r.document.joined();
+    let mut at = 0;
+    for word in text.split(|c: char| c.is_whitespace()) {
+        let start = at;
+        at += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        let src = map.start_of(start)..map.end_of(start + word.len());
+        let back: String = r.text[src.clone()]
+            .lines()
+            .filter(|l| !l.starts_with("[p. "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let back = back.replace("-\n", "").replace('\n', "");
+        assert_eq!(
+            back, word,
+            "visible word {word:?} maps to {:?}",
+            &r.text[src]
+        );
+    }
+}
+
+#[test]
+fn every_seed_sentence_is_read_word_for_word() {
+    for (pdf, seed) in [
+        ("one-column.pdf", "council.txt"),
+        ("two-column.pdf", "council.txt"),
+        ("latex-two-column.pdf", "council.txt"),
+        ("encrypted.pdf", "council.txt"),
+        ("footnote.pdf", "footnote.txt"),
+    ] {
+        let r = rendition(pdf);
+        let text = visible(&r);
+        let missing: Vec<String> = seed_sentences(seed)
+            .into_iter()
+            .filter(|s| !text.contains(s.as_str()))
+            .collect();
+        assert_eq!(missing, Vec::<String>::new(), "{pdf}:\n{text}");
+        assert_words_map_back(&r);
+    }
+}
+
+#[test]
+fn a_long_two_column_text_is_read_whole() {
+    // Eight copies of the seed: justified columns whose glyphs reach into the gutter's edges
+    // (once read as full-width rows, mixing the columns), and body lines that repeat at the
+    // top of pages (once dropped as running headers).
+    let r = rendition("long-two-column.pdf");
+    let text = visible(&r).split_whitespace().collect::<Vec<_>>().join(" ");
+    for s in seed_sentences("council.txt") {
+        assert_eq!(text.matches(s.as_str()).count(), 8, "{s}\n{text}");
+    }
+    assert_words_map_back(&r);
+}
+
+#[test]
+fn margin_line_numbers_are_dropped() {
+    let r = rendition("numbered.pdf");
+    let text = visible(&r);
+    let first = seed_sentences("council.txt");
+    assert!(text.starts_with(first[0].as_str()), "{text}");
+    for s in &first[..4] {
+        assert!(text.contains(s.as_str()), "{s}\n{text}");
+    }
+    assert!(
+        !text
+            .split_whitespace()
+            .any(|w| w.chars().all(|c| c.is_ascii_digit())),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_sentence_across_a_page_turn_has_the_marker_between_its_halves() {
+    let r = rendition("one-column.pdf");
+    assert!(r.text.starts_with("[p. 1]\n"), "{}", r.text);
+    assert!(
+        r.text.contains("navigation\n[p. 2]\nchannel were narrowed"),
+        "{}",
+        r.text
+    );
+    assert_eq!(page_of(&r, "the navigation channel"), Some(1));
+    assert_eq!(page_of(&r, "channel were narrowed"), Some(2));
+    assert_eq!(page_of(&r, "The meeting closed"), Some(3));
+    let two = rendition("two-column.pdf");
+    assert_eq!(page_of(&two, "The harbour council met"), Some(1));
+    assert_eq!(page_of(&two, "After a lengthy discussion"), Some(2));
+}
+
+#[test]
+fn columns_are_read_one_after_the_other() {
+    for pdf in ["two-column.pdf", "latex-two-column.pdf"] {
+        let text = visible(&rendition(pdf));
+        let a = text.find("independent consultants.").unwrap();
+        let b = text.find("The chairwoman reminded").unwrap();
+        let c = text.find("A representative of the fishing").unwrap();
+        assert!(a < b && b < c, "{pdf}: {text}");
+    }
+}
+
+#[test]
+fn words_hyphenated_at_a_line_end_are_joined_and_compounds_kept() {
+    let r = rendition("latex-two-column.pdf");
+    // TeX hyphenates these at line ends in this layout; the rendition keeps the hyphen.
+    assert!(r.text.contains("-\n"), "{}", r.text);
+    let text = visible(&r);
+    for w in [
+        "underestimated",
+        "extraordinary",
+        "mixed-mode",
+        "procrastination",
+    ] {
+        assert!(text.contains(w), "{w}: {text}");
+    }
+    assert!(!text.contains("- "), "{text}");
+}
+
+#[test]
+fn running_headers_footers_and_page_numbers_are_dropped() {
+    for (pdf, gone) in [
+        (
+            "one-column.pdf",
+            &["Harbour Council Minutes", "Page 1", "of 3"][..],
+        ),
+        ("two-column.pdf", &["Estuary Review"][..]),
+        (
+            "latex-two-column.pdf",
+            &["Proceedings of the Harbour Council"][..],
+        ),
+    ] {
+        let r = rendition(pdf);
+        let text = visible(&r);
+        for g in gone {
+            assert!(!text.contains(g), "{pdf}: {g:?} in {text}");
+        }
+        // No block is a bare page number.
+        for b in &r.document.blocks {
+            assert!(
+                !b.text.trim().chars().all(|c| c.is_ascii_digit()),
+                "{pdf}: {:?}",
+                b.text
+            );
+        }
+    }
+}
+
+#[test]
+fn a_footnote_is_its_own_marked_paragraph_after_the_body() {
+    let r = rendition("footnote.pdf");
+    let blocks: Vec<&str> = r.document.blocks.iter().map(|b| b.text.as_str()).collect();
+    let last = blocks.last().unwrap();
+    assert!(
+        last.starts_with("1 The archivist's transcription"),
+        "{blocks:?}"
+    );
+    assert!(last.ends_with("reference LH/4/2."), "{blocks:?}");
+    assert!(blocks[..blocks.len() - 1]
+        .iter()
+        .all(|b| !b.contains("archivist's")));
+    assert!(
+        r.text.contains("[footnote, p. 1]\n1 The archivist"),
+        "{}",
+        r.text
+    );
+}
+
+#[test]
+fn metadata_comes_from_the_info_dictionary() {
+    let r = rendition("one-column.pdf");
+    assert_eq!(r.meta.title.as_deref(), Some("Harbour Council Minutes"));
+    let date = r.meta.date.clone().unwrap();
+    assert!(
+        date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-',
+        "{date}"
+    );
+}
+
+#[test]
+fn an_encrypted_pdf_with_an_empty_password_reads_like_the_plain_one() {
+    assert_eq!(
+        visible(&rendition("encrypted.pdf")),
+        visible(&rendition("one-column.pdf"))
+    );
+}
+
+#[test]
+fn bad_files_give_clear_errors() {
+    let limits = PdfLimits::default();
+    assert_eq!(
+        read(&fixture("scanned.pdf"), &limits).unwrap_err(),
+        "scanned: no text layer, OCR it first"
+    );
+    let e = read(&fixture("truncated.pdf"), &limits).unwrap_err();
+    assert!(e.starts_with("not a readable PDF"), "{e}");
+    let e = read(b"hello, not a pdf", &limits).unwrap_err();
+    assert_eq!(e, "not a PDF: no %PDF header");
+    let e = read(b"", &limits).unwrap_err();
+    assert_eq!(e, "not a PDF: no %PDF header");
+}
+
+#[test]
+fn pages_past_the_limit_are_left_out_with_a_note() {
+    let limits = PdfLimits {
+        max_pages: 1,
+        ..PdfLimits::default()
+    };
+    let r = read(&fixture("one-column.pdf"), &limits).unwrap();
+    assert!(!r.text.contains("[p. 2]"), "{}", r.text);
+    assert_eq!(
+        r.notes,
+        ["only the first 1 of 3 pages were read (the page limit)"]
+    );
+}
