@@ -181,7 +181,10 @@ fn render(format: Format, bytes: &[u8]) -> Result<rendition::Rendition, String> 
         Format::Docx => {
             docx::read(bytes, &docx::DocxLimits::default()).map_err(|e| format!("skipped: {e}"))
         }
-        _ => Err(format!("skipped: {format:?} files are not read yet")),
+        Format::Pdf => {
+            pdf::read(bytes, &pdf::PdfLimits::default()).map_err(|e| format!("skipped: {e}"))
+        }
+        Format::Markdown | Format::Html => Err("skipped: a text format has no rendition".into()),
     }
 }
 
