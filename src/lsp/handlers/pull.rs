@@ -38,6 +38,10 @@ impl Notification for PartialResult {
     const METHOD: &'static str = "$/progress";
 }
 
+/// How long a workspace report with partial results waits before its (empty) response,
+/// so that its `$/progress` notifications are written before it (see `workspace_diagnostic`).
+const PARTIAL_RESULTS_FLUSH: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Notes per `$/progress` batch of a workspace report.
 const BATCH: usize = 50;
 
@@ -153,6 +157,11 @@ impl Session {
         }
         if sent_partial {
             items.clear();
+            // tower-lsp-server writes notifications and responses from two queues that it
+            // polls in turn, so a response ready at the same moment as the last `$/progress`
+            // can overtake it, and a client drops partial results that arrive after the
+            // response (VS Code does). The writer is given time to send them first.
+            tokio::time::sleep(PARTIAL_RESULTS_FLUSH).await;
         }
         Ok(WorkspaceDiagnosticReportResult::Report(
             WorkspaceDiagnosticReport { items },
