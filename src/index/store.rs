@@ -131,10 +131,10 @@ impl SourceIndex {
     pub fn open(cache_dir: &Path) -> Result<(SourceIndex, Vec<String>), IndexError> {
         if !cache_dir.is_dir() {
             std::fs::create_dir_all(cache_dir).map_err(io(cache_dir))?;
-            let _ = confine::mark(cache_dir);
         }
-        // Housekeeping in a real folder only: a cache folder reached through a link (to
-        // another folder of the workspace) gets no files of ours besides the index.
+        // Housekeeping (the mark included) in a real folder only: a cache folder reached
+        // through a link (to another folder of the workspace) gets no files of ours besides
+        // the index.
         if confine::is_real_folder(cache_dir) {
             let _ = confine::write_new(&cache_dir.join(".gitignore"), GITIGNORE.as_bytes());
             let _ = confine::mark(cache_dir);
