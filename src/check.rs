@@ -233,6 +233,7 @@ impl Checker {
             read: corpus::ReadLimits {
                 max_bytes: self.workspace.max_file_bytes(),
                 follow_links: self.workspace.config.follow_links,
+                reader: corpus::isolate::Bounds::of(&self.workspace.config),
             },
             lock_timeout: self.lock_timeout,
             ..Default::default()

@@ -35,7 +35,17 @@ pub struct Config {
     pub max_walk_files: usize,
     /// Folder levels one walk descends at most.
     pub max_walk_depth: usize,
+    /// Memory of the process that reads one PDF, in megabytes (a PDF that needs more is
+    /// skipped with a warning).
+    pub reader_memory_mb: u64,
+    /// Time the process that reads one PDF may take, in seconds.
+    pub reader_seconds: u64,
 }
+
+/// Memory of the process that reads one PDF, in megabytes (`reader_memory_mb`).
+pub const DEFAULT_READER_MEMORY_MB: u64 = 2048;
+/// Time that process may take, in seconds (`reader_seconds`).
+pub const DEFAULT_READER_SECONDS: u64 = 120;
 
 impl Default for Config {
     fn default() -> Self {
@@ -50,6 +60,8 @@ impl Default for Config {
             follow_links: true,
             max_walk_files: crate::disk::walk::DEFAULT_MAX_ENTRIES,
             max_walk_depth: crate::disk::walk::DEFAULT_MAX_DEPTH,
+            reader_memory_mb: DEFAULT_READER_MEMORY_MB,
+            reader_seconds: DEFAULT_READER_SECONDS,
         }
     }
 }

@@ -1,55 +1,9 @@
 //! Hostile PDFs: a content stream that inflates far past its size, deep nesting.
 
+mod common;
+
+use common::pdf::{inflate_bomb, pdf_with, pdf_with_content};
 use sourced::corpus::pdf::{read, PdfLimits};
-use std::io::Write;
-
-/// A one-page PDF whose page content is `content`, stored with `filter` (if any).
-fn pdf_with_content(content: &[u8], filter: Option<&str>) -> Vec<u8> {
-    pdf_with(content, filter, "")
-}
-
-/// The same, with `extra` in the page dictionary.
-fn pdf_with(content: &[u8], filter: Option<&str>, extra: &str) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    let filter = filter.map(|f| format!(" /Filter /{f}")).unwrap_or_default();
-    let resources = if extra.contains("/Resources") {
-        ""
-    } else {
-        " /Resources << >>"
-    };
-    let objects: Vec<Vec<u8>> = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R{resources}{extra} >>")
-            .into_bytes(),
-        [
-            format!("<< /Length {}{filter} >>\nstream\n", content.len()).into_bytes(),
-            content.to_vec(),
-            b"\nendstream".to_vec(),
-        ]
-        .concat(),
-    ];
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", i + 1).bytes());
-        out.extend(o);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .bytes(),
-    );
-    out
-}
 
 #[test]
 fn a_page_of_endless_text_is_cut_at_the_glyph_limit() {
@@ -84,13 +38,7 @@ fn a_stream_that_inflates_to_hundreds_of_megabytes_ends() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(64);
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    let zeros = vec![0u8; 1 << 20];
-    for _ in 0..mb {
-        z.write_all(&zeros).unwrap();
-    }
-    let packed = z.finish().unwrap();
-    let pdf = pdf_with_content(&packed, Some("FlateDecode"));
+    let pdf = inflate_bomb(mb);
     eprintln!("bomb: {} bytes inflating to {mb} MB", pdf.len());
     // Inflated in full by lopdf (no cap there: memory grows with the inflated size), then
     // read as content: NUL bytes, no text.

@@ -7,9 +7,11 @@
 #      each opening a note on the seeds;
 #   4. VS Code: code-server with the extension's .vsix (editors/vscode), driven by
 #      Playwright in Chromium (tests/vscode/run.sh installs code-server, Chromium and the
-#      npm packages it needs; Node.js 20).
-# Needs the Python tools in tests/requirements.txt and Emacs with eglot (Debian: emacs-nox,
-# elpa-eglot); .ci/run installs them.
+#      npm packages it needs; Node.js 20);
+#   5. the PDF fixtures rebuilt from their seeds by two producers (Chromium's print to PDF
+#      and pdflatex; qpdf encrypts one) and tests/pdf.rs run on them.
+# Needs the Python tools in tests/requirements.txt, Emacs with eglot (Debian: emacs-nox,
+# elpa-eglot), chromium, qpdf and texlive-latex-base; .ci/run installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +33,9 @@ bash tests/emacs/run.sh
 
 echo "== VS Code (code-server + Playwright)"
 bash tests/vscode/run.sh
+
+echo "== PDF fixtures rebuilt by their producers (Chromium, pdflatex, qpdf) and read again"
+fixtures=$(mktemp -d)
+trap 'rm -rf "$fixtures"' EXIT
+bash tests/fixtures/pdf/make.sh "$fixtures" >/dev/null
+SOURCED_PDF_FIXTURES="$fixtures" cargo test --locked --test pdf

@@ -42,6 +42,10 @@ pub enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Internal: parse a PDF read from standard input, bounded as JOB says (see
+    /// `corpus::isolate`).
+    #[command(name = "extract-pdf", hide = true)]
+    ExtractPdf { job: String },
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -98,6 +102,7 @@ pub fn main() -> i32 {
         Command::Check(args) => run_check(args),
         Command::Index(args) => run_index(args),
         Command::Entities(args) => entities::run(args),
+        Command::ExtractPdf { job } => Ok(crate::corpus::isolate::serve(&job)),
         Command::Lsp { .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()

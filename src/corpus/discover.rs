@@ -403,7 +403,7 @@ mod tests {
         for f in [
             "a/one.txt",
             "a/two.md",
-            "a/skip.pdf",
+            "a/skip.png",
             "a/.sourced/x.txt",
             "b/three.html",
             "a/drafts/d.txt",

@@ -6,6 +6,7 @@
 
 pub mod discover;
 pub mod docx;
+pub mod isolate;
 pub mod metadata;
 pub mod pdf;
 pub mod rendition;
@@ -43,7 +44,7 @@ impl Format {
         match ext.as_str() {
             "md" | "markdown" | "txt" | "text" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
-            "pdf" if PDF_READER => Some(Format::Pdf),
+            "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
             "srt" => Some(Format::Srt),
             "vtt" => Some(Format::Vtt),
@@ -57,11 +58,6 @@ impl Format {
         matches!(self, Format::Markdown | Format::Html)
     }
 }
-
-/// Whether `.pdf` files are read as sources. Not yet: the PDF reader ([`pdf`]) is built and
-/// tested, but a PDF whose streams inflate to gigabytes is held in memory by the parser
-/// (lopdf); PDFs become sources once extraction runs in a memory-bounded child process.
-const PDF_READER: bool = false;
 
 /// A loaded source: what a reader sees, and how to get back to the file's bytes.
 #[derive(Debug, Clone)]
@@ -106,6 +102,8 @@ pub struct ReadLimits {
     pub max_bytes: u64,
     /// Whether the file may be a symbolic link.
     pub follow_links: bool,
+    /// Memory and time of the process that parses a PDF (see [`isolate`]).
+    pub reader: isolate::Bounds,
 }
 
 impl Default for ReadLimits {
@@ -113,6 +111,7 @@ impl Default for ReadLimits {
         ReadLimits {
             max_bytes: DEFAULT_MAX_FILE_BYTES,
             follow_links: true,
+            reader: isolate::Bounds::default(),
         }
     }
 }
@@ -151,7 +150,7 @@ pub fn load(file: &SourceFile, limits: ReadLimits) -> Result<SourceDoc, Unreadab
         })?;
     let format = Format::of(&file.path).unwrap_or(Format::Markdown);
     if !format.is_text() {
-        let read = std::panic::catch_unwind(|| render(format, &bytes))
+        let read = std::panic::catch_unwind(|| render(format, &bytes, limits.reader))
             .unwrap_or_else(|_| Err("skipped: the reader failed on this file (a bug)".into()));
         return read
             .map(|r| from_rendition(file.clone(), r))
@@ -173,7 +172,11 @@ pub fn load(file: &SourceFile, limits: ReadLimits) -> Result<SourceDoc, Unreadab
 }
 
 /// The rendition of a file that is not text, by its format's reader.
-fn render(format: Format, bytes: &[u8]) -> Result<rendition::Rendition, String> {
+fn render(
+    format: Format,
+    bytes: &[u8],
+    reader: isolate::Bounds,
+) -> Result<rendition::Rendition, String> {
     let text = || decode(bytes);
     match format {
         Format::Srt => transcript::read_srt(&text()?).map_err(|e| format!("skipped: {e}")),
@@ -181,9 +184,14 @@ fn render(format: Format, bytes: &[u8]) -> Result<rendition::Rendition, String> 
         Format::Docx => {
             docx::read(bytes, &docx::DocxLimits::default()).map_err(|e| format!("skipped: {e}"))
         }
-        Format::Pdf => {
-            pdf::read(bytes, &pdf::PdfLimits::default()).map_err(|e| format!("skipped: {e}"))
-        }
+        // The bounds' own messages start with "skipped:".
+        Format::Pdf => isolate::read_pdf(bytes, &pdf::PdfLimits::default(), reader).map_err(|e| {
+            if e.starts_with("skipped:") {
+                e
+            } else {
+                format!("skipped: {e}")
+            }
+        }),
         Format::Markdown | Format::Html => Err("skipped: a text format has no rendition".into()),
     }
 }
