@@ -8,10 +8,10 @@ mod common;
 mod lsp_harness;
 
 use common::pdf::inflate_bomb;
+use common::rendition::{pointed, report};
 use common::sourced;
 use lsp_harness::*;
 use serde_json::{json, Value};
-use std::path::Path;
 
 const PDFS: [&str; 5] = [
     "one-column.pdf",
@@ -134,44 +134,10 @@ fn workspace(extra_config: &str) -> tempfile::TempDir {
     dir
 }
 
-fn report(ws: &Path) -> Value {
-    let out = sourced(ws, &["check", "n.md", "--format", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// The rendition's text from the source's line and column to its end line and column,
-/// page marker lines left out, lines joined by spaces (a line-end hyphen kept).
-fn pointed(ws: &Path, s: &Value) -> String {
-    let rendition = std::fs::read_to_string(ws.join(s["rendition"].as_str().unwrap())).unwrap();
-    let lines: Vec<&str> = rendition.lines().collect();
-    let n = |k: &str| s[k].as_u64().unwrap() as usize;
-    let (line, col, end_line, end_col) = (n("line"), n("column"), n("end_line"), n("end_column"));
-    let mut parts = Vec::new();
-    for (i, l) in lines.iter().enumerate().take(end_line).skip(line - 1) {
-        let chars: Vec<char> = l.chars().collect();
-        let from = if i + 1 == line { col - 1 } else { 0 };
-        let to = if i + 1 == end_line {
-            end_col - 1
-        } else {
-            chars.len()
-        };
-        if !l.starts_with("[p. ") {
-            parts.push(chars[from..to].iter().collect::<String>());
-        }
-    }
-    parts.join(" ")
-}
-
 #[test]
 fn quotations_verify_across_pages_columns_and_hyphens_and_say_their_page() {
     let ws = workspace("");
-    let r = report(ws.path());
+    let r = report(ws.path(), "n.md");
     let quotes = r["quotes"].as_array().unwrap();
     assert_eq!(quotes.len(), QUOTES.len(), "{r}");
     for (q, (text, key, status, page, end_page)) in quotes.iter().zip(QUOTES) {
@@ -206,7 +172,7 @@ fn quotations_verify_across_pages_columns_and_hyphens_and_say_their_page() {
 #[test]
 fn json_snapshot_with_pages() {
     let ws = workspace("");
-    let r = report(ws.path());
+    let r = report(ws.path(), "n.md");
     let places: Vec<Value> = r["quotes"]
         .as_array()
         .unwrap()
@@ -253,7 +219,7 @@ fn a_pdf_bomb_is_skipped_at_the_memory_bound_and_the_rest_indexed() {
         "{err}"
     );
     assert!(err.contains(": 5 sources ("), "{err}");
-    let r = report(ws.path());
+    let r = report(ws.path(), "n.md");
     assert_eq!(r["quotes"][0]["status"], "verified", "{r}");
 }
 

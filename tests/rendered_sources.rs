@@ -6,10 +6,10 @@
 mod common;
 mod lsp_harness;
 
+use common::rendition::{pointed, report};
 use common::sourced;
 use lsp_harness::*;
 use serde_json::{json, Value};
-use std::path::Path;
 
 const NOTE: &str = "# Hearing
 
@@ -42,52 +42,10 @@ fn workspace() -> tempfile::TempDir {
     dir
 }
 
-fn report(ws: &Path) -> Value {
-    let out = sourced(ws, &["check", "notes/n.md", "--format", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// The words of the rendition a source report's line and column point at, marker lines
-/// left out.
-fn pointed(ws: &Path, source: &Value) -> String {
-    let rendition =
-        std::fs::read_to_string(ws.join(source["rendition"].as_str().unwrap())).unwrap();
-    let lines: Vec<&str> = rendition.lines().collect();
-    let (line, col) = (
-        source["line"].as_u64().unwrap() as usize,
-        source["column"].as_u64().unwrap() as usize,
-    );
-    let (end_line, end_col) = (
-        source["end_line"].as_u64().unwrap() as usize,
-        source["end_column"].as_u64().unwrap() as usize,
-    );
-    let mut words = Vec::new();
-    for (i, l) in lines.iter().enumerate().take(end_line).skip(line - 1) {
-        let chars: Vec<char> = l.chars().collect();
-        let from = if i + 1 == line { col - 1 } else { 0 };
-        let to = if i + 1 == end_line {
-            end_col - 1
-        } else {
-            chars.len()
-        };
-        // Marker lines (`[00:00:05.500] Chair`) are in the rendition, never in the words.
-        if !l.starts_with('[') {
-            words.push(chars[from..to].iter().collect::<String>());
-        }
-    }
-    words.join(" ")
-}
-
 #[test]
 fn quotations_verify_across_cues_and_speakers_and_say_when_and_who() {
     let ws = workspace();
-    let r = report(ws.path());
+    let r = report(ws.path(), "notes/n.md");
     let quotes = r["quotes"].as_array().unwrap();
     let statuses: Vec<&str> = quotes
         .iter()
@@ -183,7 +141,7 @@ fn the_terminal_names_the_cue_and_the_speaker() {
 #[test]
 fn a_transcript_that_goes_away_takes_its_rendition_with_it() {
     let ws = workspace();
-    let r = report(ws.path());
+    let r = report(ws.path(), "notes/n.md");
     let rendition = ws
         .path()
         .join(r["quotes"][2]["source"]["rendition"].as_str().unwrap());
@@ -243,7 +201,7 @@ async fn go_to_definition_opens_the_rendition_at_the_words() {
 #[test]
 fn json_snapshot_with_times_and_speakers() {
     let ws = workspace();
-    let r = report(ws.path());
+    let r = report(ws.path(), "notes/n.md");
     let places: Vec<Value> = r["quotes"]
         .as_array()
         .unwrap()

@@ -8,6 +8,7 @@ use sourced::quotes::verdict::Status;
 use std::path::{Path, PathBuf};
 
 pub mod pdf;
+pub mod rendition;
 pub mod trace;
 
 pub fn repo() -> PathBuf {
