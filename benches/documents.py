@@ -250,8 +250,6 @@ def fixtures():
               "| pages right (pdftotext) |\n| --- | --- | --- | --- | --- | --- |")
         for name, seed in table:
             quotes = sentences(folder / "seeds" / f"{seed}.txt")
-            if name == "numbered":  # three paragraphs of the seed on one page
-                quotes = quotes[:4]
             if name == "footnote":
                 quotes += sentences(folder / "seeds/footnote-note.txt") or [
                     (folder / "seeds/footnote-note.txt").read_text().strip()]
@@ -268,7 +266,8 @@ def fixtures():
                                       r["source"]["end_page"], r["source"]["text"]))
             producer = "pdflatex" if name.startswith("latex") else "Chromium"
             layout = {"one-column": "1 column", "two-column": "2 columns",
-                      "long-two-column": "2 columns, 8 copies", "latex-two-column": "2 columns",
+                      "long-two-column": "2 columns, 8 copies",
+                      "latex-two-column": "2 columns, a footnote across a page turn",
                       "three-column": "3 columns", "latex-three-column": "3 columns (multicol)",
                       "encrypted": "1 column, AES-256, empty password",
                       "numbered": "margin line numbers", "footnote": "a footnote"}[name]

@@ -220,21 +220,25 @@ fn regions_reach_as_far_as_the_quote_and_no_further_without_omission() {
     };
     let span = |a: usize, b: usize| vec![("src/speech.txt".to_string(), word(a), word(b))];
     // Without omission: the hit's passage (7: words 700..800) and one either side, as before.
-    assert_eq!(regions(&[(720, 724)], 0), span(600, 899));
+    // (Words 740..744: past the first 24 words of passage 7, which passage 6 also indexes.)
+    assert_eq!(regions(&[(740, 744)], 0), span(600, 899));
     // Hits four passages apart are two regions without omission ...
-    let two = regions(&[(720, 724), (1150, 1154)], 0);
+    let two = regions(&[(740, 744), (1150, 1154)], 0);
     let mut want = [span(600, 899), span(1000, 1299)].concat();
     want.sort();
     assert_eq!(two, want);
     // ... and one with an omission, as is one hit with what the omission may reach.
     assert_eq!(
-        regions(&[(720, 724), (1150, 1154)], MAX_OMITTED_WORDS),
+        regions(&[(740, 744), (1150, 1154)], MAX_OMITTED_WORDS),
         span(200, 1699)
     );
-    assert_eq!(regions(&[(720, 724)], 396), span(200, 1299));
+    assert_eq!(regions(&[(740, 744)], 396), span(200, 1299));
+    // A hit among the first words of a passage is a hit of the passage before too (it
+    // indexes them: schema::PASSAGE_OVERLAP_WORDS), whose neighbour is loaded as well.
+    assert_eq!(regions(&[(720, 724)], 0), span(500, 899));
     // Bounded however many omissions the quote holds: 11 passages either side.
     assert_eq!(
-        regions(&[(1520, 1524)], 20 * MAX_OMITTED_WORDS),
+        regions(&[(1540, 1544)], 20 * MAX_OMITTED_WORDS),
         span(400, 2699)
     );
 }

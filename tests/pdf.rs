@@ -3,6 +3,9 @@
 //! word; running headers, footers and page numbers are gone; pages are right; bad files
 //! give clear errors.
 
+mod common;
+
+use common::pdf::{pdf_of, stream, HELVETICA};
 use sourced::corpus::pdf::{read, PdfLimits};
 use sourced::corpus::rendition::Rendition;
 
@@ -112,12 +115,16 @@ fn a_long_two_column_text_is_read_whole() {
 }
 
 #[test]
-fn margin_line_numbers_are_dropped() {
+fn a_court_filing_loses_its_margin_line_numbers_and_filing_stamp() {
     let r = rendition("numbered.pdf");
     let text = visible(&r);
-    let first = seed_sentences("council.txt");
-    assert!(text.starts_with(first[0].as_str()), "{text}");
-    for s in &first[..4] {
+    // The caption, centred capitals whose glyph positions drift (sorted by position they
+    // read "COUTR").
+    assert!(
+        text.starts_with("UNITED STATES DISTRICT COURT\n\nFOR THE DISTRICT OF COLUMBIA\n\n"),
+        "{text}"
+    );
+    for s in seed_sentences("council.txt") {
         assert!(text.contains(s.as_str()), "{s}\n{text}");
     }
     assert!(
@@ -126,6 +133,13 @@ fn margin_line_numbers_are_dropped() {
             .any(|w| w.chars().all(|c| c.is_ascii_digit())),
         "{text}"
     );
+    // "Case 1:24-cv-00417-RDM Document 12 Filed 03/04/24 Page 1 of 2" tops every page.
+    assert!(
+        !text.contains("Filed") && !text.contains("Case 1"),
+        "{text}"
+    );
+    assert_eq!(page_of(&r, "to publish the complete"), Some(1));
+    assert_eq!(page_of(&r, "publish the complete engineering"), Some(2));
 }
 
 #[test]
@@ -256,6 +270,36 @@ fn a_footnote_is_its_own_marked_paragraph_after_the_body() {
     );
 }
 
+/// TeX's footnote at the foot of the right column of page 1, level with the left column's
+/// text and between the halves of a sentence that runs on to page 2; its reference mark, a
+/// small raised "1", is in the rendition only.
+#[test]
+fn a_footnote_between_the_halves_of_a_sentence_across_a_page_turn() {
+    let r = rendition("latex-two-column.pdf");
+    let text = visible(&r);
+    assert!(
+        text.contains("the youngest councillor, who observed that the communities downstream"),
+        "{text}"
+    );
+    assert!(
+        text.contains("before the summer recess.\n\nThe meeting closed"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\n\nThe summer recess begins on the first Monday of August."),
+        "{text}"
+    );
+    assert!(r.text.contains("re-\ncess.[^1]\n"), "{}", r.text);
+    assert!(
+        r.text
+            .contains("\n[footnote, p. 1]\n[^1]The summer recess begins"),
+        "{}",
+        r.text
+    );
+    assert_eq!(page_of(&r, "The summer recess begins"), Some(1));
+    assert_words_map_back(&r);
+}
+
 #[test]
 fn metadata_comes_from_the_info_dictionary() {
     let r = rendition("one-column.pdf");
@@ -265,6 +309,36 @@ fn metadata_comes_from_the_info_dictionary() {
         date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-',
         "{date}"
     );
+}
+
+/// A PDF without an Info dictionary whose catalog has an XMP packet (deflated, with an
+/// entity in the title and two creators).
+#[test]
+fn metadata_comes_from_xmp_when_there_is_no_info_dictionary() {
+    use std::io::Write;
+    let xmp = r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreateDate="2023-06-14T10:02:11+02:00">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Harbour &amp; Estuary Report</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>Ada Lovelace</rdf:li><rdf:li>Mary Somerville</rdf:li></rdf:Seq></dc:creator>
+</rdf:Description></rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>"#;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(xmp.as_bytes()).unwrap();
+    let packet = stream(
+        &z.finish().unwrap(),
+        " /Type /Metadata /Subtype /XML /Filter /FlateDecode",
+    );
+    let content = b"BT /F1 12 Tf 72 700 Td (The council met on Tuesday.) Tj ET";
+    let pdf = pdf_of(content, None, HELVETICA, " /Metadata 5 0 R", &[packet]);
+    let r = read(&pdf, &PdfLimits::default()).unwrap();
+    assert_eq!(r.meta.title.as_deref(), Some("Harbour & Estuary Report"));
+    assert_eq!(
+        r.meta.author.as_deref(),
+        Some("Ada Lovelace, Mary Somerville")
+    );
+    assert_eq!(r.meta.date.as_deref(), Some("2023-06-14"));
+    assert!(r.text.contains("The council met on Tuesday."), "{}", r.text);
 }
 
 #[test]

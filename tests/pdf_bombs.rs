@@ -2,15 +2,13 @@
 
 mod common;
 
-use common::pdf::{inflate_bomb, pdf_with, pdf_with_content};
+use common::pdf::{inflate_bomb, pdf_with, pdf_with_content, HELVETICA};
 use sourced::corpus::pdf::{read, PdfLimits};
 
 #[test]
 fn a_page_of_endless_text_is_cut_at_the_glyph_limit() {
     let content = "BT /F1 12 Tf 72 700 Td (word ) Tj ET\n".repeat(50_000);
-    let font =
-        " /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>";
-    let pdf = pdf_with(content.as_bytes(), None, font);
+    let pdf = pdf_with(content.as_bytes(), None, HELVETICA);
     let limits = PdfLimits {
         max_glyphs_per_page: 1_000,
         ..PdfLimits::default()

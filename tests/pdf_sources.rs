@@ -13,8 +13,9 @@ use common::sourced;
 use lsp_harness::*;
 use serde_json::{json, Value};
 
-const PDFS: [&str; 5] = [
+const PDFS: [&str; 6] = [
     "one-column.pdf",
+    "latex-two-column.pdf",
     "three-column.pdf",
     "latex-three-column.pdf",
     "numbered.pdf",
@@ -22,7 +23,7 @@ const PDFS: [&str; 5] = [
 ];
 
 /// Each quotation, what it must be, and the pages of the match.
-const QUOTES: [(&str, &str, &str, u32, u32); 10] = [
+const QUOTES: [(&str, &str, &str, u32, u32); 11] = [
     // Across the turn from page 1 to 2, a running header and "Page 1 of 3" between.
     (
         "if the navigation channel were narrowed during construction",
@@ -87,13 +88,23 @@ const QUOTES: [(&str, &str, &str, u32, u32); 10] = [
         1,
         1,
     ),
-    // Across lines with court-filing line numbers in the margin.
+    // A court filing: across its margin line numbers and a page turn, with the filing
+    // stamp ("… Filed 03/04/24 Page 2 of 2") between the halves.
     (
-        "met on a cold Tuesday morning to consider the proposal for a tidal barrier",
+        "to publish the complete engineering documentation, and to hold a public consultation",
         "numbered",
         "verified",
         1,
+        2,
+    ),
+    // Across a page turn with a footnote at the foot of the column between the halves
+    // (pdflatex, two columns).
+    (
+        "The meeting closed with a statement from the youngest councillor, who observed that the communities downstream",
+        "latex-two-column",
+        "verified",
         1,
+        2,
     ),
     // A footnote at the foot of the page, apart from the body.
     (
@@ -218,7 +229,7 @@ fn a_pdf_bomb_is_skipped_at_the_memory_bound_and_the_rest_indexed() {
         ),
         "{err}"
     );
-    assert!(err.contains(": 5 sources ("), "{err}");
+    assert!(err.contains(": 6 sources ("), "{err}");
     let r = report(ws.path(), "n.md");
     assert_eq!(r["quotes"][0]["status"], "verified", "{r}");
 }
@@ -270,7 +281,7 @@ fn a_changed_pdf_is_the_only_one_read_again() {
     let out = sourced(ws.path(), &["index"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("(0 added, 1 updated, 0 removed, 4 unchanged;"),
+        err.contains("(0 added, 1 updated, 0 removed, 5 unchanged;"),
         "{err}"
     );
 }

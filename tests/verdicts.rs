@@ -372,3 +372,47 @@ fn remembered_verdicts_are_forgotten_when_a_source_changes() {
     c.refresh().unwrap();
     assert_eq!(status(&c, note), Status::NotFound);
 }
+
+/// A short quotation of common words but one, whose words fall on both sides of a boundary
+/// between two passages, among many passages that hold all its words but not in its order
+/// (the 1937 State of the Union in the documents benchmark): found, verified.
+#[test]
+fn a_short_quotation_across_a_passage_boundary_is_found_among_lookalikes() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("sources");
+    std::fs::create_dir_all(&src).unwrap();
+    // Words 98 to 100 are "of the depression": the first passage (100 words) ends there.
+    let filler: Vec<String> = (1..=97).map(|i| format!("filler{i}")).collect();
+    let after: Vec<String> = (1..=120).map(|i| format!("after{i}")).collect();
+    std::fs::write(
+        src.join("speech.txt"),
+        format!(
+            "{} of the depression. The people of the United States have made it clear. {}\n",
+            filler.join(" "),
+            after.join(" ")
+        ),
+    )
+    .unwrap();
+    // Passages as long as the speech's, each with all the quotation's words, "of the
+    // depression" and its second half word for word, but not across the full stop.
+    for i in 0..40 {
+        let filler: Vec<String> = (1..=80).map(|k| format!("town{i}word{k}")).collect();
+        std::fs::write(
+            src.join(format!("lookalike{i}.txt")),
+            format!(
+                "At the end of the depression years the people of the United States held \
+                 firm. {}\n",
+                filler.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    let (checker, _cache) = common::checker_at(dir.path(), &["sources"]);
+    let r = common::one(&checker, "“of the depression. The people of the United”\n");
+    let best = r.verdict.best.as_ref().expect("a match");
+    assert_eq!(
+        (r.verdict.status, best.path.as_str()),
+        (Status::Verified, "sources/speech.txt"),
+        "{r:#?}"
+    );
+}

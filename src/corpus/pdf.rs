@@ -23,6 +23,7 @@
 use super::rendition::{Place, Rendition, RenditionBuilder};
 use super::Metadata;
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use quick_xml::XmlVersion;
 use serde::{Deserialize, Serialize};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -130,6 +131,10 @@ struct Line {
     size: f64,
     /// The column, from 0 at the left (a full-width row is in column 0).
     column: u8,
+    /// Note references (small raised digits or `*` `†` `‡` after a word, or starting a
+    /// footnote): where each was in `text`, which leaves them out, and its label.
+    #[serde(default)]
+    refs: Vec<(usize, String)>,
 }
 
 /// The laid-out text of one page.
@@ -199,7 +204,7 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<Extracted, String> 
         doc.decrypt("")
             .map_err(|_| "encrypted: needs a password to open".to_string())?;
     }
-    let meta = metadata(&doc);
+    let meta = metadata_of(&doc);
     let page_ids = doc.get_pages();
     if page_ids.is_empty() {
         return Err("not a readable PDF: it has no pages".into());
@@ -269,6 +274,106 @@ fn metadata(doc: &pdf_extract::Document) -> Metadata {
     meta
 }
 
+/// Title, author and date from the Info dictionary, and where it has none, from the
+/// catalog's XMP metadata stream.
+fn metadata_of(doc: &pdf_extract::Document) -> Metadata {
+    let mut meta = metadata(doc);
+    if meta.title.is_none() || meta.author.is_none() || meta.date.is_none() {
+        let x = xmp_packet(doc).map(|p| xmp(&p)).unwrap_or_default();
+        meta.title = meta.title.or(x.title);
+        meta.author = meta.author.or(x.author);
+        meta.date = meta.date.or(x.date);
+    }
+    meta
+}
+
+/// The catalog's `/Metadata` stream, inflated, when it is at most 4 MiB.
+fn xmp_packet(doc: &pdf_extract::Document) -> Option<Vec<u8>> {
+    let id = doc
+        .catalog()
+        .ok()?
+        .get(b"Metadata")
+        .ok()?
+        .as_reference()
+        .ok()?;
+    let stream = doc.get_object(id).ok()?.as_stream().ok()?;
+    if stream.content.len() > 4 << 20 {
+        return None;
+    }
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    (bytes.len() <= 4 << 20).then_some(bytes)
+}
+
+/// `dc:title` (its first `rdf:li`), `dc:creator` (every `rdf:li`, joined by ", ") and
+/// `xmp:CreateDate` or `dc:date` (element or attribute) of an XMP packet.
+fn xmp(packet: &[u8]) -> Metadata {
+    use quick_xml::events::Event;
+    const PROPERTIES: [&str; 4] = ["dc:title", "dc:creator", "xmp:CreateDate", "dc:date"];
+    let mut reader = quick_xml::Reader::from_reader(packet);
+    let mut meta = Metadata::default();
+    let mut creators: Vec<String> = Vec::new();
+    // The property being read, and the text of its value so far.
+    let mut property: Option<&str> = None;
+    let mut text = String::new();
+    let mut buf = Vec::new();
+    let date = |s: &str| {
+        let d: String = s.trim().chars().take(10).collect();
+        let year = d.len() >= 4 && d.chars().take(4).all(|c| c.is_ascii_digit());
+        year.then_some(d)
+    };
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                for a in e.attributes().flatten() {
+                    if matches!(a.key.as_ref(), "xmp:CreateDate" | "dc:date") {
+                        if let Ok(v) = a.normalized_value(XmlVersion::Implicit1_0) {
+                            meta.date = meta.date.or_else(|| date(&v));
+                        }
+                    }
+                }
+                if let Some(p) = PROPERTIES.iter().find(|p| **p == e.name().as_ref()) {
+                    property = Some(p);
+                }
+                text.clear();
+            }
+            Ok(Event::Text(e)) => text.push_str(&e.xml10_content()),
+            Ok(Event::GeneralRef(e)) => match e.resolve_char_ref() {
+                Ok(Some(c)) => text.push(c),
+                _ => text.push_str(
+                    quick_xml::escape::resolve_predefined_entity(&e.xml10_content()).unwrap_or(""),
+                ),
+            },
+            Ok(Event::End(e)) => {
+                let value = text.trim().to_string();
+                text.clear();
+                let name = e.name();
+                match (property, name.as_ref()) {
+                    (Some("dc:title"), "rdf:li") if !value.is_empty() => {
+                        meta.title = meta.title.or(Some(value));
+                    }
+                    (Some("dc:creator"), "rdf:li") if !value.is_empty() => creators.push(value),
+                    (Some(p @ ("xmp:CreateDate" | "dc:date")), n) if p == n => {
+                        meta.date = meta.date.or_else(|| date(&value));
+                    }
+                    _ => {}
+                }
+                if property == Some(name.as_ref()) {
+                    property = None;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if !creators.is_empty() {
+        meta.author = Some(creators.join(", "));
+    }
+    meta
+}
+
 /// A PDF text string: UTF-16BE with a byte order mark, else PDFDocEncoding (read as Latin-1).
 fn pdf_string(b: &[u8]) -> String {
     if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
@@ -328,9 +433,10 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Glyphs into rows (same baseline), each row's glyphs left to right.
+/// Glyphs into rows (same baseline), each row's glyphs in reading order (see [`in_order`]).
 fn rows(mut glyphs: Vec<Glyph>) -> Vec<Vec<Glyph>> {
     glyphs.retain(|g| !g.text.trim().is_empty() || g.text == " ");
+    // Stable: within a row, glyphs keep the content stream's order.
     glyphs.sort_by(|a, b| a.y.total_cmp(&b.y));
     let mut rows: Vec<Vec<Glyph>> = Vec::new();
     for g in glyphs {
@@ -339,10 +445,29 @@ fn rows(mut glyphs: Vec<Glyph>) -> Vec<Vec<Glyph>> {
             _ => rows.push(vec![g]),
         }
     }
-    for r in &mut rows {
-        r.sort_by(|a, b| a.x.total_cmp(&b.x));
+    rows.into_iter().map(in_order).collect()
+}
+
+/// A row's glyphs left to right: runs of the content stream's order, each run where the
+/// stream wrote it. Within a run the stream's order is kept even where the positions the
+/// crate reports go back a little: it advances past a glyph by the font's width table, and
+/// where a font has no width for a glyph (Chromium's spaces) the positions drift until the
+/// next absolute move, so "COURT" came out as "COUTR" when sorted by position. A run ends
+/// where the next glyph is more than 1.5 type sizes to the left of the last (another
+/// column, a margin number written last, text written out of order). A run may hold two
+/// columns (written one after the other at one height): columns are split by position
+/// afterwards, each put in order again.
+fn in_order(row: Vec<Glyph>) -> Vec<Glyph> {
+    let mut runs: Vec<Vec<Glyph>> = Vec::new();
+    for g in row {
+        match runs.last_mut() {
+            Some(run) if g.x >= run[run.len() - 1].x - 1.5 * g.size => run.push(g),
+            _ => runs.push(vec![g]),
+        }
     }
-    rows
+    let left = |run: &Vec<Glyph>| run.iter().map(|g| g.x).fold(f64::INFINITY, f64::min);
+    runs.sort_by(|a, b| left(a).total_cmp(&left(b)));
+    runs.concat()
 }
 
 /// The gutters between columns, left to right: the widest gutter of the page, then those of
@@ -449,9 +574,31 @@ fn advance(g: &Glyph) -> f64 {
 /// the crate places glyphs after a kerned or justified gap badly there ("estuary ." with a
 /// gap before the full stop). Elsewhere (TeX) a gap wider than 0.15 of the type size does.
 fn line_of(glyphs: &[Glyph], column: u8, spaced: bool) -> Option<Line> {
+    let ink = || glyphs.iter().filter(|g| !g.text.trim().is_empty());
+    let (base_size, base_y) = (
+        median(ink().map(|g| g.size).collect()),
+        median(ink().map(|g| g.y).collect()),
+    );
+    // A note reference: small and raised above the line (y grows downwards).
+    let is_ref = |g: &Glyph| {
+        g.text
+            .chars()
+            .all(|c| c.is_ascii_digit() || "*†‡".contains(c))
+            && g.size < 0.8 * base_size
+            && g.y < base_y - 0.2 * base_size
+    };
     let mut text = String::new();
+    let mut refs: Vec<(usize, String)> = Vec::new();
     let mut end: Option<f64> = None;
     for g in glyphs {
+        if !g.text.trim().is_empty() && is_ref(g) {
+            match refs.last_mut() {
+                Some((at, label)) if *at == text.len() => label.push_str(&g.text),
+                _ => refs.push((text.len(), g.text.clone())),
+            }
+            end = Some(g.x + advance(g));
+            continue;
+        }
         if g.text.trim().is_empty() {
             if !text.is_empty() && !text.ends_with(' ') {
                 text.push(' ');
@@ -467,15 +614,17 @@ fn line_of(glyphs: &[Glyph], column: u8, spaced: bool) -> Option<Line> {
         clean(&g.text, &mut text);
         end = Some(g.x + advance(g));
     }
+    let lead = text.len() - text.trim_start().len();
     let text = text.trim().to_string();
-    let ink: Vec<&Glyph> = glyphs
-        .iter()
-        .filter(|g| !g.text.trim().is_empty())
-        .collect();
+    for (at, _) in &mut refs {
+        *at = at.saturating_sub(lead).min(text.len());
+    }
+    let ink: Vec<&Glyph> = ink().filter(|g| !is_ref(g)).collect();
     if text.is_empty() || ink.is_empty() {
         return None;
     }
     Some(Line {
+        refs,
         text,
         x0: ink[0].x,
         x1: ink
@@ -554,27 +703,36 @@ fn layout(c: Collector) -> Page {
             columns.iter_mut().for_each(|c| lines.append(c));
             lines.extend(line_of(r, 0, spaced));
         } else {
-            let mut rest: &[Glyph] = r;
-            for (i, &(ga, gb)) in gutters.iter().enumerate() {
-                let m = (ga + gb) / 2.0;
-                let split = rest.partition_point(|g| g.x + g.width / 2.0 < m);
-                columns[i].extend(line_of(&rest[..split], i as u8, spaced));
-                rest = &rest[split..];
+            // Each glyph to the column its middle is in (a row's runs may come in any
+            // order: two columns at one height can be written one run).
+            let column_of = |g: &Glyph| {
+                let mid = g.x + g.width / 2.0;
+                gutters
+                    .iter()
+                    .filter(|&&(ga, gb)| mid >= (ga + gb) / 2.0)
+                    .count()
+            };
+            for (i, column) in columns.iter_mut().enumerate() {
+                let piece: Vec<Glyph> = r.iter().filter(|g| column_of(g) == i).cloned().collect();
+                column.extend(line_of(&in_order(piece), i as u8, spaced));
             }
-            columns[gutters.len()].extend(line_of(rest, gutters.len() as u8, spaced));
         }
     }
     columns.iter_mut().for_each(|c| lines.append(c));
-    // Footnotes: lines in a smaller type below every line of body type.
+    // Footnotes: lines in a smaller type below every line of body type of their column
+    // (a footnote at the foot of one column sits level with the other column's text).
     let body_size = median(lines.iter().map(|l| l.size).collect());
-    let last_body = lines
-        .iter()
-        .filter(|l| l.size >= body_size * 0.9)
-        .map(|l| l.y)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let (notes, body): (Vec<Line>, Vec<Line>) = lines
-        .into_iter()
-        .partition(|l| l.size < body_size * 0.85 && l.y > last_body && l.y > height * 0.5);
+    let last_body = |column: u8| {
+        lines
+            .iter()
+            .filter(|l| l.column == column && l.size >= body_size * 0.9)
+            .map(|l| l.y)
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    let last: Vec<f64> = (0..=gutters.len() as u8).map(last_body).collect();
+    let (notes, body): (Vec<Line>, Vec<Line>) = lines.into_iter().partition(|l| {
+        l.size < body_size * 0.85 && l.y > last[l.column as usize] && l.y > height * 0.5
+    });
     Page {
         body,
         notes,
@@ -872,7 +1030,7 @@ fn render(
                 .get(i + 1)
                 .or_else(|| pages.get(idx + 1).and_then(|(_, p)| p.body.first()));
             let next = next.map(|l| l.text.as_str());
-            write_line(&mut b, &line.text, next, &lexicon);
+            write_line(&mut b, line, next, &lexicon);
             written += line.text.len() + 1;
         }
         prev = page
@@ -909,16 +1067,32 @@ fn turn(line: &str, next: &str, lexicon: &Lexicon) -> (bool, bool) {
 
 /// A line's visible text: soft hyphens dropped, and a line-end hyphen that [`turn`] drops
 /// left out (it is written by the join).
-fn write_line(b: &mut RenditionBuilder, text: &str, next: Option<&str>, lexicon: &Lexicon) {
+/// A line's text through the builder: a soft hyphen is dropped, a note reference is
+/// written to the rendition only (`[^1]`), a line-end hyphen of a hyphenated word is left
+/// to the line break.
+fn write_line(b: &mut RenditionBuilder, line: &Line, next: Option<&str>, lexicon: &Lexicon) {
+    let text = line.text.as_str();
     let mut t = text;
     if next.is_some_and(|n| ends_hyphenated(text, n, lexicon) == Some(true)) {
         t = t.trim_end_matches(['-', '\u{2010}', '\u{00AD}']);
     }
-    for (i, piece) in t.split('\u{00AD}').enumerate() {
-        if i > 0 {
-            b.join("", "");
+    let mut from = 0;
+    let cuts = line
+        .refs
+        .iter()
+        .map(|(at, label)| ((*at).min(t.len()), Some(label)));
+    for (at, label) in cuts.chain([(t.len(), None)]) {
+        let at = at.max(from);
+        for (i, piece) in t[from..at].split('\u{00AD}').enumerate() {
+            if i > 0 {
+                b.join("", "");
+            }
+            b.text(piece);
         }
-        b.text(piece);
+        if let Some(label) = label {
+            b.join("", &format!("[^{label}]"));
+        }
+        from = at;
     }
 }
 
@@ -939,12 +1113,7 @@ fn close(b: &mut RenditionBuilder, pending: &mut Vec<(u32, Vec<Line>)>, lexicon:
                     if hyphen { "-\n" } else { "\n" },
                 );
             }
-            write_line(
-                b,
-                &l.text,
-                lines.get(i + 1).map(|l| l.text.as_str()),
-                lexicon,
-            );
+            write_line(b, l, lines.get(i + 1).map(|l| l.text.as_str()), lexicon);
         }
         b.end_paragraph();
     }
@@ -962,6 +1131,7 @@ mod tests {
             y,
             size: 12.0,
             column: 0,
+            refs: Vec::new(),
         }
     }
 

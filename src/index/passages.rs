@@ -1,6 +1,6 @@
 //! Splitting a source's visible text into passages of [`PASSAGE_WORDS`] words.
 
-use super::schema::PASSAGE_WORDS;
+use super::schema::{PASSAGE_OVERLAP_WORDS, PASSAGE_WORDS};
 use crate::corpus::SourceDoc;
 use crate::text::{normalize, words, OffsetMap};
 use std::ops::Range;
@@ -15,7 +15,8 @@ pub struct Passage {
     /// From `text` to byte offsets in the file.
     pub map: OffsetMap,
     /// The normalised words, in order, separated by single spaces (see
-    /// [`super::analyzer::WORDS_TOKENIZER`]).
+    /// [`super::analyzer::WORDS_TOKENIZER`]), then the first [`PASSAGE_OVERLAP_WORDS`] of
+    /// the next passage.
     pub words: String,
 }
 
@@ -64,9 +65,11 @@ pub fn split(doc: &SourceDoc) -> Vec<Passage> {
     let w = text_words(&doc.text);
     ranges_of(&doc.text, &w)
         .into_iter()
-        .zip(w.words.chunks(PASSAGE_WORDS))
         .enumerate()
-        .map(|(ord, (r, words))| {
+        .map(|(ord, r)| {
+            let from = ord * PASSAGE_WORDS;
+            let to = (from + PASSAGE_WORDS + PASSAGE_OVERLAP_WORDS).min(w.words.len());
+            let words = &w.words[from..to];
             let mut joined = String::with_capacity(words.iter().map(|(n, _)| n.len() + 1).sum());
             for (k, (n, _)) in words.iter().enumerate() {
                 if k > 0 {

@@ -87,7 +87,9 @@ impl<'a> DocFreqs<'a> {
         DocFreqs {
             searcher,
             field: f.words,
-            common: ((docs as f64 * COMMON_SHARE) as u64).max(1),
+            // One occurrence may be in two passages (its own, and the overlap of the one
+            // before: see `schema::PASSAGE_OVERLAP_WORDS`): a word of two passages is rare.
+            common: ((docs as f64 * COMMON_SHARE) as u64).max(2),
         }
     }
 

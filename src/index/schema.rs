@@ -22,13 +22,20 @@ use tantivy::schema::{
 
 /// Bump when the schema, the normaliser or the passage layout changes: older indexes are
 /// then rebuilt automatically.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The `record` term of the complete-build marker: no path holds a NUL.
 pub const COMPLETE_MARKER: &str = "\u{0}complete build";
 
 /// Words per passage.
 pub const PASSAGE_WORDS: usize = 100;
+
+/// Words of the next passage indexed with each passage (not stored, not part of its text):
+/// a quotation of up to this many words that runs across the boundary of two passages is
+/// still in one passage's words, for its phrase queries and its score. Without them, a short
+/// quotation of common words split 3 + 5 across a boundary lost to passages elsewhere that
+/// hold all its words ("of the depression. The people of the United", tests/verdicts.rs).
+pub const PASSAGE_OVERLAP_WORDS: usize = 24;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
