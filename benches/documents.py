@@ -270,7 +270,8 @@ def fixtures():
                       "latex-two-column": "2 columns, a footnote across a page turn",
                       "three-column": "3 columns", "latex-three-column": "3 columns (multicol)",
                       "encrypted": "1 column, AES-256, empty password",
-                      "numbered": "margin line numbers", "footnote": "a footnote"}[name]
+                      "numbered": "court filing: margin line numbers, filing stamp",
+                      "footnote": "a footnote"}[name]
             print(f"| {name}.pdf | {producer}, {layout} | {len(res)} | {len(verified)} "
                   f"| {turns} | {right} |")
 
