@@ -267,6 +267,26 @@ fn a_pdf_reader_that_hangs_is_stopped_at_the_time_bound() {
     assert!(err.contains(": 1 sources ("), "{err}");
 }
 
+/// Under an address-space limit of the user's (`ulimit -v`) lower than the reader's memory
+/// bound, the reader keeps the user's limit and reads (it used to fail to set its own).
+#[test]
+fn a_pdf_reads_under_a_lower_user_limit_than_the_bound() {
+    let ws = workspace("");
+    let script = format!(
+        "ulimit -v 1500000 && exec '{}' index",
+        env!("CARGO_BIN_EXE_sourced")
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    assert!(err.contains(": 6 sources ("), "{err}");
+}
+
 /// A PDF that changes is read again; the others are not.
 #[test]
 fn a_changed_pdf_is_the_only_one_read_again() {

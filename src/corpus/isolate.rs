@@ -237,20 +237,24 @@ pub fn serve(job: &str) -> i32 {
     }
 }
 
+/// Lower this process's limits to the bounds (never raise them: a hard limit set by the user,
+/// `ulimit -v`, lower than the bound stays, and setting a higher one would fail).
 fn bound_this_process(b: Bounds) -> std::io::Result<()> {
-    use rustix::process::{setrlimit, Resource, Rlimit};
-    let limit = |n: u64| Rlimit {
-        current: Some(n),
-        maximum: Some(n),
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let lower = |resource: Resource, soft: u64, hard: u64| {
+        let now = getrlimit(resource);
+        let cap = |n: u64, limit: Option<u64>| limit.map_or(n, |l| n.min(l));
+        let hard = cap(hard, now.maximum);
+        setrlimit(
+            resource,
+            Rlimit {
+                current: Some(cap(soft, now.current).min(hard)),
+                maximum: Some(hard),
+            },
+        )
     };
-    setrlimit(Resource::As, limit(b.memory))?;
+    lower(Resource::As, b.memory, b.memory)?;
     // The soft limit sends SIGXCPU; the hard one, a second later, SIGKILL.
-    setrlimit(
-        Resource::Cpu,
-        Rlimit {
-            current: Some(b.seconds),
-            maximum: Some(b.seconds + 1),
-        },
-    )?;
+    lower(Resource::Cpu, b.seconds, b.seconds + 1)?;
     Ok(())
 }
