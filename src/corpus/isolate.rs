@@ -154,17 +154,12 @@ pub fn extract_in_child(
             Ok(None) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                Err(format!(
-                    "skipped: reading the PDF took longer than {} s (the time bound)",
-                    bounds.seconds
-                ))
+                Err(over_time(bounds))
             }
             Err(e) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                Err(format!(
-                    "skipped: the PDF reader could not be waited for: {e}"
-                ))
+                Err(format!("the PDF reader could not be waited for: {e}"))
             }
         };
         let out = out.join().unwrap_or_default();
@@ -176,8 +171,16 @@ pub fn extract_in_child(
         return Err(failure(status, &err, bounds));
     }
     serde_json::from_slice::<Result<Extracted, String>>(&out).map_err(|e| {
-        format!("skipped: the PDF reader's answer could not be read ({e}; it may be over the output limit)")
+        format!("the PDF reader's answer could not be read ({e}; it may be over the output limit)")
     })?
+}
+
+/// The time bound passed (wall clock in the parent, or the CPU-time limit in the child).
+fn over_time(bounds: Bounds) -> String {
+    format!(
+        "reading the PDF took longer than {} s (the time bound)",
+        bounds.seconds
+    )
 }
 
 /// Why the child ended without an answer, in the user's terms.
@@ -186,19 +189,16 @@ fn failure(status: ExitStatus, stderr: &[u8], bounds: Bounds) -> String {
     let err = String::from_utf8_lossy(stderr);
     if err.contains("memory allocation of") || err.contains("capacity overflow") {
         return format!(
-            "skipped: reading the PDF needed more than {} MB of memory (the memory bound)",
+            "reading the PDF needed more than {} MB of memory (the memory bound)",
             bounds.memory >> 20
         );
     }
     match status.signal() {
         // SIGXCPU: the CPU-time bound.
-        Some(24) => format!(
-            "skipped: reading the PDF took longer than {} s (the time bound)",
-            bounds.seconds
-        ),
-        Some(sig) => format!("skipped: the PDF reader crashed on this file (signal {sig})"),
+        Some(24) => over_time(bounds),
+        Some(sig) => format!("the PDF reader crashed on this file (signal {sig})"),
         None => format!(
-            "skipped: the PDF reader failed on this file (exit status {})",
+            "the PDF reader failed on this file (exit status {})",
             status.code().unwrap_or(-1)
         ),
     }

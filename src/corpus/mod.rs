@@ -184,14 +184,8 @@ fn render(
         Format::Docx => {
             docx::read(bytes, &docx::DocxLimits::default()).map_err(|e| format!("skipped: {e}"))
         }
-        // The bounds' own messages start with "skipped:".
-        Format::Pdf => isolate::read_pdf(bytes, &pdf::PdfLimits::default(), reader).map_err(|e| {
-            if e.starts_with("skipped:") {
-                e
-            } else {
-                format!("skipped: {e}")
-            }
-        }),
+        Format::Pdf => isolate::read_pdf(bytes, &pdf::PdfLimits::default(), reader)
+            .map_err(|e| format!("skipped: {e}")),
         Format::Markdown | Format::Html => Err("skipped: a text format has no rendition".into()),
     }
 }

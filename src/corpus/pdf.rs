@@ -826,6 +826,10 @@ fn drop_running_lines(pages: &mut [(u32, Page)]) {
     }
 }
 
+/// What ends a line broken inside a word or a compound: a hyphen, Unicode's hyphen, or a
+/// soft hyphen.
+const LINE_END_HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{00AD}'];
+
 /// The words a document writes whole on one line, lowercased, hyphenated compounds as one
 /// word: the document's own dictionary for a hyphen at a line end. And what the document's
 /// line-end hyphens mostly are, judged on those its dictionary settles.
@@ -868,7 +872,7 @@ impl Lexicon {
         let mut broken_before = false;
         for line in lines.clone() {
             let tokens: Vec<&str> = line.split_whitespace().collect();
-            let broken_after = line.ends_with(['-', '\u{2010}', '\u{00AD}']);
+            let broken_after = line.ends_with(LINE_END_HYPHENS);
             for (i, t) in tokens.iter().enumerate() {
                 if (i == 0 && broken_before) || (i + 1 == tokens.len() && broken_after) {
                     continue;
@@ -911,7 +915,7 @@ impl Lexicon {
 /// elsewhere, else what most of its settled line-end hyphens are (see [`Lexicon`]), else
 /// dropped. Other hyphens at a line end are kept and glued ("Anglo-" / "Saxon").
 fn ends_hyphenated(line: &str, next: &str, lexicon: &Lexicon) -> Option<bool> {
-    line.strip_suffix(['-', '\u{2010}', '\u{00AD}'])?;
+    line.strip_suffix(LINE_END_HYPHENS)?;
     if line.ends_with('\u{00AD}') {
         return Some(true);
     }
@@ -1018,11 +1022,7 @@ fn render(
                 if new_paragraph(p, line, pitch, c.0, c.1) {
                     close(&mut b, &mut pending_notes, &lexicon);
                 } else {
-                    let (glue, hyphen) = turn(&p.text, &line.text, &lexicon);
-                    b.join(
-                        if glue { "" } else { " " },
-                        if hyphen { "-\n" } else { "\n" },
-                    );
+                    line_break(&mut b, &p.text, &line.text, &lexicon);
                 }
             }
             let next = page
@@ -1065,8 +1065,16 @@ fn turn(line: &str, next: &str, lexicon: &Lexicon) -> (bool, bool) {
     }
 }
 
-/// A line's visible text: soft hyphens dropped, and a line-end hyphen that [`turn`] drops
-/// left out (it is written by the join).
+/// The break between two lines of one paragraph: a line break in the rendition (after the
+/// hyphen [`turn`] drops from the visible text), a space or nothing in the visible text.
+fn line_break(b: &mut RenditionBuilder, line: &str, next: &str, lexicon: &Lexicon) {
+    let (glue, hyphen) = turn(line, next, lexicon);
+    b.join(
+        if glue { "" } else { " " },
+        if hyphen { "-\n" } else { "\n" },
+    );
+}
+
 /// A line's text through the builder: a soft hyphen is dropped, a note reference is
 /// written to the rendition only (`[^1]`), a line-end hyphen of a hyphenated word is left
 /// to the line break.
@@ -1074,7 +1082,7 @@ fn write_line(b: &mut RenditionBuilder, line: &Line, next: Option<&str>, lexicon
     let text = line.text.as_str();
     let mut t = text;
     if next.is_some_and(|n| ends_hyphenated(text, n, lexicon) == Some(true)) {
-        t = t.trim_end_matches(['-', '\u{2010}', '\u{00AD}']);
+        t = t.trim_end_matches(LINE_END_HYPHENS);
     }
     let mut from = 0;
     let cuts = line
@@ -1107,11 +1115,7 @@ fn close(b: &mut RenditionBuilder, pending: &mut Vec<(u32, Vec<Line>)>, lexicon:
         b.marker(&format!("[footnote, p. {n}]"), true);
         for (i, l) in lines.iter().enumerate() {
             if i > 0 {
-                let (glue, hyphen) = turn(&lines[i - 1].text, &l.text, lexicon);
-                b.join(
-                    if glue { "" } else { " " },
-                    if hyphen { "-\n" } else { "\n" },
-                );
+                line_break(b, &lines[i - 1].text, &l.text, lexicon);
             }
             write_line(b, l, lines.get(i + 1).map(|l| l.text.as_str()), lexicon);
         }
