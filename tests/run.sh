@@ -10,10 +10,14 @@
 #      npm packages it needs; Node.js 20);
 #   5. the PDF fixtures rebuilt from their seeds by two producers (Chromium's print to PDF
 #      and pdflatex; qpdf encrypts one) and tests/pdf.rs run on them.
-# Needs the Python tools in tests/requirements.txt, Emacs with eglot (Debian: emacs-nox,
-# elpa-eglot), chromium, qpdf and texlive-latex-base; .ci/run installs them.
+# Installs what it needs first (tests/tools.sh): the Python tools in tests/requirements.txt,
+# and from Debian Emacs with eglot (emacs-nox, elpa-eglot), strace, chromium, qpdf and
+# texlive-latex-base.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# shellcheck source=tests/tools.sh
+source tests/tools.sh
 
 echo "== cargo test"
 cargo test --locked
