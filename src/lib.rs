@@ -17,6 +17,9 @@
 //! - `quotes`: quotations and citations in notes, alignment against retrieved passages,
 //!   verdicts (uses `corpus` for the source documents' text and offsets);
 //! - `check`: the entry point of both front ends: open a workspace, check a note;
+//! - `bibliography`: BibTeX and CSL JSON files read into entries (beside `entities`);
+//! - `web`: the network, used only when the user asks to archive a page (after `check`,
+//!   so that nothing that checks can reach it);
 //! - `cli` and `lsp`: the front ends.
 //!
 //! Beside the stages: `config` (`sourced.toml`, the workspace), `glob` (the one glob
@@ -27,6 +30,7 @@
 //! Everything below `cli` and `lsp` is the pure core: plain data in byte offsets, no printing,
 //! no editor types.
 
+pub mod bibliography;
 pub mod cancel;
 pub mod check;
 pub mod cli;
@@ -40,3 +44,4 @@ pub mod lsp;
 pub mod notes;
 pub mod quotes;
 pub mod text;
+pub mod web;

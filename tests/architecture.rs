@@ -30,10 +30,11 @@ const PARENTS_NOT_YET_CHECKED: &[&str] = &[];
 const PIPELINE: &[&[&str]] = &[
     &["text", "disk"],
     &["corpus"],
-    &["entities"],
+    &["entities", "bibliography"],
     &["index"],
     &["quotes"],
     &["check"],
+    &["web"],
     &["cli", "lsp"],
 ];
 
