@@ -11,6 +11,7 @@ pub mod metadata;
 pub mod pdf;
 pub mod rendition;
 pub mod transcript;
+pub mod url_key;
 
 pub use discover::{discover, SourceFile};
 pub use metadata::Metadata;
