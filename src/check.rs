@@ -379,6 +379,8 @@ fn resolve_citations(
     for c in citations {
         let paths = match &c.target {
             CitationTarget::Key(k) => retriever.resolve_key(k)?,
+            // The newest capture of the page is the one a quotation is judged against.
+            CitationTarget::Url(url) => retriever.resolve_url(url)?.into_iter().take(1).collect(),
             CitationTarget::Link(dest) => {
                 let target = resolve_link(root, note_path, dest);
                 match retriever.source_info(&target)? {
@@ -412,6 +414,10 @@ impl UnknownCitation {
                 format!("unknown citation key ‘{k}’: no source has this file name or id")
             }
             CitationTarget::Link(l) => format!("citation of a missing file ‘{l}’"),
+            CitationTarget::Url(u) => format!(
+                "no capture of ‘{u}’ among the sources: the quotation is checked against \
+                 every source (`sourced archive {u}` keeps a copy of the page)"
+            ),
         };
         if self.nearest.is_empty() {
             return what;

@@ -17,7 +17,7 @@ fn keys(r: &QuoteResult) -> Vec<String> {
         .citations
         .iter()
         .map(|c| match &c.target {
-            CitationTarget::Key(k) | CitationTarget::Link(k) => k.clone(),
+            CitationTarget::Key(k) | CitationTarget::Link(k) | CitationTarget::Url(k) => k.clone(),
         })
         .collect()
 }

@@ -21,6 +21,12 @@ pub struct Metadata {
     /// Citation key from front matter `id:`; the file stem is always a key too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// For a page of a web archive: the address it was captured from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// For a page of a web archive: when it was captured (the record's `WARC-Date`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured: Option<String>,
 }
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {

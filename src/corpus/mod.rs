@@ -4,6 +4,7 @@
 //! A file that cannot be read (binary, not UTF-8, too large, unreadable) becomes a
 //! [`Warning`]; nothing here stops the whole run.
 
+pub mod archive;
 pub mod discover;
 pub mod docx;
 pub mod isolate;
@@ -12,6 +13,7 @@ pub mod pdf;
 pub mod rendition;
 pub mod transcript;
 pub mod url_key;
+pub mod warc;
 
 pub use discover::{discover, SourceFile};
 pub use metadata::Metadata;
@@ -37,10 +39,16 @@ pub enum Format {
     Srt,
     /// `.vtt` WebVTT subtitles and captions.
     Vtt,
+    /// `.warc`, `.warc.gz`, `.wacz` web archives: a document per archived page (see
+    /// [`archive`]).
+    WebArchive,
 }
 
 impl Format {
     pub fn of(path: &std::path::Path) -> Option<Format> {
+        if archive::ArchiveKind::of(path).is_some() {
+            return Some(Format::WebArchive);
+        }
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "md" | "markdown" | "txt" | "text" => Some(Format::Markdown),
@@ -78,6 +86,12 @@ pub struct SourceDoc {
     pub places: Vec<rendition::Located>,
     /// Things worth telling about the file that did not stop it being read.
     pub notes: Vec<String>,
+    /// For a page of a web archive: the archive's display path (`file.display` is then
+    /// `ARCHIVE#RECORD`, see [`archive`]).
+    pub archive: Option<String>,
+    /// The [`url_key`](url_key::url_key)s of the addresses the document answers to (a
+    /// captured page's address and those that redirected to it); none for a file.
+    pub urls: Vec<String>,
 }
 
 /// Why a file was skipped, or something worth telling about it.
@@ -120,6 +134,43 @@ impl Default for ReadLimits {
 /// Read and parse one source file. It must still be a regular file when opened (it may
 /// have been swapped since it was found): see [`crate::disk::read`].
 pub fn load(file: &SourceFile, limits: ReadLimits) -> Result<SourceDoc, Unreadable> {
+    let bytes = read_source(file, limits)?;
+    load_bytes(file, &bytes, limits)
+}
+
+/// What a source file holds: one document, or the pages of a web archive.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Document(Box<SourceDoc>),
+    /// The pages of a web archive (maybe none), and notes on what was left out of it.
+    Archive {
+        pages: Vec<SourceDoc>,
+        notes: Vec<String>,
+    },
+}
+
+/// Read one source file into what it holds (see [`load`]).
+pub fn load_any(file: &SourceFile, limits: ReadLimits) -> Result<Loaded, Unreadable> {
+    let bytes = read_source(file, limits)?;
+    let Some(kind) = archive::ArchiveKind::of(&file.path) else {
+        return load_bytes(file, &bytes, limits).map(|d| Loaded::Document(Box::new(d)));
+    };
+    let read = std::panic::catch_unwind(|| archive::read(file, kind, &bytes, limits))
+        .unwrap_or_else(|_| Err("the reader failed on this file (a bug)".into()));
+    match read {
+        Ok((pages, notes)) => Ok(Loaded::Archive { pages, notes }),
+        Err(m) => Err(Unreadable {
+            warning: Warning {
+                path: file.display.clone(),
+                message: format!("skipped: {m}"),
+            },
+            lasting: true,
+        }),
+    }
+}
+
+/// The bytes of a source file, bounded, or why it was not read.
+fn read_source(file: &SourceFile, limits: ReadLimits) -> Result<Vec<u8>, Unreadable> {
     let skip = |message: String, lasting: bool| Unreadable {
         warning: Warning {
             path: file.display.clone(),
@@ -149,15 +200,31 @@ pub fn load(file: &SourceFile, limits: ReadLimits) -> Result<SourceDoc, Unreadab
             // Swapped in since the walk: the next walk sees what it is.
             other => skip(format!("skipped: {other}"), false),
         })?;
+    Ok(bytes)
+}
+
+/// Parse the bytes of one source file of a one-document format.
+fn load_bytes(
+    file: &SourceFile,
+    bytes: &[u8],
+    limits: ReadLimits,
+) -> Result<SourceDoc, Unreadable> {
+    let skip = |message: String, lasting: bool| Unreadable {
+        warning: Warning {
+            path: file.display.clone(),
+            message,
+        },
+        lasting,
+    };
     let format = Format::of(&file.path).unwrap_or(Format::Markdown);
     if !format.is_text() {
-        let read = std::panic::catch_unwind(|| render(format, &bytes, limits.reader))
+        let read = std::panic::catch_unwind(|| render(format, bytes, limits.reader))
             .unwrap_or_else(|_| Err("skipped: the reader failed on this file (a bug)".into()));
         return read
             .map(|r| from_rendition(file.clone(), r))
             .map_err(|m| skip(m, true));
     }
-    let src = decode(&bytes).map_err(|m| skip(m, true))?;
+    let src = decode(bytes).map_err(|m| skip(m, true))?;
     // A plain-text transcript (`SPEAKER:` turns) is read as one, with its turns' speakers
     // and times; any other `.txt` as Markdown.
     let plain = file
@@ -188,6 +255,7 @@ fn render(
         Format::Pdf => isolate::read_pdf(bytes, &pdf::PdfLimits::default(), reader)
             .map_err(|e| format!("skipped: {e}")),
         Format::Markdown | Format::Html => Err("skipped: a text format has no rendition".into()),
+        Format::WebArchive => Err("skipped: a web archive holds documents, not one".into()),
     }
 }
 
@@ -211,6 +279,8 @@ pub fn from_rendition(file: SourceFile, r: rendition::Rendition) -> SourceDoc {
         rendered: true,
         places: r.places,
         notes: r.notes,
+        archive: None,
+        urls: Vec::new(),
     }
 }
 
@@ -258,5 +328,7 @@ pub fn parse(file: SourceFile, src: String) -> SourceDoc {
         rendered: false,
         places: Vec::new(),
         notes: Vec::new(),
+        archive: None,
+        urls: Vec::new(),
     }
 }

@@ -142,13 +142,25 @@ mod tests {
 
     #[test]
     fn query_order_does_not_matter_but_values_do() {
-        assert_eq!(key("https://a.org/p?b=2&a=1"), key("https://a.org/p?a=1&b=2"));
-        assert_ne!(key("https://a.org/p?a=1&b=2"), key("https://a.org/p?a=2&b=1"));
+        assert_eq!(
+            key("https://a.org/p?b=2&a=1"),
+            key("https://a.org/p?a=1&b=2")
+        );
+        assert_ne!(
+            key("https://a.org/p?a=1&b=2"),
+            key("https://a.org/p?a=2&b=1")
+        );
     }
 
     #[test]
     fn only_web_addresses_have_keys() {
-        for s in ["mailto:a@b.org", "ftp://a.org/x", "sources/a.md", "notaurl", ""] {
+        for s in [
+            "mailto:a@b.org",
+            "ftp://a.org/x",
+            "sources/a.md",
+            "notaurl",
+            "",
+        ] {
             assert_eq!(url_key(s), None, "{s}");
             assert!(!is_web(s), "{s}");
         }

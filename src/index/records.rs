@@ -5,6 +5,11 @@
 //! file that could not be indexed (binary, too large) is recorded as skipped: the top bit of
 //! its `size` set and the reason in `meta`, so that it is not read again until it changes.
 //!
+//! A web archive's file record is not a source: `meta` says how many pages were read from
+//! it (`archive:N`) and the bit [`ARCHIVE_BIT`] of its `size` is set. Each page's record is a
+//! source whose `size` has [`PAGE_BIT`] set: it is listed among sources, never among files
+//! (its file is the archive).
+//!
 //! Invariants:
 //! - every path has at most one file record, and each of its passages once: the updater
 //!   deletes everything of a path before it adds it again ([`super::update`]);
@@ -27,6 +32,14 @@ use tantivy::{doc, TantivyDocument, Term};
 const SKIPPED_PREFIX: &str = "skipped:";
 /// The top bit of `size` marks the record of a skipped file.
 const SKIPPED_BIT: u64 = 1 << 63;
+/// Marks the record of a page of a web archive (a source; its file is the archive).
+const PAGE_BIT: u64 = 1 << 62;
+/// Marks the record of a web archive itself (a file, not a source).
+const ARCHIVE_BIT: u64 = 1 << 61;
+/// The bits of `size` that are marks, not the size.
+const MARKS: u64 = SKIPPED_BIT | PAGE_BIT | ARCHIVE_BIT;
+/// What `meta` of a web archive's own record starts with (then the number of pages).
+const ARCHIVE_PREFIX: &str = "archive:";
 
 /// One file as recorded in the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +49,22 @@ pub struct FileRecord {
     pub size: u64,
     /// Recorded as skipped (not indexed), not as a source.
     pub skipped: bool,
+    /// A page of a web archive: a source, but not a file (`path` is `ARCHIVE#RECORD`).
+    pub page: bool,
+    /// A web archive's own record: a file, but not a source (its pages are).
+    pub archive: bool,
+}
+
+impl FileRecord {
+    /// Whether the record is that of a source (a file or an archived page).
+    pub fn is_source(&self) -> bool {
+        !self.skipped && !self.archive
+    }
+
+    /// Whether the record is that of a file (a source file, an archive, a skipped file).
+    pub fn is_file(&self) -> bool {
+        !self.page
+    }
 }
 
 /// What is known about one source in the index.
@@ -55,14 +84,25 @@ pub struct SourceInfo {
 /// The record of an indexed source (its passages are separate documents).
 pub(crate) fn source_record(f: Fields, doc: &SourceDoc, entities: Option<&str>) -> TantivyDocument {
     let path = doc.file.display.as_str();
+    let (file, marks) = match &doc.archive {
+        Some(archive) => (archive.as_str(), PAGE_BIT),
+        None => (path, 0),
+    };
     let mut record = doc!(
         f.path => path,
         f.record => path,
-        f.key => doc.file.stem(),
+        f.file => file,
         f.mtime => doc.file.mtime,
-        f.size => doc.file.size,
+        f.size => doc.file.size | marks,
         f.meta => serde_json::to_string(&doc.meta).unwrap_or_default(),
     );
+    // A page of an archive is cited by its address, not by the archive's name.
+    if doc.archive.is_none() {
+        record.add_text(f.key, doc.file.stem());
+    }
+    for url in &doc.urls {
+        record.add_text(f.url, url);
+    }
     if let Some(id) = &doc.meta.id {
         record.add_text(f.key, id);
     }
@@ -84,9 +124,22 @@ pub(crate) fn skipped_record(f: Fields, file: &SourceFile, message: &str) -> Tan
     doc!(
         f.path => file.display.as_str(),
         f.record => file.display.as_str(),
+        f.file => file.display.as_str(),
         f.mtime => file.mtime,
         f.size => file.size | SKIPPED_BIT,
         f.meta => format!("{SKIPPED_PREFIX}{reason}"),
+    )
+}
+
+/// The record of a web archive itself, from which `pages` sources were read.
+pub(crate) fn archive_record(f: Fields, file: &SourceFile, pages: usize) -> TantivyDocument {
+    doc!(
+        f.path => file.display.as_str(),
+        f.record => file.display.as_str(),
+        f.file => file.display.as_str(),
+        f.mtime => file.mtime,
+        f.size => file.size | ARCHIVE_BIT,
+        f.meta => format!("{ARCHIVE_PREFIX}{pages}"),
     )
 }
 
@@ -173,8 +226,10 @@ impl SourceIndex {
                 out.push(FileRecord {
                     path: path.clone(),
                     mtime: m,
-                    size: s & !SKIPPED_BIT,
+                    size: s & !MARKS,
                     skipped: s & SKIPPED_BIT != 0,
+                    page: s & PAGE_BIT != 0,
+                    archive: s & ARCHIVE_BIT != 0,
                 });
             }
         }
@@ -203,11 +258,12 @@ impl SourceIndex {
         Ok(out)
     }
 
-    /// Every recorded file by path.
+    /// Every recorded file by path (pages of archives are not files: their archive is).
     pub(crate) fn recorded(&self) -> Result<HashMap<String, FileRecord>, IndexError> {
         Ok(self
             .file_records()?
             .into_iter()
+            .filter(FileRecord::is_file)
             .map(|r| (r.path.clone(), r))
             .collect())
     }
@@ -225,7 +281,7 @@ impl SourceIndex {
                 if let Some(s) = size.first(doc) {
                     if s & SKIPPED_BIT != 0 {
                         skipped += 1;
-                    } else {
+                    } else if s & ARCHIVE_BIT == 0 {
                         sources += 1;
                     }
                 }
@@ -234,12 +290,16 @@ impl SourceIndex {
         Ok((sources, skipped))
     }
 
-    /// Among `paths`, how many are indexed sources and how many recorded as skipped.
+    /// Among the files `paths`, how many sources they hold (an archive, its pages) and how
+    /// many are recorded as skipped.
     pub(crate) fn tally(&self, paths: &[&str]) -> Result<(usize, usize), IndexError> {
         let (mut sources, mut skipped) = (0, 0);
         for path in paths {
             match self.stored_meta(path)? {
                 Some(meta) if meta.starts_with(SKIPPED_PREFIX) => skipped += 1,
+                Some(meta) if meta.starts_with(ARCHIVE_PREFIX) => {
+                    sources += meta[ARCHIVE_PREFIX.len()..].parse::<usize>().unwrap_or(0);
+                }
                 Some(_) => sources += 1,
                 None => {}
             }
@@ -286,7 +346,7 @@ impl SourceIndex {
             .get_first(self.fields.meta)
             .and_then(|v| v.as_str())
             .unwrap_or("{}");
-        if meta_json.starts_with(SKIPPED_PREFIX) {
+        if meta_json.starts_with(SKIPPED_PREFIX) || meta_json.starts_with(ARCHIVE_PREFIX) {
             return Ok(None);
         }
         let meta = serde_json::from_str(meta_json).unwrap_or_default();
@@ -326,12 +386,41 @@ impl SourceIndex {
         Ok(out)
     }
 
+    /// The captured pages a web address names (compared by
+    /// [`url_key`](crate::corpus::url_key::url_key)), the newest capture first.
+    pub fn resolve_url(&self, url: &str) -> Result<Vec<String>, IndexError> {
+        let Some(key) = crate::corpus::url_key::url_key(url) else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.url, &key),
+            IndexRecordOption::Basic,
+        );
+        let mut found = Vec::new();
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(1000))? {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let path = doc.get_first(self.fields.path).and_then(|v| v.as_str());
+            let meta: Metadata = doc
+                .get_first(self.fields.meta)
+                .and_then(|v| v.as_str())
+                .and_then(|m| serde_json::from_str(m).ok())
+                .unwrap_or_default();
+            if let Some(p) = path {
+                found.push((meta.captured.unwrap_or_default(), p.to_string()));
+            }
+        }
+        // Newest first; captures at the same time in path order.
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok(found.into_iter().map(|(_, p)| p).collect())
+    }
+
     /// Every indexed source with its keys and metadata (for completion and listings).
     pub fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
         let mut paths: Vec<_> = self
             .file_records()?
             .into_iter()
-            .filter(|r| !r.skipped)
+            .filter(FileRecord::is_source)
             .map(|r| r.path)
             .collect();
         paths.sort();

@@ -56,6 +56,11 @@ pub trait Retriever: Send + Sync {
     fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError>;
     /// Sources a citation key names.
     fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError>;
+    /// Captured pages of a web address, the newest first (see
+    /// [`SourceIndex::resolve_url`]); a backend without web captures has none.
+    fn resolve_url(&self, _url: &str) -> Result<Vec<String>, IndexError> {
+        Ok(Vec::new())
+    }
     /// Every source with its keys and metadata (to suggest the key a mistyped citation
     /// meant); a backend that cannot list its sources returns none.
     fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
@@ -247,6 +252,10 @@ impl Retriever for SourceIndex {
 
     fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError> {
         SourceIndex::resolve_key(self, key)
+    }
+
+    fn resolve_url(&self, url: &str) -> Result<Vec<String>, IndexError> {
+        SourceIndex::resolve_url(self, url)
     }
 
     fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {

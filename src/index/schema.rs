@@ -13,7 +13,14 @@
 //!   [`COMPLETE_MARKER`], written in the commit of the first refresh that indexed every
 //!   source, and kept from then on ([`crate::index::SourceIndex::is_complete`]).
 //!
-//! Deleting by `path` removes a source and all its passages at once.
+//! A web archive is one file and many sources: each archived page is a source of its own
+//! (path `ARCHIVE#RECORD`, see [`crate::corpus::archive`]) with its passages, and the archive
+//! has a file record of its own that is not a source (it holds the archive's mtime and size,
+//! so that an archive with no page is not read again either).
+//!
+//! Every document of a file (its record, its pages' records, their passages) holds the
+//! file's path as its `file` term: deleting by `file` removes a file and everything read
+//! from it at once.
 
 use super::analyzer::WORDS_TOKENIZER;
 use tantivy::schema::{
@@ -22,7 +29,7 @@ use tantivy::schema::{
 
 /// Bump when the schema, the normaliser or the passage layout changes: older indexes are
 /// then rebuilt automatically.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The `record` term of the complete-build marker: no path holds a NUL.
 pub const COMPLETE_MARKER: &str = "\u{0}complete build";
@@ -54,6 +61,12 @@ pub struct Fields {
     pub entities: Field,
     /// A rendered source's places (page, cue time, speaker) as JSON, on its file record.
     pub places: Field,
+    /// The path of the file a document was read from, on every document (for a page of a
+    /// web archive, the archive's path): what an update deletes by.
+    pub file: Field,
+    /// The [`url_key`](crate::corpus::url_key::url_key)s a captured page answers to, on its
+    /// record.
+    pub url: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -78,6 +91,8 @@ pub fn build() -> (Schema, Fields) {
         map: b.add_bytes_field("map", STORED),
         entities: b.add_text_field("entities", STORED),
         places: b.add_text_field("places", STORED),
+        file: b.add_text_field("file", STRING),
+        url: b.add_text_field("url", STRING | STORED),
     };
     (b.build(), fields)
 }
@@ -104,5 +119,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         map: f("map")?,
         entities: f("entities")?,
         places: f("places")?,
+        file: f("file")?,
+        url: f("url")?,
     })
 }

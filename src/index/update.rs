@@ -13,15 +13,16 @@
 //!   taken: another handle (another process, or another `SourceIndex` of the same folder)
 //!   may have written since this one last read, and deciding on that old view would record
 //!   a source twice or miss a removal.
-//! - Every path written is first deleted (`delete_term` on `path`: its file record and all
-//!   its passages), whether it is thought new or changed, so a path never has two records.
+//! - Every file written is first deleted (`delete_term` on `file`: its file record and all
+//!   its passages, and for a web archive every page read from it), whether it is thought
+//!   new or changed, so a path never has two records.
 //! - One commit per refresh or update, then the reader is reloaded: a reader sees all of a
 //!   write or none of it. A refresh's commit also holds the complete-build marker
 //!   ([`crate::index::schema::COMPLETE_MARKER`]) once every source has been indexed.
 //! - While the writer is held, a note in the index folder ([`HOLDER_NOTE`]) says which
 //!   process holds it, so that another one can say what it waits for.
 
-use super::records::{complete_marker, skipped_record, source_record};
+use super::records::{archive_record, complete_marker, skipped_record, source_record};
 use super::schema::{self, Fields};
 use super::{passages, IndexError, SourceIndex};
 use crate::corpus::{self, SourceDoc, SourceFile, Warning};
@@ -143,6 +144,31 @@ impl SourceIndex {
             let _ = std::fs::remove_file(&aside);
             fail(e)
         })
+    }
+}
+
+impl SourceIndex {
+    /// Remove the renditions of the pages read from the web archive `path` (each is
+    /// `ARCHIVE#RECORD.txt` beside where the archive's own would be).
+    fn forget_page_renditions(&self, path: &str) {
+        let own = self.rendition_path(path);
+        let (Some(folder), Some(name)) = (own.parent(), own.file_name()) else {
+            return;
+        };
+        let name = name.to_string_lossy();
+        let prefix = format!(
+            "{}{}",
+            name.strip_suffix(".txt").unwrap_or(&name),
+            corpus::archive::RECORD_SEPARATOR
+        );
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 }
 
@@ -333,11 +359,12 @@ impl SourceIndex {
         let mut report = RefreshReport::default();
         let written = add.iter().chain(update).map(|f| &f.display);
         for path in remove.iter().chain(written) {
-            writer.delete_term(Term::from_field_text(self.fields.path, path));
+            writer.delete_term(Term::from_field_text(self.fields.file, path));
         }
         // A rendition is written again if the file still has one.
         for path in remove.iter().chain(update.iter().map(|f| &f.display)) {
             let _ = std::fs::remove_file(self.rendition_path(path));
+            self.forget_page_renditions(path);
         }
         let fields = self.fields;
         let limits = options.read;
@@ -347,13 +374,44 @@ impl SourceIndex {
         let results: Vec<Result<(u64, Vec<Warning>), Warning>> = add
             .par_iter()
             .chain(update.par_iter())
-            .map(|file| match corpus::load(file, limits) {
-                Ok(doc) => {
+            .map(|file| match corpus::load_any(file, limits) {
+                Ok(corpus::Loaded::Document(doc)) => {
                     if doc.rendered {
                         self.keep_rendition(&doc)?;
                     }
                     add_source(shared, fields, &doc, entities)
                         .map(|_| (doc.raw.len() as u64, notes_of(&doc)))
+                }
+                Ok(corpus::Loaded::Archive { pages, notes }) => {
+                    let mut bytes = 0;
+                    let mut warnings: Vec<Warning> = notes
+                        .into_iter()
+                        .map(|message| Warning {
+                            path: file.display.clone(),
+                            message,
+                        })
+                        .collect();
+                    let mut kept = 0;
+                    for page in &pages {
+                        let added = self
+                            .keep_rendition(page)
+                            .and_then(|()| add_source(shared, fields, page, entities));
+                        match added {
+                            Ok(()) => {
+                                kept += 1;
+                                bytes += page.raw.len() as u64;
+                                warnings.extend(notes_of(page));
+                            }
+                            Err(w) => warnings.push(w),
+                        }
+                    }
+                    shared
+                        .add_document(archive_record(fields, file, kept))
+                        .map_err(|e| Warning {
+                            path: file.display.clone(),
+                            message: format!("not indexed: {e}"),
+                        })?;
+                    Ok((bytes, warnings))
                 }
                 Err(skip) => {
                     // Remember files that will stay unreadable until they change; a read error
@@ -532,10 +590,12 @@ fn add_source(
         .add_document(source_record(f, doc, found.as_deref()))
         .map_err(fail)?;
     let path = doc.file.display.as_str();
+    let file = doc.archive.as_deref().unwrap_or(path);
     for p in passages::split(doc) {
         writer
             .add_document(doc!(
                 f.path => path,
+                f.file => file,
                 f.ord => p.ord,
                 f.passage_key => schema::passage_key(path, p.ord),
                 f.words => p.words,

@@ -68,7 +68,7 @@ impl FixData {
         let found = v.best.as_ref().filter(|_| v.status != Status::NotFound);
         let key_range = r.quote.citations.first().and_then(|c| match c.target {
             CitationTarget::Key(_) => c.key_range.clone(),
-            CitationTarget::Link(_) => None,
+            CitationTarget::Link(_) | CitationTarget::Url(_) => None,
         });
         FixData {
             version: Some(checked.version),

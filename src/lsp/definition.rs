@@ -21,6 +21,8 @@ pub fn definition(
     if let Some(c) = checked.citation_at(offset) {
         let paths = match &c.target {
             CitationTarget::Key(k) => snap.checker.index().resolve_key(k).unwrap_or_default(),
+            // Every capture of the page, the newest first.
+            CitationTarget::Url(url) => snap.checker.index().resolve_url(url).unwrap_or_default(),
             CitationTarget::Link(dest) => {
                 // Only a link to an indexed source is a citation (as in checking and hovers):
                 // a link to any other file, inside the workspace or not, leads nowhere.

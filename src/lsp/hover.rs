@@ -86,6 +86,10 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
                 if known { vec![p] } else { Vec::new() },
             )
         }
+        CitationTarget::Url(url) => {
+            let captures = snap.checker.index().resolve_url(url).unwrap_or_default();
+            return Some(web_citation(url, &captures, snap));
+        }
     };
     let mut out = format!("**sourced** · citation {label}\n\n");
     if paths.is_empty() {
@@ -125,6 +129,43 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
         );
     }
     Some(out)
+}
+
+/// The hover of a link to a web page: which capture quotations are judged against, when it
+/// was made, and how many older ones there are.
+fn web_citation(url: &str, captures: &[String], snap: &IndexSnapshot) -> String {
+    let mut out = format!("**sourced** · web page <{url}>\n\n");
+    let Some(newest) = captures.first() else {
+        out.push_str(
+            "No capture of this page among the sources: quotations cited to it are checked \
+             against every source. Archive it (code action, or `sourced archive URL`).",
+        );
+        return out;
+    };
+    let info = snap.source_info(newest);
+    let meta = info.as_ref().map(|i| &i.meta);
+    let by = byline(info.as_ref());
+    if !by.is_empty() {
+        let _ = writeln!(out, "{by}\n");
+    }
+    let when = meta
+        .and_then(|m| m.captured.as_deref())
+        .unwrap_or("at an unknown time");
+    let _ = write!(out, "Checked against the capture of {when} (`{newest}`)");
+    if let Some(final_url) = meta.and_then(|m| m.url.as_deref()) {
+        if crate::corpus::url_key::url_key(final_url) != crate::corpus::url_key::url_key(url) {
+            let _ = write!(out, ", reached through a redirect to <{final_url}>");
+        }
+    }
+    out.push('.');
+    match captures.len() {
+        1 => {}
+        2 => out.push_str(" An older capture exists: the newest is used."),
+        n => {
+            let _ = write!(out, " {} older captures exist: the newest is used.", n - 1);
+        }
+    }
+    out
 }
 
 fn headline(r: &QuoteResult) -> String {

@@ -85,6 +85,9 @@ pub enum CitationTarget {
     Key(String),
     /// `[text](path)`: a link destination (relative to the note, fragment removed).
     Link(String),
+    /// `[text](https://…)`: a web page, as written (compared by its
+    /// [`url_key`](crate::corpus::url_key::url_key) with the pages the sources hold).
+    Url(String),
 }
 
 /// A citation in a note.
@@ -122,7 +125,7 @@ impl Citation {
     pub fn written(&self) -> &str {
         match &self.target {
             CitationTarget::Key(k) => k,
-            CitationTarget::Link(l) => l,
+            CitationTarget::Link(l) | CitationTarget::Url(l) => l,
         }
     }
 }
@@ -139,7 +142,8 @@ impl Quote {
 pub struct NoteScan {
     /// Quotations with at least `min_words` words, in note order.
     pub quotes: Vec<Quote>,
-    /// Every citation in the note, whether it follows a quote or not.
+    /// Every citation in the note, whether it follows a quote or not (a link to a web page
+    /// only when it does).
     pub citations: Vec<Citation>,
 }
 
@@ -262,6 +266,16 @@ pub fn scan(note: &str, min_words: usize) -> NoteScan {
         }
         out.citations.extend(cites.into_iter().map(|c| c.citation));
     }
+    // A link to a web page is a citation only after a quotation ("see [this
+    // thread](https://…)" cites nothing).
+    let cited: std::collections::HashSet<usize> = out
+        .quotes
+        .iter()
+        .flat_map(|q| &q.citations)
+        .map(|c| c.range.start)
+        .collect();
+    out.citations
+        .retain(|c| !matches!(c.target, CitationTarget::Url(_)) || cited.contains(&c.range.start));
     out
 }
 
@@ -305,16 +319,21 @@ fn citations_in(block: &Block) -> Vec<Cite> {
         }
     }
     for link in &block.links {
-        let dest = link.dest.split('#').next().unwrap_or_default();
-        if dest.is_empty() || dest.contains("://") || dest.starts_with("mailto:") {
-            continue;
-        }
-        if crate::corpus::Format::of(std::path::Path::new(dest)).is_none() {
-            continue;
-        }
+        let target = if crate::corpus::url_key::url_key(&link.dest).is_some() {
+            CitationTarget::Url(link.dest.trim().to_string())
+        } else {
+            let dest = link.dest.split('#').next().unwrap_or_default();
+            if dest.is_empty() || dest.contains("://") || dest.starts_with("mailto:") {
+                continue;
+            }
+            if crate::corpus::Format::of(std::path::Path::new(dest)).is_none() {
+                continue;
+            }
+            CitationTarget::Link(dest.to_string())
+        };
         out.push(Cite {
             citation: Citation {
-                target: CitationTarget::Link(dest.to_string()),
+                target,
                 range: block.map.range(link.text.clone()),
                 key_range: None,
             },
@@ -756,6 +775,27 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn a_link_to_a_web_page_after_a_quotation_cites_it() {
+        let note = "He said “the strikes will go on as long as needed” ([AP](https://apnews.com/a?utm_source=x)).\n\nSee [the thread](https://x.com/y) and “another quotation of five words” [here](mailto:a@b.c).\n";
+        let scan = scan(note, 4);
+        let [first, second] = &scan.quotes[..] else {
+            panic!("{:?}", scan.quotes);
+        };
+        let [c] = &first.citations[..] else {
+            panic!("{:?}", first.citations);
+        };
+        assert_eq!(
+            c.target,
+            CitationTarget::Url("https://apnews.com/a?utm_source=x".into())
+        );
+        assert_eq!(&note[c.range.clone()], "AP");
+        // A mail link is no citation.
+        assert!(second.citations.is_empty(), "{:?}", second.citations);
+        // A link to a web page that follows no quotation cites nothing.
+        assert_eq!(scan.citations, vec![c.clone()]);
     }
 
     #[test]
