@@ -3,7 +3,10 @@
 //!
 //! - mismatch: "Replace with the source's wording";
 //! - misattributed: "Change citation to SOURCE" (the `[@key]` gets the real source's key);
-//! - verified but uncited: "Cite SOURCE" (` [@key]` after the closing quotation mark).
+//! - verified but uncited: "Cite SOURCE" (` [@key]` after the closing quotation mark);
+//! - a link to a web page no source captured: "Archive this page" (the `sourced.archive`
+//!   command, which fetches it into the web folder), and "Archive the N uncaptured pages of
+//!   this note" when there are several.
 //!
 //! Verified quotes have no diagnostic by default, so their "Cite" fix is also offered from
 //! the latest results of the note.
@@ -18,7 +21,7 @@ use crate::quotes::verdict::Status;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, Diagnostic, DocumentChanges, OneOf,
+    CodeAction, CodeActionKind, Command, Diagnostic, DocumentChanges, OneOf,
     OptionalVersionedTextDocumentIdentifier, Position, Range, TextDocumentEdit, TextEdit, Uri,
     WorkspaceEdit,
 };
@@ -55,6 +58,13 @@ pub struct FixData {
     /// For an unknown citation key: the sources it may have meant (key and title).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nearest: Vec<(String, Option<String>)>,
+    /// The address of the web page the quote comes from, when it comes from a capture (it is
+    /// cited by a link to that address, not by a key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    /// For a link to a web page no source captured: its address (to archive it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl FixData {
@@ -86,6 +96,8 @@ impl FixData {
                 .is_none()
                 .then(|| position::position(&checked.rope, after_quote(&checked.text, r), enc)),
             nearest: Vec::new(),
+            url: None,
+            source_url: found.and(info).and_then(|i| i.meta.url.clone()),
         }
     }
 
@@ -101,8 +113,31 @@ impl FixData {
                 .clone()
                 .map(|k| position::range(&checked.rope, k, enc)),
             nearest: u.nearest.clone(),
+            url: match &u.citation.target {
+                CitationTarget::Url(url) => Some(url.clone()),
+                _ => None,
+            },
             ..Default::default()
         }
+    }
+}
+
+/// The command that archives web pages (see `super::commands`).
+pub const ARCHIVE_COMMAND: &str = "sourced.archive";
+
+/// A code action that archives `urls` (no edit: the command fetches them, and the captures
+/// are indexed as they arrive).
+pub fn archive(title: String, urls: &[String], diagnostic: Option<&Diagnostic>) -> CodeAction {
+    CodeAction {
+        title: title.clone(),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: diagnostic.map(|d| vec![d.clone()]),
+        command: Some(Command {
+            title,
+            command: ARCHIVE_COMMAND.into(),
+            arguments: Some(vec![serde_json::json!({ "urls": urls })]),
+        }),
+        ..Default::default()
     }
 }
 
@@ -187,7 +222,10 @@ pub fn fixes(
             }
         }
         "misattributed" => {
-            if let (Some(key), Some(range)) = (&data.source_key, data.key_range) {
+            // (A page is cited by its address: a key edit would not cite it.)
+            if let (Some(key), Some(range), None) =
+                (&data.source_key, data.key_range, &data.source_url)
+            {
                 out.push(action(
                     uri,
                     format!("Change citation to {}", label(key, title)),
@@ -198,6 +236,13 @@ pub fn fixes(
             }
         }
         "unknown-citation" => {
+            if let Some(url) = &data.url {
+                out.push(archive(
+                    "Archive this page".into(),
+                    std::slice::from_ref(url),
+                    diagnostic,
+                ));
+            }
             if let Some(range) = data.key_range {
                 for (i, (key, title)) in data.nearest.iter().enumerate() {
                     out.push(action(
@@ -208,6 +253,18 @@ pub fn fixes(
                         i == 0,
                     ));
                 }
+            }
+        }
+        "verified" if data.source_url.is_some() => {
+            if let (Some(url), Some(at)) = (&data.source_url, data.cite_at) {
+                let text = title.map_or_else(|| "source".to_string(), |t| shorten(t, 50));
+                out.push(action(
+                    uri,
+                    format!("Cite {url}"),
+                    TextEdit::new(Range::new(at, at), format!(" ([{text}]({url}))")),
+                    diagnostic,
+                    false,
+                ));
             }
         }
         "verified" => {

@@ -22,9 +22,15 @@ pub fn key_of(path: &str) -> String {
 
 /// A source named for people: its title if known, else its path.
 pub fn source_name(m: &SourceMatch, info: Option<&SourceInfo>) -> String {
-    match info.and_then(|i| i.meta.title.clone()) {
-        Some(t) => format!("“{t}” ({})", m.path),
+    // A captured web page is named by its address and capture time, not by the archive.
+    let place = match info.and_then(|i| i.meta.url.as_ref().map(|u| (u, &i.meta.captured))) {
+        Some((url, Some(when))) => format!("{url}, captured {when}"),
+        Some((url, None)) => url.clone(),
         None => m.path.clone(),
+    };
+    match info.and_then(|i| i.meta.title.clone()) {
+        Some(t) => format!("“{t}” ({place})"),
+        None => place,
     }
 }
 

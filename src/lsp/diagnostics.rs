@@ -6,6 +6,7 @@ use super::describe::{percent, shorten, source_name, word_diff};
 use super::documents::Checked;
 use super::position::{self, Encoding};
 use super::settings::Settings;
+use crate::quotes::extract::CitationTarget;
 use crate::quotes::verdict::Status;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
@@ -104,7 +105,13 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
         out.push(Diagnostic {
             range: position::range(&checked.rope, range, enc),
             severity: Some(DiagnosticSeverity::WARNING),
-            code: Some(NumberOrString::String("unknown-citation".into())),
+            code: Some(NumberOrString::String(
+                match u.citation.target {
+                    CitationTarget::Url(_) => "uncaptured-page",
+                    _ => "unknown-citation",
+                }
+                .into(),
+            )),
             source: Some(SOURCE.to_string()),
             message,
             data: serde_json::to_value(FixData::unknown(checked, u, enc)).ok(),

@@ -8,6 +8,7 @@ use crate::lsp::actions::{self, FixData};
 use crate::lsp::position;
 use crate::lsp::session::Session;
 use crate::lsp::sync::lock;
+use crate::quotes::extract::CitationTarget;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -53,6 +54,21 @@ impl Session {
                     for u in c.unknown.iter().filter(|u| overlaps(&u.citation.range)) {
                         let data = FixData::unknown(c, u, enc);
                         v.extend(actions::fixes(&target, &data, None, versioned));
+                    }
+                    // Every page of the note no source captured, in one go.
+                    let mut pages: Vec<String> = c
+                        .unknown
+                        .iter()
+                        .filter_map(|u| match &u.citation.target {
+                            CitationTarget::Url(url) => Some(url.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    pages.dedup();
+                    if pages.len() > 1 {
+                        let title =
+                            format!("Archive the {} uncaptured pages of this note", pages.len());
+                        v.push(actions::archive(title, &pages, None));
                     }
                     Some(v)
                 },
