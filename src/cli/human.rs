@@ -22,6 +22,10 @@ impl Style {
 /// `sources/a.txt:12:5`; for a source that is not a text file, where a person finds it
 /// (`sources/report.pdf p. 12`, `sources/interview.vtt 00:14:32 (Sarah)`).
 fn location(s: &super::report::SourceReport) -> String {
+    if let Some(url) = &s.url {
+        let when = s.captured.as_deref().unwrap_or("at an unknown time");
+        return format!("{url} (captured {when}; {}:{})", s.path, s.line);
+    }
     match s.place() {
         Some(place) => format!("{} {place}", s.path),
         None => format!("{}:{}:{}", s.path, s.line, s.column),

@@ -116,6 +116,11 @@ pub struct SourceReport {
     /// refer to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendition: Option<String>,
+    /// For a captured web page: the address it was captured from, and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captured: Option<String>,
     /// The passage around the match: whole sentences, within its paragraph.
     pub context: String,
 }
@@ -285,6 +290,8 @@ impl<'a> Positions<'a> {
             title: info.meta.title,
             author: info.meta.author,
             date: info.meta.date,
+            url: info.meta.url,
+            captured: info.meta.captured,
             context: m.context.clone(),
         }
     }
