@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 pub mod pdf;
 pub mod rendition;
 pub mod trace;
+pub mod warc;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

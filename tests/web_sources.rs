@@ -1,0 +1,214 @@
+//! Web pages as sources: the pages of a web archive (`.warc.gz`) are sources, cited by
+//! their address after a quotation, however it is written (redirected, with tracking
+//! parameters), judged against the newest capture; an archive that changes or goes takes
+//! its pages with it.
+
+mod common;
+
+use common::warc::{html, warc_gz, Record};
+use common::{checker_at, sourced};
+use serde_json::Value;
+use sourced::check::QuoteResult;
+use sourced::quotes::verdict::Status;
+use std::path::Path;
+
+const STORY: &str = "https://www.example.org/news/harbour-bridge";
+const OLD_STORY: &str = "http://example.org/story?id=41";
+const NOTICE: &str = "https://council.example.net/notice.txt";
+
+const STORY_PARAS: [&str; 3] = [
+    "The council voted on Tuesday to close the old harbour bridge to heavy lorries from the first of May.",
+    "Engineers told the meeting that the iron girders had rusted through in three places and could fail without warning.",
+    "Shopkeepers on the quay said the closure would cost them half of their summer trade.",
+];
+
+/// An archive with the story (reached through a redirect) and a plain-text notice.
+fn archive(date: &str, paras: &[&str]) -> Vec<u8> {
+    warc_gz(&[
+        Record::redirect(OLD_STORY, date, STORY),
+        Record::page(
+            STORY,
+            date,
+            "text/html; charset=utf-8",
+            &html("Harbour bridge to close to lorries", paras),
+        ),
+        Record::page(
+            NOTICE,
+            date,
+            "text/plain",
+            b"PUBLIC NOTICE\n\nThe footpath beside the harbour bridge stays open to walkers and cyclists\nat all hours during the repairs.\n",
+        ),
+    ])
+}
+
+fn workspace() -> tempfile::TempDir {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(ws.path().join("sources/web")).unwrap();
+    std::fs::write(
+        ws.path().join("sources/web/first.warc.gz"),
+        archive("2026-03-02T09:15:00Z", &STORY_PARAS),
+    )
+    .unwrap();
+    ws
+}
+
+fn check(root: &Path, note: &str) -> Vec<QuoteResult> {
+    let (checker, _cache) = checker_at(root, &["sources"]);
+    checker.check_note(&root.join("note.md"), note).unwrap()
+}
+
+fn statuses(results: &[QuoteResult]) -> Vec<(String, Status)> {
+    results
+        .iter()
+        .map(|r| (r.quote.text.clone(), r.verdict.status))
+        .collect()
+}
+
+#[test]
+fn a_page_is_cited_by_its_address_however_it_is_written() {
+    let ws = workspace();
+    let note = format!(
+        "The council said it “voted on Tuesday to close the old harbour bridge to heavy lorries” ([Gazette]({STORY})).\n\n\
+         Engineers found “the iron girders had rusted through in three places” ([old link]({OLD_STORY})).\n\n\
+         Traders said “the closure would cost them half of their summer trade” ([shared](https://example.org/news/harbour-bridge/?utm_source=twitter&fbclid=IwAR0)).\n\n\
+         The notice says “the footpath beside the harbour bridge stays open to walkers” ([notice]({NOTICE})).\n"
+    );
+    let results = check(ws.path(), &note);
+    assert_eq!(
+        statuses(&results),
+        [
+            ("voted on Tuesday to close the old harbour bridge to heavy lorries".into(), Status::Verified),
+            ("the iron girders had rusted through in three places".into(), Status::Verified),
+            ("the closure would cost them half of their summer trade".into(), Status::Verified),
+            ("the footpath beside the harbour bridge stays open to walkers".into(), Status::Verified),
+        ]
+    );
+    // Each is judged against the page its link names, not just found somewhere.
+    let paths: Vec<&str> = results
+        .iter()
+        .map(|r| r.verdict.best.as_ref().unwrap().path.as_str())
+        .collect();
+    assert!(paths[0].starts_with("sources/web/first.warc.gz#"), "{paths:?}");
+    assert_eq!(paths[0], paths[1]);
+    assert_eq!(paths[0], paths[2]);
+    assert_ne!(paths[0], paths[3]);
+    assert_eq!(results[1].cited.as_deref(), Some(OLD_STORY));
+}
+
+#[test]
+fn a_changed_quotation_or_the_wrong_page_is_not_verified() {
+    let ws = workspace();
+    let note = format!(
+        "Engineers found “the iron girders had rusted through in two places” ([Gazette]({STORY})).\n\n\
+         The notice says “the footpath beside the harbour bridge stays open to walkers” ([Gazette]({STORY})).\n"
+    );
+    let results = check(ws.path(), &note);
+    assert_eq!(
+        statuses(&results),
+        [
+            ("the iron girders had rusted through in two places".into(), Status::Mismatch),
+            ("the footpath beside the harbour bridge stays open to walkers".into(), Status::Misattributed),
+        ]
+    );
+}
+
+#[test]
+fn the_newest_capture_is_the_one_judged_against() {
+    let ws = workspace();
+    // A later capture: the paper has since corrected "three places" to "two places".
+    let corrected = [
+        STORY_PARAS[0],
+        "Engineers told the meeting that the iron girders had rusted through in two places and could fail without warning.",
+        STORY_PARAS[2],
+    ];
+    std::fs::write(
+        ws.path().join("sources/web/second.warc.gz"),
+        archive("2026-04-10T18:00:00Z", &corrected),
+    )
+    .unwrap();
+    let note = format!(
+        "Engineers found “the iron girders had rusted through in two places” ([Gazette]({STORY})).\n\n\
+         Engineers found “the iron girders had rusted through in three places” ([Gazette]({STORY})).\n"
+    );
+    let results = check(ws.path(), &note);
+    assert_eq!(results[0].verdict.status, Status::Verified);
+    let newest = &results[0].verdict.best.as_ref().unwrap().path;
+    assert!(newest.starts_with("sources/web/second.warc.gz#"), "{newest}");
+    // The old wording is only in the older capture: not verified against the page as it is.
+    assert_ne!(results[1].verdict.status, Status::Verified);
+}
+
+#[test]
+fn an_uncaptured_page_is_reported_and_its_quotation_still_checked() {
+    let ws = workspace();
+    std::fs::write(
+        ws.path().join("note.md"),
+        "Officials said “the iron girders had rusted through in three places” ([AP](https://apnews.com/article/bridge-123)).\n",
+    )
+    .unwrap();
+    std::fs::write(ws.path().join("sourced.toml"), "sources = [\"sources\"]\n").unwrap();
+    let out = sourced(ws.path(), &["check", "note.md", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unknown = &report["unknown_citations"];
+    assert_eq!(unknown.as_array().map(Vec::len), Some(1), "{report:#}");
+    let message = unknown[0]["message"].as_str().unwrap();
+    assert!(message.contains("no capture of ‘https://apnews.com/article/bridge-123’"), "{message}");
+    assert!(message.contains("sourced archive"), "{message}");
+    // The quotation is in a source all the same: found, with the page it is in.
+    let q = &report["quotes"][0];
+    assert_eq!(q["status"], "verified", "{q:#}");
+    assert_eq!(q["source"]["url"], STORY, "{q:#}");
+    assert_eq!(q["source"]["captured"], "2026-03-02T09:15:00Z", "{q:#}");
+}
+
+#[test]
+fn an_archive_that_changes_or_goes_takes_its_pages_with_it() {
+    let ws = workspace();
+    let (checker, _cache) = checker_at(ws.path(), &["sources"]);
+    let pages = |c: &sourced::check::Checker| -> Vec<(String, Option<String>)> {
+        let mut v: Vec<_> = c
+            .index()
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.meta.url.clone().unwrap_or_default(), s.meta.captured.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    let at = |d: &str| Some(d.to_string());
+    assert_eq!(
+        pages(&checker),
+        [(NOTICE.into(), at("2026-03-02T09:15:00Z")), (STORY.into(), at("2026-03-02T09:15:00Z"))]
+    );
+    // Rewritten with another capture date: the pages are replaced, not added to.
+    std::fs::write(
+        ws.path().join("sources/web/first.warc.gz"),
+        archive("2026-05-05T05:05:05Z", &STORY_PARAS),
+    )
+    .unwrap();
+    let later = filetime_bump(&ws.path().join("sources/web/first.warc.gz"));
+    assert!(later);
+    checker.refresh().unwrap();
+    assert_eq!(
+        pages(&checker),
+        [(NOTICE.into(), at("2026-05-05T05:05:05Z")), (STORY.into(), at("2026-05-05T05:05:05Z"))]
+    );
+    let records = checker.index().file_records().unwrap();
+    let files: Vec<&str> = records.iter().filter(|r| r.is_file()).map(|r| r.path.as_str()).collect();
+    assert_eq!(files, ["sources/web/first.warc.gz"]);
+    // Removed: nothing of it is left.
+    std::fs::remove_file(ws.path().join("sources/web/first.warc.gz")).unwrap();
+    checker.refresh().unwrap();
+    assert_eq!(pages(&checker), []);
+    assert_eq!(checker.index().file_records().unwrap(), []);
+    assert_eq!(checker.index().passage_records().unwrap(), []);
+}
+
+/// Move a file's modification time a minute on, so that a refresh sees it changed even
+/// within the file system's time resolution.
+fn filetime_bump(path: &Path) -> bool {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    let t = f.metadata().unwrap().modified().unwrap() + std::time::Duration::from_secs(60);
+    f.set_modified(t).is_ok()
+}
