@@ -590,10 +590,9 @@ async fn the_archive_command_writes_a_capture_and_shows_failures() {
     assert_eq!(archived.len(), 1, "{result}");
     assert_eq!(archived[0]["finalUrl"], server.url("/page"));
     let path = PathBuf::from(archived[0]["path"].as_str().unwrap());
-    let real_ws = std::fs::canonicalize(ws.path()).unwrap();
-    assert!(
-        path.starts_with(real_ws.join("sources/web/127.0.0.1")),
-        "{path:?}"
+    assert_eq!(
+        path.parent().unwrap(),
+        ws.path().join("sources/web/127.0.0.1")
     );
     let recs = records(&path);
     let response = recs.iter().find(|r| r.kind() == "response").unwrap();

@@ -88,7 +88,7 @@ pub struct Capture {
     pub content_type: String,
     /// When the fetch began.
     pub fetched_at: SystemTime,
-    /// The `.warc.gz` written.
+    /// The `.warc.gz` written, below [`WebFolder::dir`] (not resolved through links).
     pub path: PathBuf,
     /// Every hop, redirects first: its URL, status, and where it redirected.
     pub hops: Vec<HopSummary>,
@@ -139,7 +139,13 @@ pub fn archive(
         source,
     };
     let bytes = warc_write::capture_bytes(&fetched, &name, fetched_at).map_err(write_error)?;
-    let path = warc_write::write_into(&dir, &name, &bytes).map_err(write_error)?;
+    let written = warc_write::write_into(&dir, &name, &bytes).map_err(write_error)?;
+    // The path as the workspace names it (the folder checked above may be reached by a link
+    // inside the workspace), as the index and the editor know its files.
+    let path = match written.file_name() {
+        Some(file) => folder.dir.join(&host).join(file),
+        None => written,
+    };
     Ok(capture_of(parsed.as_str(), &fetched, fetched_at, path))
 }
 
