@@ -40,6 +40,13 @@ pub struct Config {
     pub reader_memory_mb: u64,
     /// Time the process that reads one PDF may take, in seconds.
     pub reader_seconds: u64,
+    /// Where `sourced archive` writes captures (`.warc.gz`), relative to the workspace root
+    /// and inside it.
+    pub web_folder: String,
+    /// Time one `sourced archive` of a page may take (redirects and body included), seconds.
+    pub archive_timeout_seconds: u64,
+    /// Bytes one `sourced archive` of a page reads at most, in megabytes.
+    pub archive_max_mb: u64,
 }
 
 /// Memory of the process that reads one PDF, in megabytes (`reader_memory_mb`).
@@ -62,6 +69,9 @@ impl Default for Config {
             max_walk_depth: crate::disk::walk::DEFAULT_MAX_DEPTH,
             reader_memory_mb: DEFAULT_READER_MEMORY_MB,
             reader_seconds: DEFAULT_READER_SECONDS,
+            web_folder: "sources/web".to_string(),
+            archive_timeout_seconds: 30,
+            archive_max_mb: 50,
         }
     }
 }
@@ -221,6 +231,15 @@ fn check_inside(root: &Path, config: &Config) -> Result<(), String> {
             ));
         }
     }
+    let web = absolute(&root.join(&config.web_folder));
+    if !web.starts_with(root) || web == root {
+        return Err(format!(
+            "web_folder {:?} is not a folder inside the workspace {}: sourced only writes \
+             captures inside the workspace",
+            config.web_folder,
+            root.display()
+        ));
+    }
     for n in &config.notes {
         if !absolute(&root.join(n)).starts_with(root) {
             return Err(format!(
@@ -316,6 +335,9 @@ mod tests {
             "index_dir = \"a/../..\"",
             "notes = [\"../elsewhere\"]",
             "notes = [\"/etc\"]",
+            "web_folder = \"../web\"",
+            "web_folder = \"/tmp/web\"",
+            "web_folder = \".\"",
         ] {
             std::fs::write(&f, format!("{bad}\n")).unwrap();
             let err = Workspace::load(&f).unwrap_err().to_string();

@@ -21,7 +21,10 @@ async fn status_is_pushed_and_can_be_asked_for() {
     let ws = seeds_workspace();
     let (mut c, init) = ready(ws.path(), false, json!({})).await;
     let commands = &init["capabilities"]["executeCommandProvider"]["commands"];
-    assert_eq!(commands, &json!(["sourced.checkWorkspace"]));
+    assert_eq!(
+        commands,
+        &json!(["sourced.checkWorkspace", "sourced.archive"])
+    );
     c.wait_for("building status", |m| is_status(m, "building"))
         .await;
     let pushed = c.wait_for("ready status", |m| is_status(m, "ready")).await;

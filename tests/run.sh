@@ -19,6 +19,9 @@ cd "$(dirname "$0")/.."
 # shellcheck source=tests/tools.sh
 source tests/tools.sh
 
+# Tests that need an external tool (warcio) fail without it instead of skipping.
+export SOURCED_REQUIRE_TOOLS=1
+
 echo "== cargo test"
 cargo test --locked
 

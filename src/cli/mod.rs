@@ -1,9 +1,10 @@
-//! The command line: `sourced check`, `sourced index`, `sourced lsp`.
+//! The command line: `sourced check`, `sourced index`, `sourced archive`, `sourced lsp`.
 //!
 //! Exit codes: 0 every quote verified, 1 some quote is not, 2 usage or I/O errors, and an
 //! index that cannot be used (never completely built, and another process holds its writer
 //! or its folder cannot be written): no verdicts are given from an incomplete index.
 
+pub mod archive;
 pub mod entities;
 pub mod github;
 pub mod human;
@@ -36,6 +37,8 @@ pub enum Command {
     Index(SourceArgs),
     /// List the named entities of the sources (persons, organisations, places).
     Entities(entities::EntitiesArgs),
+    /// Fetch web pages into the workspace as WARC files (the network is used only here).
+    Archive(archive::ArchiveArgs),
     /// Run the language server over stdio.
     Lsp {
         /// Accepted for compatibility with editor clients; stdio is the only transport.
@@ -102,6 +105,7 @@ pub fn main() -> i32 {
         Command::Check(args) => run_check(args),
         Command::Index(args) => run_index(args),
         Command::Entities(args) => entities::run(args),
+        Command::Archive(args) => archive::run(args),
         Command::ExtractPdf { job } => Ok(crate::corpus::isolate::serve(&job)),
         Command::Lsp { .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()

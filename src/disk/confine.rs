@@ -4,10 +4,11 @@
 //! A checked-out repository can hold symbolic links where sourced writes (`.sourced`, a
 //! configured `index_dir`, the index folder inside it). A lexical check ("the path starts
 //! with the workspace") says nothing about where writes land, so:
-//! - [`cache_folder`] walks from the workspace root down to the cache folder one component
-//!   at a time: an existing component must be a folder whose *real* path stays inside the
+//! - [`folder_inside`] walks from the workspace root down to a folder one component at a
+//!   time: an existing component must be a folder whose *real* path stays inside the
 //!   workspace (a link inside the workspace is allowed); a missing one is created with
-//!   `mkdir`, which never follows a link;
+//!   `mkdir`, which never follows a link. [`cache_folder`] is that walk for the index's
+//!   cache folder, which it marks when it creates it;
 //! - files sourced writes for housekeeping are created with `O_CREAT | O_EXCL`
 //!   ([`write_new`]), which fails on any existing name, links included;
 //! - folders sourced makes carry a [`MARK`] file (the Cache Directory Tagging convention,
@@ -31,15 +32,15 @@ const MARK_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 #[derive(Debug, thiserror::Error)]
 pub enum ConfineError {
     #[error(
-        "{path} leads to {real}, outside the workspace {root}: sourced writes its index only \
-         inside the workspace (remove the link, or set index_dir in sourced.toml)"
+        "{path} leads to {real}, outside the workspace {root}: sourced writes only inside the \
+         workspace (remove the link, or choose another folder in sourced.toml)"
     )]
     Outside {
         path: PathBuf,
         real: PathBuf,
         root: PathBuf,
     },
-    #[error("{path} is {kind}, not a folder: sourced cannot keep its index there")]
+    #[error("{path} is {kind}, not a folder: sourced cannot write there")]
     NotAFolder { path: PathBuf, kind: &'static str },
     #[error("{path} is not inside the workspace {root}")]
     NotBelow { path: PathBuf, root: PathBuf },
@@ -59,6 +60,17 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> ConfineError + '_ {
 /// Fails, creating nothing, if a link on the way leads outside the workspace or something
 /// other than a folder stands on the way.
 pub fn cache_folder(dir: &Path, root: &Path) -> Result<PathBuf, ConfineError> {
+    confine(dir, root, true)
+}
+
+/// The folder `dir` (absolute, lexically below `root`) as a real path inside the workspace
+/// `root`, with its missing folders created (none marked). Fails, creating nothing, as
+/// [`cache_folder`] does.
+pub fn folder_inside(dir: &Path, root: &Path) -> Result<PathBuf, ConfineError> {
+    confine(dir, root, false)
+}
+
+fn confine(dir: &Path, root: &Path, mark_created: bool) -> Result<PathBuf, ConfineError> {
     let real_root = std::fs::canonicalize(root).map_err(io_at(root))?;
     let rel = dir.strip_prefix(root).map_err(|_| ConfineError::NotBelow {
         path: dir.to_path_buf(),
@@ -101,7 +113,7 @@ pub fn cache_folder(dir: &Path, root: &Path) -> Result<PathBuf, ConfineError> {
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 std::fs::create_dir(&next).map_err(io_at(&shown))?;
-                if i + 1 == count {
+                if mark_created && i + 1 == count {
                     // Housekeeping: a folder without its mark still works.
                     let _ = mark(&next);
                 }
@@ -174,6 +186,24 @@ mod tests {
         // A link to the workspace itself would put the index among the user's files.
         symlink(&root, root.join("self")).unwrap();
         assert!(cache_folder(&root.join("self"), &root).is_err());
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_folder_inside_is_created_unmarked_and_a_link_out_refused() {
+        let ws = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(ws.path()).unwrap();
+        let real = folder_inside(&root.join("sources/web/host"), &root).unwrap();
+        assert_eq!(real, root.join("sources/web/host"));
+        assert!(real.is_dir());
+        assert!(
+            !real.join(MARK).exists(),
+            "a folder of the user's is not a cache"
+        );
+        symlink(outside.path(), root.join("sources/web/linked")).unwrap();
+        let err = folder_inside(&root.join("sources/web/linked"), &root).unwrap_err();
+        assert!(matches!(err, ConfineError::Outside { .. }), "{err}");
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     }
 

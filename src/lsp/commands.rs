@@ -1,8 +1,14 @@
-//! `workspace/executeCommand`. One command, `sourced.checkWorkspace`: check every note of
-//! the workspace (what `sourced check` without paths would check) and publish diagnostics for
-//! each, open or not, so that they show in the editor's problem list (clients that pull
-//! diagnostics get them from `workspace/diagnostic` instead). Returns
-//! `{"notes": n, "quotes": q, "problems": p}`.
+//! `workspace/executeCommand`.
+//!
+//! - `sourced.checkWorkspace`: check every note of the workspace (what `sourced check`
+//!   without paths would check) and publish diagnostics for each, open or not, so that they
+//!   show in the editor's problem list (clients that pull diagnostics get them from
+//!   `workspace/diagnostic` instead). Returns `{"notes": n, "quotes": q, "problems": p}`.
+//! - `sourced.archive` with `[{"urls": [..], "note": uri?}]`: fetch the pages into the web
+//!   folder of the note's workspace (else the first folder's), as `sourced archive` does,
+//!   off the async runtime. Each failure is shown as a warning, each capture as a short
+//!   message, and the files written are handed to the indexer. Returns
+//!   `{"archived": [{url, finalUrl, path, status, contentType}], "failed": [{url, error}]}`.
 
 use super::documents::note_path;
 use super::schedule::{check_file, Freshness, Lookup};
@@ -17,10 +23,19 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
 pub const CHECK_WORKSPACE: &str = "sourced.checkWorkspace";
+pub const ARCHIVE: &str = "sourced.archive";
 
 /// Every command the server announces.
 pub fn all() -> Vec<String> {
-    vec![CHECK_WORKSPACE.to_string()]
+    vec![CHECK_WORKSPACE.to_string(), ARCHIVE.to_string()]
+}
+
+/// The argument of `sourced.archive`.
+#[derive(Debug, serde::Deserialize)]
+struct ArchiveParams {
+    urls: Vec<String>,
+    #[serde(default)]
+    note: Option<Uri>,
 }
 
 /// One unopened note's results.
@@ -32,9 +47,14 @@ struct NoteResult {
 }
 
 impl Session {
-    pub(crate) async fn execute(&self, command: &str) -> Result<Option<Value>> {
+    pub(crate) async fn execute(
+        &self,
+        command: &str,
+        arguments: Vec<Value>,
+    ) -> Result<Option<Value>> {
         match command {
             CHECK_WORKSPACE => self.check_workspace().await.map(Some),
+            ARCHIVE => self.archive(arguments).await.map(Some),
             other => Err(Error::invalid_params(format!("unknown command {other:?}"))),
         }
     }
@@ -140,5 +160,76 @@ impl Session {
         );
         self.client.log_message(MessageType::INFO, &summary).await;
         Ok(json!({ "notes": total, "quotes": quotes, "problems": problems }))
+    }
+}
+
+impl Session {
+    async fn archive(&self, arguments: Vec<Value>) -> Result<Value> {
+        let params: ArchiveParams = arguments
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::invalid_params("sourced.archive takes [{\"urls\": [..]}]"))
+            .and_then(|v| {
+                serde_json::from_value(v)
+                    .map_err(|e| Error::invalid_params(format!("sourced.archive: {e}")))
+            })?;
+        let folder = match &params.note {
+            Some(note) => self.state.existing_folder(&note_path(note)),
+            None => None,
+        }
+        .or_else(|| self.state.folders().into_iter().next())
+        .ok_or_else(|| Error::invalid_params("sourced.archive: no workspace folder is open"))?;
+        let root = folder.root();
+        let urls = params.urls;
+        let work = move || {
+            let ws = crate::config::Workspace::discover(&root).map_err(|e| e.to_string())?;
+            let place = crate::web::WebFolder::of(&ws);
+            let options = crate::web::ArchiveOptions::of(&ws);
+            Ok::<_, String>(
+                urls.into_iter()
+                    .map(|url| {
+                        let result = crate::web::archive(&url, &place, &options);
+                        (url, result)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let results = match blocking("archiving web pages", work).await {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => return Err(Error::invalid_params(format!("sourced.archive: {e}"))),
+            None => return Err(Error::internal_error()),
+        };
+        let (mut archived, mut failed, mut written) = (Vec::new(), Vec::new(), Vec::new());
+        for (url, result) in results {
+            match result {
+                Ok(c) => {
+                    let name = c.path.file_name().unwrap_or_default().to_string_lossy();
+                    self.client
+                        .show_message(
+                            MessageType::INFO,
+                            format!("sourced: archived {} ({name})", c.final_url),
+                        )
+                        .await;
+                    archived.push(json!({
+                        "url": c.url,
+                        "finalUrl": c.final_url,
+                        "path": c.path,
+                        "status": c.status,
+                        "contentType": c.content_type,
+                    }));
+                    written.push(c.path);
+                }
+                Err(e) => {
+                    self.client
+                        .show_message(MessageType::WARNING, format!("sourced: {e}"))
+                        .await;
+                    failed.push(json!({ "url": url, "error": e.to_string() }));
+                }
+            }
+        }
+        if !written.is_empty() {
+            self.files_changed(written);
+        }
+        Ok(json!({ "archived": archived, "failed": failed }))
     }
 }

@@ -23,7 +23,7 @@
 //! | `describe`    | shared wording: word diff, source names                           |
 //! | `progress`    | `window/workDoneProgress` when the client supports it             |
 //! | `status`      | the `sourced/status` notification and request (index state)       |
-//! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`              |
+//! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`, `.archive`  |
 //! | `transport`   | frames in and out: repairs or answers what tower-lsp cannot read  |
 //!
 //! Invariants (see each module's docs):

@@ -302,7 +302,7 @@ impl Session {
         &self,
         params: ExecuteCommandParams,
     ) -> Result<Option<LSPAny>> {
-        self.execute(&params.command).await
+        self.execute(&params.command, params.arguments).await
     }
 
     pub(crate) async fn status_request(&self) -> Result<status::StatusReport> {
