@@ -169,12 +169,17 @@ impl Checker {
     /// The source files on disk now, and problems finding them (read only: the language
     /// server walks while checks go on, then refreshes with the result).
     pub fn discover_sources(&self) -> (Vec<SourceFile>, Vec<Warning>) {
-        corpus::discover(
+        let (files, mut warnings) = corpus::discover(
             &self.specs,
             &self.workspace.root,
             &self.exclude,
             self.workspace.walk_options(),
-        )
+        );
+        // The web folder is made by the first `sourced archive`: until then it is no news.
+        warnings.retain(|w| {
+            !(self.workspace.is_web_folder(&w.path) && !self.workspace.web_folder().exists())
+        });
+        (files, warnings)
     }
 
     /// Bring the index up to date with the files [`Checker::discover_sources`] found.
@@ -191,7 +196,12 @@ impl Checker {
         if files.is_empty() {
             report.no_sources = Some(format!(
                 "no source files (.txt, .md, .html) found in {} (relative to {})",
-                self.specs.join(", "),
+                self.specs
+                    .iter()
+                    .filter(|s| !self.workspace.is_web_folder(s))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 self.workspace.root.display()
             ));
         }
