@@ -11,6 +11,8 @@ pub mod metadata;
 pub mod pdf;
 pub mod rendition;
 pub mod transcript;
+pub mod warc;
+pub mod web_page;
 
 pub use discover::{discover, SourceFile};
 pub use metadata::Metadata;
