@@ -479,7 +479,7 @@ fn what_is_not_an_archive_is_an_error_or_a_note() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn damaged_archives_never_panic(
@@ -510,5 +510,28 @@ fn records_sharing_one_gzip_member_are_named_by_their_inflated_offset() {
     let records: Vec<&str> = c.pages.iter().map(|p| p.record.as_str()).collect();
     assert_eq!(records, ["0", "0+527"]);
     assert_eq!(text(&c.pages[1]), "A resource record: no HTTP headers.\n");
+    assert_eq!(c.notes, Vec::<String>::new());
+}
+
+#[test]
+fn a_capture_by_warcio_capture_http_gives_the_redirect_and_the_page() {
+    // Written by warcio's capture_http around urllib, from a server on 127.0.0.1 (the port
+    // changes each time make.py runs): /moved answered 302 to /page?x=1.
+    let c = read_warc(
+        include_bytes!("fixtures/warc/captured.warc.gz"),
+        ArchiveLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(c.pages.len(), 1, "{:?}", c.pages);
+    let page = &c.pages[0];
+    assert_eq!(page.record, "814");
+    assert!(page.url.starts_with("http://127.0.0.1:") && page.url.ends_with("/page?x=1"));
+    assert_eq!(
+        text(page),
+        "<html><head><title>Served</title></head><body><p>\u{201C}Served live\u{201D}.</p></body></html>"
+    );
+    assert_eq!(c.redirects.len(), 1);
+    assert_eq!(c.redirects[0].from, page.url.replace("/page?x=1", "/moved"));
+    assert_eq!(c.redirects[0].to, page.url);
     assert_eq!(c.notes, Vec::<String>::new());
 }
