@@ -102,7 +102,7 @@ fn page_rendition(page: &ArchivedPage, limits: ReadLimits) -> Result<Rendition, 
         meta = std::mem::take(&mut r.meta);
         r
     } else {
-        let (text, note) = warc::decode_page(&page.body, page.content_type.as_deref());
+        let (text, note) = super::web_page::decode_page(&page.body, page.content_type.as_deref());
         let mut b = RenditionBuilder::new();
         b.marker(&capture_line(page), true);
         b.end_paragraph();

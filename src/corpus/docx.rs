@@ -173,40 +173,8 @@ impl<'a> Package<'a> {
             .limits
             .max_entry_bytes
             .min(self.limits.max_total_bytes.saturating_sub(self.total));
-        let declared = entry.size();
-        if declared > budget {
-            return Err(format!(
-                "zip bomb: {name} declares {declared} bytes, over the limit of {budget}"
-            ));
-        }
-        let compressed = entry.compressed_size().max(1);
-        let too_dense = |size: u64| size > RATIO_GRACE && size / compressed > self.limits.max_ratio;
-        if too_dense(declared) {
-            return Err(format!(
-                "zip bomb: {name} expands {}:1, over the limit of {}:1",
-                declared / compressed,
-                self.limits.max_ratio
-            ));
-        }
-        // The declared size can be a lie: read one byte more than it, and no more.
-        let mut bytes = Vec::with_capacity(declared.min(RATIO_GRACE) as usize);
-        entry
-            .take(declared.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                // The zip crate checks the declared size too, and says so in its error.
-                if e.to_string().contains("declared uncompressed size") {
-                    format!("zip bomb: {name} holds more than the {declared} bytes it declares")
-                } else {
-                    format!("cannot read {name} from the zip archive ({e})")
-                }
-            })?;
+        let bytes = read_zip_entry(entry, name, budget, self.limits.max_ratio)?;
         let read = bytes.len() as u64;
-        if read > declared {
-            return Err(format!(
-                "zip bomb: {name} holds more than the {declared} bytes it declares"
-            ));
-        }
         self.total += read;
         let mut text = String::from_utf8(bytes)
             .map_err(|_| format!("{name} is not UTF-8 text (not a .docx?)"))?;
@@ -215,6 +183,50 @@ impl<'a> Package<'a> {
         }
         Ok(Some(text))
     }
+}
+
+/// The bytes of one zip entry, refused as a zip bomb when it declares more than `budget`
+/// bytes, is denser than `max_ratio`:1 (past [`RATIO_GRACE`]), or holds more than it
+/// declares (the declared size can be a lie: one byte more than it is read, and no more).
+/// Shared with the WACZ reader ([`super::warc`]).
+pub(crate) fn read_zip_entry<R: Read + ?Sized>(
+    entry: zip::read::ZipFile<'_, R>,
+    name: &str,
+    budget: u64,
+    max_ratio: u64,
+) -> Result<Vec<u8>, String> {
+    let declared = entry.size();
+    if declared > budget {
+        return Err(format!(
+            "zip bomb: {name} declares {declared} bytes, over the limit of {budget}"
+        ));
+    }
+    let compressed = entry.compressed_size().max(1);
+    let too_dense = |size: u64| size > RATIO_GRACE && size / compressed > max_ratio;
+    if too_dense(declared) {
+        return Err(format!(
+            "zip bomb: {name} expands {}:1, over the limit of {max_ratio}:1",
+            declared / compressed
+        ));
+    }
+    let mut bytes = Vec::with_capacity(declared.min(RATIO_GRACE) as usize);
+    entry
+        .take(declared.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            // The zip crate checks the declared size too, and says so in its error.
+            if e.to_string().contains("declared uncompressed size") {
+                format!("zip bomb: {name} holds more than the {declared} bytes it declares")
+            } else {
+                format!("cannot read {name} from the zip archive ({e})")
+            }
+        })?;
+    if bytes.len() as u64 > declared {
+        return Err(format!(
+            "zip bomb: {name} holds more than the {declared} bytes it declares"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// What a story (the body, a note) is made of, in reading order.

@@ -14,6 +14,7 @@ pub mod rendition;
 pub mod transcript;
 pub mod url_key;
 pub mod warc;
+pub mod web_page;
 
 pub use discover::{discover, SourceFile};
 pub use metadata::Metadata;
