@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::http::{Reply, TestServer};
 use common::warc::{html, warc_gz, Record};
 use common::{checker_at, sourced};
 use serde_json::Value;
@@ -77,10 +78,22 @@ fn a_page_is_cited_by_its_address_however_it_is_written() {
     assert_eq!(
         statuses(&results),
         [
-            ("voted on Tuesday to close the old harbour bridge to heavy lorries".into(), Status::Verified),
-            ("the iron girders had rusted through in three places".into(), Status::Verified),
-            ("the closure would cost them half of their summer trade".into(), Status::Verified),
-            ("the footpath beside the harbour bridge stays open to walkers".into(), Status::Verified),
+            (
+                "voted on Tuesday to close the old harbour bridge to heavy lorries".into(),
+                Status::Verified
+            ),
+            (
+                "the iron girders had rusted through in three places".into(),
+                Status::Verified
+            ),
+            (
+                "the closure would cost them half of their summer trade".into(),
+                Status::Verified
+            ),
+            (
+                "the footpath beside the harbour bridge stays open to walkers".into(),
+                Status::Verified
+            ),
         ]
     );
     // Each is judged against the page its link names, not just found somewhere.
@@ -88,7 +101,10 @@ fn a_page_is_cited_by_its_address_however_it_is_written() {
         .iter()
         .map(|r| r.verdict.best.as_ref().unwrap().path.as_str())
         .collect();
-    assert!(paths[0].starts_with("sources/web/first.warc.gz#"), "{paths:?}");
+    assert!(
+        paths[0].starts_with("sources/web/first.warc.gz#"),
+        "{paths:?}"
+    );
     assert_eq!(paths[0], paths[1]);
     assert_eq!(paths[0], paths[2]);
     assert_ne!(paths[0], paths[3]);
@@ -106,8 +122,14 @@ fn a_changed_quotation_or_the_wrong_page_is_not_verified() {
     assert_eq!(
         statuses(&results),
         [
-            ("the iron girders had rusted through in two places".into(), Status::Mismatch),
-            ("the footpath beside the harbour bridge stays open to walkers".into(), Status::Misattributed),
+            (
+                "the iron girders had rusted through in two places".into(),
+                Status::Mismatch
+            ),
+            (
+                "the footpath beside the harbour bridge stays open to walkers".into(),
+                Status::Misattributed
+            ),
         ]
     );
 }
@@ -133,7 +155,10 @@ fn the_newest_capture_is_the_one_judged_against() {
     let results = check(ws.path(), &note);
     assert_eq!(results[0].verdict.status, Status::Verified);
     let newest = &results[0].verdict.best.as_ref().unwrap().path;
-    assert!(newest.starts_with("sources/web/second.warc.gz#"), "{newest}");
+    assert!(
+        newest.starts_with("sources/web/second.warc.gz#"),
+        "{newest}"
+    );
     // The old wording is only in the older capture: not verified against the page as it is.
     assert_ne!(results[1].verdict.status, Status::Verified);
 }
@@ -152,7 +177,10 @@ fn an_uncaptured_page_is_reported_and_its_quotation_still_checked() {
     let unknown = &report["unknown_citations"];
     assert_eq!(unknown.as_array().map(Vec::len), Some(1), "{report:#}");
     let message = unknown[0]["message"].as_str().unwrap();
-    assert!(message.contains("no capture of ‘https://apnews.com/article/bridge-123’"), "{message}");
+    assert!(
+        message.contains("no capture of ‘https://apnews.com/article/bridge-123’"),
+        "{message}"
+    );
     assert!(message.contains("sourced archive"), "{message}");
     // The quotation is in a source all the same: found, with the page it is in.
     let q = &report["quotes"][0];
@@ -171,7 +199,12 @@ fn an_archive_that_changes_or_goes_takes_its_pages_with_it() {
             .sources()
             .unwrap()
             .into_iter()
-            .map(|s| (s.meta.url.clone().unwrap_or_default(), s.meta.captured.clone()))
+            .map(|s| {
+                (
+                    s.meta.url.clone().unwrap_or_default(),
+                    s.meta.captured.clone(),
+                )
+            })
             .collect();
         v.sort();
         v
@@ -179,7 +212,10 @@ fn an_archive_that_changes_or_goes_takes_its_pages_with_it() {
     let at = |d: &str| Some(d.to_string());
     assert_eq!(
         pages(&checker),
-        [(NOTICE.into(), at("2026-03-02T09:15:00Z")), (STORY.into(), at("2026-03-02T09:15:00Z"))]
+        [
+            (NOTICE.into(), at("2026-03-02T09:15:00Z")),
+            (STORY.into(), at("2026-03-02T09:15:00Z"))
+        ]
     );
     // Rewritten with another capture date: the pages are replaced, not added to.
     std::fs::write(
@@ -192,10 +228,17 @@ fn an_archive_that_changes_or_goes_takes_its_pages_with_it() {
     checker.refresh().unwrap();
     assert_eq!(
         pages(&checker),
-        [(NOTICE.into(), at("2026-05-05T05:05:05Z")), (STORY.into(), at("2026-05-05T05:05:05Z"))]
+        [
+            (NOTICE.into(), at("2026-05-05T05:05:05Z")),
+            (STORY.into(), at("2026-05-05T05:05:05Z"))
+        ]
     );
     let records = checker.index().file_records().unwrap();
-    let files: Vec<&str> = records.iter().filter(|r| r.is_file()).map(|r| r.path.as_str()).collect();
+    let files: Vec<&str> = records
+        .iter()
+        .filter(|r| r.is_file())
+        .map(|r| r.path.as_str())
+        .collect();
     assert_eq!(files, ["sources/web/first.warc.gz"]);
     // Removed: nothing of it is left.
     std::fs::remove_file(ws.path().join("sources/web/first.warc.gz")).unwrap();
@@ -211,4 +254,160 @@ fn filetime_bump(path: &Path) -> bool {
     let f = std::fs::File::options().write(true).open(path).unwrap();
     let t = f.metadata().unwrap().modified().unwrap() + std::time::Duration::from_secs(60);
     f.set_modified(t).is_ok()
+}
+
+/// A workspace whose sources folder is empty and whose web folder is the default.
+fn empty_workspace() -> tempfile::TempDir {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::create_dir(ws.path().join("sources")).unwrap();
+    std::fs::write(ws.path().join("sourced.toml"), "sources = [\"sources\"]\n").unwrap();
+    ws
+}
+
+/// The JSON report of `sourced check note.md` in `ws`.
+fn last_report(ws: &Path) -> Value {
+    let out = sourced(ws, &["check", "note.md", "--format", "json"]);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn quote_statuses(ws: &Path, note: &str) -> Vec<(String, String, Value)> {
+    std::fs::write(ws.join("note.md"), note).unwrap();
+    let report = last_report(ws);
+    report["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["text"].as_str().unwrap().to_string(),
+                q["status"].as_str().unwrap().to_string(),
+                q["source"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn pages_archived_from_a_server_are_checked_by_original_redirected_and_tracked_address() {
+    // The story moved: /story?id=41 → /news/harbour-bridge (301) → /news/harbour-bridge/ (302).
+    let page = html("Harbour bridge to close to lorries", &STORY_PARAS);
+    // A page in windows-1252 that says so only in a meta tag: 0xE9 is "é", 0x93 0x94 curly
+    // quotes (read as UTF-8, they are not even valid).
+    let legacy = b"<html><head><meta charset=\"windows-1252\"><title>Quay</title></head><body><p>The harbour master said the caf\xe9 owners had called the plan \x93a sensible compromise\x94 for the quay.</p></body></html>".to_vec();
+    let pdf = common::pdf::pdf_of(
+        b"BT /F1 12 Tf 72 720 Td (The repairs will take eleven weeks and cost four million pounds.) Tj ET",
+        None,
+        common::pdf::HELVETICA,
+        "",
+        &[],
+    );
+    let server = TestServer::start(vec![
+        ("/story?id=41", Reply::redirect(301, "/news/harbour-bridge")),
+        (
+            "/news/harbour-bridge",
+            Reply::redirect(302, "/news/harbour-bridge/"),
+        ),
+        ("/news/harbour-bridge/", Reply::ok("text/html", &page)),
+        ("/quay", Reply::ok("text/html", &legacy)),
+        ("/report.pdf", Reply::ok("application/pdf", &pdf)),
+    ]);
+    let ws = empty_workspace();
+    let old = server.url("/story?id=41");
+    let out = sourced(
+        ws.path(),
+        &[
+            "archive",
+            &old,
+            &server.url("/quay"),
+            &server.url("/report.pdf"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let base = server.base();
+    let note = format!(
+        "The council “voted on Tuesday to close the old harbour bridge to heavy lorries” ([Gazette]({old})).\n\n\
+         Engineers said “the iron girders had rusted through in three places” ([Gazette]({base}/news/harbour-bridge/)).\n\n\
+         Traders said “the closure would cost them half of their summer trade” ([shared]({base}/news/harbour-bridge?utm_source=newsletter&utm_medium=email)).\n\n\
+         The harbour master said “the café owners had called the plan” a compromise ([Quay]({base}/quay)).\n\n\
+         The council said “the repairs will take eleven weeks and cost four million pounds” ([report]({base}/report.pdf)).\n\n\
+         Engineers said “the iron girders had rusted through in two places” ([Gazette]({old})).\n"
+    );
+    drop(server);
+    let results = quote_statuses(ws.path(), &note);
+    // Every link named the page it cites (a link no capture answers to would leave the
+    // quotation uncited, checked against everything).
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("note.md")).unwrap(),
+        note
+    );
+    let report = last_report(ws.path());
+    let cited: Vec<&str> = report["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["cited"].as_str().unwrap_or("(none)"))
+        .collect();
+    assert_eq!(
+        cited,
+        [
+            old.as_str(),
+            &format!("{base}/news/harbour-bridge/"),
+            &format!("{base}/news/harbour-bridge?utm_source=newsletter&utm_medium=email"),
+            &format!("{base}/quay"),
+            &format!("{base}/report.pdf"),
+            old.as_str(),
+        ]
+    );
+    assert_eq!(
+        report["unknown_citations"],
+        serde_json::json!([]),
+        "{report:#}"
+    );
+    let got: Vec<(&str, &str)> = results
+        .iter()
+        .map(|(t, s, _)| (t.as_str(), s.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "voted on Tuesday to close the old harbour bridge to heavy lorries",
+                "verified"
+            ),
+            (
+                "the iron girders had rusted through in three places",
+                "verified"
+            ),
+            (
+                "the closure would cost them half of their summer trade",
+                "verified"
+            ),
+            ("the café owners had called the plan", "verified"),
+            (
+                "the repairs will take eleven weeks and cost four million pounds",
+                "verified"
+            ),
+            (
+                "the iron girders had rusted through in two places",
+                "mismatch"
+            ),
+        ]
+    );
+    // Each names the page it was found in, by its final address, and when it was captured.
+    let story = format!("{base}/news/harbour-bridge/");
+    for (_, _, source) in &results[..3] {
+        assert_eq!(source["url"], story.as_str(), "{source:#}");
+        assert!(
+            source["captured"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("20")),
+            "{source:#}"
+        );
+    }
+    assert_eq!(results[4].2["page"], 1, "{:#}", results[4].2);
 }

@@ -59,7 +59,14 @@ pub fn html(title: &str, paragraphs: &[&str]) -> Vec<u8> {
 pub fn warc_gz(records: &[Record]) -> Vec<u8> {
     let mut out = Vec::new();
     let info = b"software: sourced tests\r\nformat: WARC File Format 1.1\r\n".to_vec();
-    member(&mut out, "warcinfo", None, "2026-01-01T00:00:00Z", "application/warc-fields", &info);
+    member(
+        &mut out,
+        "warcinfo",
+        None,
+        "2026-01-01T00:00:00Z",
+        "application/warc-fields",
+        &info,
+    );
     for r in records {
         member(
             &mut out,
