@@ -159,8 +159,11 @@ fn the_newest_capture_is_the_one_judged_against() {
         newest.starts_with("sources/web/second.warc.gz#"),
         "{newest}"
     );
-    // The old wording is only in the older capture: not verified against the page as it is.
-    assert_ne!(results[1].verdict.status, Status::Verified);
+    // The old wording is only in the older capture: not verified against the page as it is,
+    // but found in the older capture (the page changed).
+    assert_eq!(results[1].verdict.status, Status::Misattributed);
+    let older = &results[1].verdict.best.as_ref().unwrap().path;
+    assert!(older.starts_with("sources/web/first.warc.gz#"), "{older}");
 }
 
 #[test]
@@ -410,4 +413,81 @@ fn pages_archived_from_a_server_are_checked_by_original_redirected_and_tracked_a
         );
     }
     assert_eq!(results[4].2["page"], 1, "{:#}", results[4].2);
+}
+
+/// The project's WARC and WACZ fixtures, written by warcio and py-wacz
+/// (`tests/fixtures/warc/make.py`), as sources.
+fn fixture_workspace(files: &[&str]) -> tempfile::TempDir {
+    let ws = empty_workspace();
+    for f in files {
+        std::fs::copy(
+            common::repo().join("tests/fixtures/warc").join(f),
+            ws.path().join("sources").join(f),
+        )
+        .unwrap();
+    }
+    ws
+}
+
+#[test]
+fn archives_written_by_other_tools_are_sources() {
+    let note = "The harbour master said “the tables were wrong” on Monday ([News](https://example.org/article)).\n\n\
+                It says “The page moved here” ([old](http://example.org/old)).\n\n\
+                She called it “la dernière fois” – twice, said the “café owners in the town” ([Café](https://example.org/cp1252)).\n";
+    for archive in ["pages.warc.gz", "pages.wacz"] {
+        let ws = fixture_workspace(&[archive]);
+        // The fixtures' sentences are short: quotations of three words count.
+        std::fs::write(
+            ws.path().join("sourced.toml"),
+            "sources = [\"sources\"]\nmin_words = 3\n",
+        )
+        .unwrap();
+        let results = quote_statuses(ws.path(), note);
+        let got: Vec<(&str, &str)> = results
+            .iter()
+            .map(|(t, s, _)| (t.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("the tables were wrong", "verified"),
+                ("The page moved here", "verified"),
+                ("la dernière fois", "verified"),
+                ("café owners in the town", "not-found"),
+            ],
+            "{archive}"
+        );
+        let article = &results[0].2;
+        assert_eq!(
+            article["url"], "https://example.org/article",
+            "{archive}: {article:#}"
+        );
+        // The publisher's structured data names the article and its authors.
+        assert_eq!(
+            article["title"], "The tide tables were wrong",
+            "{archive}: {article:#}"
+        );
+        assert_eq!(
+            article["author"], "Ann Lee, Bo Chen",
+            "{archive}: {article:#}"
+        );
+        assert_eq!(results[1].2["url"], "https://example.org/new", "{archive}");
+        let report = last_report(ws.path());
+        let cited: Vec<&Value> = report["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| &q["cited"])
+            .collect();
+        assert_eq!(
+            cited,
+            [
+                "https://example.org/article",
+                "http://example.org/old",
+                "https://example.org/cp1252",
+                "https://example.org/cp1252",
+            ],
+            "{archive}"
+        );
+    }
 }
