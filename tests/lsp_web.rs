@@ -11,8 +11,10 @@ use serde_json::{json, Value};
 
 const STORY: &str = "https://www.example.org/news/harbour-bridge";
 
-fn web_workspace() -> tempfile::TempDir {
-    let sources = tempfile::tempdir().unwrap().keep();
+/// A workspace (and its sources folder, outside it) with two captures of the story.
+fn web_workspace() -> (tempfile::TempDir, tempfile::TempDir) {
+    let folder = tempfile::tempdir().unwrap();
+    let sources = folder.path();
     for (name, date, paras) in [
         ("a.warc.gz", "2026-03-02T09:15:00Z", ["The council voted on Tuesday to close the old harbour bridge to heavy lorries from the first of May."]),
         ("b.warc.gz", "2026-04-10T18:00:00Z", ["The council voted on Tuesday to close the old harbour bridge to heavy lorries from the first of May."]),
@@ -20,12 +22,12 @@ fn web_workspace() -> tempfile::TempDir {
         let page = Record::page(STORY, date, "text/html", &html("Harbour bridge", &paras));
         std::fs::write(sources.join(name), warc_gz(&[page])).unwrap();
     }
-    workspace(&[&sources])
+    (workspace(&[sources]), folder)
 }
 
 #[tokio::test]
 async fn a_link_to_a_captured_page_is_a_citation_and_an_uncaptured_one_can_be_archived() {
-    let ws = web_workspace();
+    let (ws, _sources) = web_workspace();
     let (mut c, _) = ready(ws.path(), false, json!({"sourced": {"debounceMs": 10}})).await;
     let note = format!(
         "They “voted on Tuesday to close the old harbour bridge” ([Gazette]({STORY}?utm_source=x)).\n\n\
@@ -102,4 +104,62 @@ async fn a_link_to_a_captured_page_is_a_citation_and_an_uncaptured_one_can_be_ar
         all[0]["command"]["arguments"],
         json!([{"urls": ["https://apnews.com/a", "https://bbc.co.uk/b"]}])
     );
+}
+
+#[tokio::test]
+async fn archiving_from_the_editor_turns_the_link_into_a_checked_citation() {
+    use common::http::{Reply, TestServer};
+    let page = html(
+        "Harbour bridge",
+        &["The council voted on Tuesday to close the old harbour bridge to heavy lorries from the first of May."],
+    );
+    let server = TestServer::start(vec![("/bridge", Reply::ok("text/html", &page))]);
+    // No web folder yet, no source at all: the first capture makes both.
+    let sources = tempfile::tempdir().unwrap();
+    let ws = workspace(&[sources.path()]);
+    let (mut c, _) = ready(ws.path(), false, json!({"sourced": {"debounceMs": 10}})).await;
+    let url = server.url("/bridge");
+    let note = format!(
+        "They “voted on Tuesday to close the old harbour bridge” ([Gazette]({url})) and \
+         “close the old harbour bridge to all traffic” ([Gazette]({url})).\n"
+    );
+    let uri = file_uri(&ws.path().join("notes/n.md"));
+    c.open(&uri, &note).await;
+    let before = c.diagnostics(&uri, Some(1)).await;
+    let codes: Vec<&str> = before.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(
+        codes,
+        [
+            "not-found",
+            "not-found",
+            "uncaptured-page",
+            "uncaptured-page"
+        ],
+        "{before:#?}"
+    );
+    c.clear_log();
+    let result = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "sourced.archive", "arguments": [{"urls": [url]}]}),
+        )
+        .await;
+    assert_eq!(
+        result["archived"].as_array().map(Vec::len),
+        Some(1),
+        "{result}"
+    );
+    // The capture is indexed and the note checked again: the first quotation is verified
+    // (no diagnostic), the second differs from the page, and the link names a source.
+    let after = c
+        .wait_for("diagnostics after archiving", |m| {
+            is_diagnostics(m, &uri, None)
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().all(|d| d["code"] != "uncaptured-page"))
+        })
+        .await;
+    let diags = after["params"]["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["mismatch"], "{diags:#?}");
 }
