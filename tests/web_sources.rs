@@ -164,6 +164,18 @@ fn the_newest_capture_is_the_one_judged_against() {
     assert_eq!(results[1].verdict.status, Status::Misattributed);
     let older = &results[1].verdict.best.as_ref().unwrap().path;
     assert!(older.starts_with("sources/web/first.warc.gz#"), "{older}");
+    // And the report says so in those words.
+    std::fs::write(ws.path().join("note.md"), &note).unwrap();
+    std::fs::write(ws.path().join("sourced.toml"), "sources = [\"sources\"]\n").unwrap();
+    let out = sourced(ws.path(), &["check", "note.md"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "quote not in the newest capture of {STORY}: it is in the capture of \
+             2026-03-02T09:15:00Z; the page changed since"
+        )),
+        "{text}"
+    );
 }
 
 #[test]

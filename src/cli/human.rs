@@ -32,6 +32,25 @@ fn location(s: &super::report::SourceReport) -> String {
     }
 }
 
+/// Why a quotation is misattributed: found in another source, or (cited by a link to a web
+/// page) only in an older capture of that page.
+fn misattributed(q: &super::report::QuoteReport) -> String {
+    use crate::corpus::url_key::url_key;
+    let cited = q.cited.as_deref().unwrap_or("?");
+    let Some(s) = &q.source else {
+        return format!("quote cited to {cited} but found in another source");
+    };
+    match (&s.url, url_key(cited)) {
+        (Some(url), Some(key)) if url_key(url).as_ref() == Some(&key) => format!(
+            "quote not in the newest capture of {cited}: it is in the capture of {}; the page \
+             changed since",
+            s.captured.as_deref().unwrap_or("an unknown time")
+        ),
+        (Some(url), _) => format!("quote cited to {cited} but found in {url}"),
+        (None, _) => format!("quote cited to {cited} but found in {}", s.path),
+    }
+}
+
 fn title(s: &super::report::SourceReport) -> String {
     let mut parts = Vec::new();
     if let Some(t) = &s.title {
@@ -77,16 +96,7 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
                     q.similarity * 100.0
                 ),
             ),
-            Status::Misattributed => (
-                style.paint("1;33", "warning"),
-                format!(
-                    "quote cited to {} but found in {}",
-                    q.cited.as_deref().unwrap_or("?"),
-                    q.source
-                        .as_ref()
-                        .map_or("another source".to_string(), |s| s.path.clone())
-                ),
-            ),
+            Status::Misattributed => (style.paint("1;33", "warning"), misattributed(q)),
             Status::TooLong => (
                 style.paint("1;33", "warning"),
                 crate::quotes::matcher::too_long_message(&q.text),

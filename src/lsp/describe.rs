@@ -20,6 +20,31 @@ pub fn key_of(path: &str) -> String {
         .unwrap_or_else(|| path.to_string())
 }
 
+/// How to cite a source: `[@key]` for a file, its address for a captured web page.
+pub fn citation_of(m: &SourceMatch, info: Option<&SourceInfo>) -> String {
+    match info.and_then(|i| i.meta.url.as_deref()) {
+        Some(url) => format!("<{url}>"),
+        None => format!("[@{}]", key_of(&m.path)),
+    }
+}
+
+/// When the quotation was found only in an older capture of the very page its link names
+/// (the newest capture, which it is judged against, no longer holds it): that capture's
+/// time. The page changed since.
+pub fn older_capture_of_cited_page(
+    cited: Option<&str>,
+    info: Option<&SourceInfo>,
+) -> Option<String> {
+    use crate::corpus::url_key::url_key;
+    let cited = url_key(cited?)?;
+    let meta = &info?.meta;
+    (url_key(meta.url.as_deref()?)? == cited).then(|| {
+        meta.captured
+            .clone()
+            .unwrap_or_else(|| "an unknown time".into())
+    })
+}
+
 /// A source named for people: its title if known, else its path.
 pub fn source_name(m: &SourceMatch, info: Option<&SourceInfo>) -> String {
     // A captured web page is named by its address and capture time, not by the archive.

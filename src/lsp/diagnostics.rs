@@ -2,7 +2,9 @@
 //! source passage as related information and everything its quick fixes need in `data`.
 
 use super::actions::FixData;
-use super::describe::{percent, shorten, source_name, word_diff};
+use super::describe::{
+    citation_of, older_capture_of_cited_page, percent, shorten, source_name, word_diff,
+};
 use super::documents::Checked;
 use super::position::{self, Encoding};
 use super::settings::Settings;
@@ -48,12 +50,22 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
                 text.push_str(&name.clone().unwrap_or_default());
                 text
             }
-            (Status::Misattributed, Some(m)) => format!(
-                "quote cited to {} but found in {} (cite [@{}])",
-                r.cited.as_deref().unwrap_or("another source"),
-                name.clone().unwrap_or_default(),
-                super::describe::key_of(&m.path)
-            ),
+            (Status::Misattributed, Some(m)) => {
+                let cited = r.cited.as_deref();
+                match older_capture_of_cited_page(cited, info.as_ref()) {
+                    Some(when) => format!(
+                        "quote not in the newest capture of {}: it is in the capture of {when}; \
+                         the page changed since",
+                        cited.unwrap_or_default()
+                    ),
+                    None => format!(
+                        "quote cited to {} but found in {} (cite {})",
+                        cited.unwrap_or("another source"),
+                        name.clone().unwrap_or_default(),
+                        citation_of(m, info.as_ref())
+                    ),
+                }
+            }
             (Status::TooLong, _) => crate::quotes::matcher::too_long_message(&r.quote.text),
             (Status::Verified, _) => format!(
                 "quote found in {}",

@@ -3,7 +3,7 @@
 //! a `[@key]` citation: the source it names. Hover on an entity's name: its card
 //! ([`super::entities::card`]), after the quote's hover when the name is inside a quotation.
 
-use super::describe::{byline, key_of, percent, word_diff};
+use super::describe::{byline, citation_of, older_capture_of_cited_page, percent, word_diff};
 use super::documents::Checked;
 use super::entities;
 use super::folder::IndexSnapshot;
@@ -217,7 +217,19 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnap
         }
     }
     if v.status == Status::Misattributed {
-        let _ = writeln!(out, "\nCite it as `[@{}]`.", key_of(&m.path));
+        let info = snap.source_info(&m.path);
+        match older_capture_of_cited_page(r.cited.as_deref(), info.as_ref()) {
+            Some(when) => {
+                let _ = writeln!(
+                    out,
+                    "\nNot in the newest capture of the page: found in the capture of {when}. \
+                     The page changed since."
+                );
+            }
+            None => {
+                let _ = writeln!(out, "\nCite it as `{}`.", citation_of(m, info.as_ref()));
+            }
+        }
     }
     if !v.also.is_empty() {
         let _ = writeln!(out, "\nAlso found in:");
