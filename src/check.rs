@@ -146,7 +146,7 @@ impl Checker {
             ..Default::default()
         };
         let min_words = workspace.config.min_words;
-        let specs = workspace.sources(source_overrides);
+        let specs = workspace.sources_and_web_folder(source_overrides);
         let checker = Checker {
             workspace,
             index,

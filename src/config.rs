@@ -154,33 +154,37 @@ impl Workspace {
         })
     }
 
-    /// Source specs in effect: `--sources` if given, else the config's, else `seeds`, and
-    /// then the web folder (where `sourced archive` writes captures; a page archived is a
-    /// source wherever the other sources are). A file found by two specs is read once; the
-    /// web folder may not exist yet (see [`Workspace::is_web_folder`]).
+    /// Source specs in effect: `--sources` if given, else the config's, else `seeds`.
     pub fn sources(&self, overrides: &[String]) -> Vec<String> {
         if !overrides.is_empty() {
-            return overrides.to_vec();
-        }
-        let mut specs = if !self.config.sources.is_empty() {
+            overrides.to_vec()
+        } else if !self.config.sources.is_empty() {
             self.config.sources.clone()
         } else {
             vec!["seeds".to_string()]
-        };
-        if !specs.contains(&self.config.web_folder) {
+        }
+    }
+
+    /// [`Workspace::sources`], and then the web folder (where `sourced archive` writes
+    /// captures: a page archived is a source wherever the other sources are) unless
+    /// `--sources` was given. A file found by two specs is read once; the web folder may not
+    /// exist yet (see [`Workspace::is_web_folder`]).
+    pub fn sources_and_web_folder(&self, overrides: &[String]) -> Vec<String> {
+        let mut specs = self.sources(overrides);
+        if overrides.is_empty() && !specs.contains(&self.config.web_folder) {
             specs.push(self.config.web_folder.clone());
         }
         specs
     }
 
-    /// Whether a source spec is the web folder's (which is not missing, only not made yet).
-    pub fn is_web_folder(&self, spec: &str) -> bool {
-        spec == self.config.web_folder
-    }
-
     /// Where `sourced archive` writes captures (see `web_folder`).
     pub fn web_folder(&self) -> PathBuf {
         self.root.join(&self.config.web_folder)
+    }
+
+    /// Whether a source spec is the web folder's (which is not missing, only not made yet).
+    pub fn is_web_folder(&self, spec: &str) -> bool {
+        spec == self.config.web_folder
     }
 
     /// The cache folder for the index, as configured.
