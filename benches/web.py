@@ -115,8 +115,11 @@ def main():
                   f"| `sourced index` fresh, {name} (median of 3) | {t:.2f} s; peak RSS {rss:.0f} MB |")
         # 3. Verdicts.
         quotes = [json.loads(l) for l in (corpus / "quotes.jsonl").open()]
+        # A fabricated quotation (no source) is cited to the first speech.
+        first = next(iter(url.values()))
         cited = "# Quotations\n\n" + "".join(
-            f"“{q['quote']}” ([speech]({url[q['source']]}?utm_source=bench))\n\n" for q in quotes)
+            f"“{q['quote']}” ([speech]({url.get(q['source'], first)}?utm_source=bench))\n\n"
+            for q in quotes)
         uncited = "# Quotations\n\n" + "".join(f"“{q['quote']}”\n\n" for q in quotes)
         results = {}
         for name, w, note in [("captures, cited by address", ws, cited),
