@@ -40,6 +40,9 @@ pub struct Config {
     pub reader_memory_mb: u64,
     /// Time the process that reads one PDF may take, in seconds.
     pub reader_seconds: u64,
+    /// BibTeX/BibLaTeX (`.bib`) and CSL JSON (`.json`) files whose keys `[@key]` citations
+    /// use, relative to the workspace root.
+    pub bibliography: Vec<String>,
 }
 
 /// Memory of the process that reads one PDF, in megabytes (`reader_memory_mb`).
@@ -62,6 +65,7 @@ impl Default for Config {
             max_walk_depth: crate::disk::walk::DEFAULT_MAX_DEPTH,
             reader_memory_mb: DEFAULT_READER_MEMORY_MB,
             reader_seconds: DEFAULT_READER_SECONDS,
+            bibliography: Vec::new(),
         }
     }
 }
@@ -172,6 +176,18 @@ impl Workspace {
         } else {
             Ok(dir)
         }
+    }
+
+    /// The `bibliography` files, absolute.
+    pub fn bibliography_files(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        for b in &self.config.bibliography {
+            let p = absolute(&self.root.join(b));
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
     }
 
     /// Bytes read at most from one file (`max_file_mb`).

@@ -22,7 +22,7 @@ use tantivy::schema::{
 
 /// Bump when the schema, the normaliser or the passage layout changes: older indexes are
 /// then rebuilt automatically.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The `record` term of the complete-build marker: no path holds a NUL.
 pub const COMPLETE_MARKER: &str = "\u{0}complete build";

@@ -76,7 +76,9 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
     let (label, paths) = match &c.target {
         CitationTarget::Key(k) => (
             format!("[@{k}]"),
-            snap.checker.index().resolve_key(k).unwrap_or_default(),
+            snap.checker
+                .citation_sources(&checked.path, c, &checked.bibliography)
+                .unwrap_or_default(),
         ),
         CitationTarget::Link(dest) => {
             let p = crate::check::resolve_link(&checked.root, &checked.path, dest);
@@ -88,7 +90,18 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
         }
     };
     let mut out = format!("**sourced** · citation {label}\n\n");
-    if paths.is_empty() {
+    let entry = match &c.target {
+        CitationTarget::Key(k) => checked.bibliography.get(k),
+        CitationTarget::Link(_) => None,
+    };
+    if let Some(e) = entry {
+        out.push_str(&bib_entry(e));
+        out.push_str(if paths.is_empty() {
+            "\nNone of its files, URL or DOI is a source, and no source has this key.\n"
+        } else {
+            "\nResolves to:\n"
+        });
+    } else if paths.is_empty() {
         out.push_str("No source in the index has this key.");
         // The sources it may have meant, as the unknown-citation diagnostic says.
         let nearest = checked
@@ -125,6 +138,38 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
         );
     }
     Some(out)
+}
+
+/// A bibliography entry: title, authors, date, DOI or URL, and where it is written.
+fn bib_entry(e: &crate::bibliography::Entry) -> String {
+    let mut out = String::new();
+    if let Some(t) = &e.title {
+        let _ = writeln!(out, "*{t}*\n");
+    }
+    let mut line = e.authors.join(", ");
+    if let Some(d) = &e.date {
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        line.push_str(d);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{line}\n");
+    }
+    if let Some(d) = &e.doi {
+        let _ = writeln!(out, "DOI: [{d}](https://doi.org/{d})\n");
+    }
+    if let Some(u) = &e.url {
+        let _ = writeln!(out, "URL: <{u}>\n");
+    }
+    let file = e
+        .origin
+        .path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy();
+    let _ = writeln!(out, "Entry: `{file}:{}`", e.origin.line);
+    out
 }
 
 fn headline(r: &QuoteResult) -> String {
