@@ -13,6 +13,8 @@ use std::path::Path;
 const S000: &str = "000_3ed32749fd57da32";
 const S003: &str = "003_0afb694efec83e04";
 const Q000: &str = "“The US has recently carried out deadly attacks across Iraq”";
+const QDOI: &str =
+    "“Withdrawal agreements are often signed long before the last soldier leaves the country”";
 
 fn fast() -> Value {
     json!({"sourced": {"debounceMs": 10}})
@@ -28,6 +30,11 @@ fn bib_workspace() -> tempfile::TempDir {
         let e = e.unwrap();
         std::fs::copy(e.path(), seeds.join(e.file_name())).unwrap();
     }
+    std::fs::copy(
+        repo().join("tests/fixtures/bib/doi-source.md"),
+        seeds.join("withdrawal.md"),
+    )
+    .unwrap();
     for f in ["zotero.bib", "library.json", "broken.bib"] {
         std::fs::copy(
             repo().join("tests/fixtures/bib").join(f),
@@ -124,6 +131,30 @@ async fn keys_complete_hover_and_lead_to_their_entry_and_source() {
                 0
             )
         ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hover_on_a_quote_fills_what_its_source_lacks_from_the_cited_entry() {
+    let ws = bib_workspace();
+    let (mut c, _) = ready(ws.path(), false, fast()).await;
+    let uri = file_uri(&ws.path().join("notes/n.md"));
+    let text = format!("# N\n\nSaid: {QDOI} [@smith2024].\n");
+    c.open(&uri, &text).await;
+    c.diagnostics(&uri, Some(1)).await;
+    let hover = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": pos(&text, "Withdrawal", 2)}),
+        )
+        .await;
+    let value = hover["contents"]["value"].as_str().unwrap();
+    // The title is the source's own; author and date come from the entry.
+    assert!(
+        value.contains(
+            "*Troop Withdrawal Agreements in Practice* — Jane Smith, Institute for War Studies, 2024-03-01"
+        ),
+        "{value}"
     );
 }
 

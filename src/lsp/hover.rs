@@ -206,7 +206,12 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnap
             percent(m.similarity)
         );
     }
-    source_block(&mut out, checked, m, enc, snap);
+    // A verified or mismatched quotation was found in a source of its citation: the
+    // citation's bibliography entry fills what the source's own metadata lacks.
+    let entry = matches!(v.status, Status::Verified | Status::Mismatch)
+        .then(|| r.cited.as_deref().and_then(|k| checked.bibliography.get(k)))
+        .flatten();
+    source_block(&mut out, checked, m, entry, enc, snap);
     if matches!(v.status, Status::Mismatch | Status::Misattributed) && !m.diff.is_empty() {
         let _ = writeln!(
             out,
@@ -250,10 +255,14 @@ fn source_block(
     out: &mut String,
     checked: &Checked,
     m: &SourceMatch,
+    entry: Option<&crate::bibliography::Entry>,
     enc: Encoding,
     snap: &IndexSnapshot,
 ) {
-    let info = snap.source_info(&m.path);
+    let mut info = snap.source_info(&m.path);
+    if let (Some(i), Some(e)) = (info.as_mut(), entry) {
+        e.enrich(&mut i.meta);
+    }
     let title = info.as_ref().and_then(|i| i.meta.title.clone());
     let rest: Vec<String> = info
         .as_ref()
