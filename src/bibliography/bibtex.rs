@@ -24,7 +24,13 @@ struct Chunk {
     span: Range<usize>,
     /// Whether its closing brace was found.
     closed: bool,
+    /// The deepest its braces nest.
+    depth: usize,
 }
+
+/// Braces nested deeper than this make an entry refused: real entries nest a few levels
+/// (`{{Title}}`, `{\"{u}}`), and the parser's time grows steeply with the depth.
+const MAX_BRACE_DEPTH: usize = 64;
 
 /// Read a `.bib` file's text (`path` locates relative `file` paths and names warnings).
 pub fn parse(text: &str, path: &Path) -> BibFile {
@@ -62,6 +68,17 @@ pub fn parse(text: &str, path: &Path) -> BibFile {
                 format!(
                     "entry @{} is never closed (a missing ‘}}’): skipped",
                     c.kind
+                ),
+            );
+            continue;
+        }
+        if c.depth > MAX_BRACE_DEPTH {
+            warn(
+                &mut out,
+                c.span.start,
+                format!(
+                    "entry @{} nests braces {} deep (at most {MAX_BRACE_DEPTH} are read): skipped",
+                    c.kind, c.depth
                 ),
             );
             continue;
@@ -231,11 +248,15 @@ fn chunks(text: &str) -> Vec<Chunk> {
         };
         let close = if b[open] == b'(' { b')' } else { b'}' };
         let mut depth = 0usize;
+        let mut deepest = 0usize;
         let mut j = open + 1;
         let mut end = None;
         while j < b.len() {
             match b[j] {
-                b'{' => depth += 1,
+                b'{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
                 b'}' if depth > 0 => depth -= 1,
                 c if c == close && depth == 0 => {
                     end = Some(j + 1);
@@ -258,6 +279,7 @@ fn chunks(text: &str) -> Vec<Chunk> {
             kind,
             span: i..span_end,
             closed,
+            depth: deepest,
         });
         i = span_end.max(i + 1);
     }
@@ -297,6 +319,22 @@ mod tests {
     }
 
     #[test]
+    fn braces_nested_too_deep_skip_the_entry_with_a_warning() {
+        let deep = format!("{}x{}", "{".repeat(1000), "}".repeat(1000));
+        let text = format!("@misc{{ok, title = {{A}}}}\n@misc{{deep, title = {deep}}}\n");
+        let f = parse(&text, Path::new("/x.bib"));
+        let keys: Vec<&str> = f.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["ok"]);
+        assert_eq!(f.warnings.len(), 1);
+        assert_eq!(f.warnings[0].line, Some(2));
+        assert!(
+            f.warnings[0].message.contains("1000 deep"),
+            "{}",
+            f.warnings[0]
+        );
+    }
+
+    #[test]
     fn string_abbreviations_are_used_wherever_they_are_defined() {
         let text = "@misc{a, publisher = pub # \" Press\"}\n@string{pub = inner # \"rint\"}\n@string{inner = \"Imp\"}\n@string{unused = \"x\"}\n";
         let f = parse(text, Path::new("/x.bib"));
@@ -328,16 +366,16 @@ mod tests {
     #[test]
     fn chunks_are_cut_at_balanced_braces_and_at_the_next_entry_when_unclosed() {
         let text = "% comment @ here\n@article{a, title = {X {Y}}}\n@book{b, title = {open\n@misc{c, title = {Z}}\n";
-        let got: Vec<(String, bool)> = chunks(text)
+        let got: Vec<(String, bool, usize)> = chunks(text)
             .into_iter()
-            .map(|c| (text[c.span].to_string(), c.closed))
+            .map(|c| (text[c.span].to_string(), c.closed, c.depth))
             .collect();
         assert_eq!(
             got,
             [
-                ("@article{a, title = {X {Y}}}".to_string(), true),
-                ("@book{b, title = {open".to_string(), false),
-                ("@misc{c, title = {Z}}".to_string(), true),
+                ("@article{a, title = {X {Y}}}".to_string(), true, 2),
+                ("@book{b, title = {open".to_string(), false, 1),
+                ("@misc{c, title = {Z}}".to_string(), true, 1),
             ]
         );
     }
