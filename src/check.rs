@@ -2,6 +2,7 @@
 //! for a workspace, scans a note for quotations, resolves their citations and asks the
 //! matcher for a verdict on each. Results are plain data in byte offsets.
 
+use crate::bibliography::{self, BibCache, Bibliography};
 use crate::cancel::CancelFlag;
 use crate::config::{ConfigError, Workspace};
 use crate::corpus::{self, SourceFile, Warning};
@@ -13,7 +14,9 @@ use crate::quotes::extract::{self, Citation, CitationTarget, NoteScan, Quote};
 use crate::quotes::matcher::{self, Cited, MatchOptions};
 use crate::quotes::verdict::Verdict;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Anything that stops a check.
@@ -74,6 +77,8 @@ pub struct Checker {
     verdicts: VerdictCache,
     /// How long an update waits for another process that writes the index.
     lock_timeout: Duration,
+    /// Bibliography files read (again when they change).
+    bibliographies: BibCache,
 }
 
 /// What opening a workspace found out.
@@ -156,6 +161,7 @@ impl Checker {
             exclude,
             verdicts: VerdictCache::default(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            bibliographies: BibCache::default(),
         };
         Ok((checker, messages))
     }
@@ -250,48 +256,128 @@ impl Checker {
         }
     }
 
-    /// Scan and check a note whose text is `text` (read from `path`, which locates relative
-    /// links).
-    pub fn check_note(&self, path: &Path, text: &str) -> Result<Vec<QuoteResult>, CheckError> {
-        let scan = extract::scan(text, self.min_words);
-        self.check_scan(path, scan)
+    /// The bibliography of the workspace (`bibliography` in `sourced.toml`), read from disk
+    /// again when its files have changed.
+    pub fn workspace_bibliography(&self) -> Arc<Bibliography> {
+        self.bibliographies
+            .bibliography(&self.workspace.bibliography_files())
     }
 
-    /// The citations of a note that name no source (see [`unknown_citations`]).
+    /// The bibliography a note's `[@key]`s use: the workspace's, then the files of the note's
+    /// front matter `bibliography:` (relative to the note). The first entry of a key wins.
+    pub fn note_bibliography(&self, note: &Path, text: &str) -> Arc<Bibliography> {
+        let mut files = self.workspace.bibliography_files();
+        for f in bibliography::front_matter::bibliographies(&crate::config::absolute(note), text) {
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
+        self.bibliographies.bibliography(&files)
+    }
+
+    /// Whether `path` is a bibliography file some check has read (the language server checks
+    /// the notes again when one changes).
+    pub fn reads_bibliography(&self, path: &Path) -> bool {
+        self.bibliographies.has_read(&crate::config::absolute(path))
+    }
+
+    /// The sources a citation of the note at `path` names, as checking resolves it (see
+    /// [`citation_sources`]).
+    pub fn citation_sources(
+        &self,
+        path: &Path,
+        citation: &Citation,
+        bib: &Bibliography,
+    ) -> Result<Vec<String>, CheckError> {
+        let citing = Citing {
+            root: &self.workspace.root,
+            note_path: path,
+            bibliography: bib,
+        };
+        citation_sources(&self.index, &citing, citation)
+    }
+
+    /// Scan and check a note whose text is `text` (read from `path`, which locates relative
+    /// links and front matter bibliographies).
+    pub fn check_note(&self, path: &Path, text: &str) -> Result<Vec<QuoteResult>, CheckError> {
+        let scan = extract::scan(text, self.min_words);
+        let bib = self.note_bibliography(path, text);
+        self.check_scan_in(path, scan, &bib, &CancelFlag::new())
+    }
+
+    /// The citations of a note that name no source (see [`unknown_citations`]), with the
+    /// workspace's bibliography.
     pub fn unknown_citations(
         &self,
         path: &Path,
         citations: &[Citation],
     ) -> Result<Vec<UnknownCitation>, CheckError> {
+        self.unknown_citations_in(path, citations, &self.workspace_bibliography())
+    }
+
+    /// [`Checker::unknown_citations`] with the bibliography `bib` (see
+    /// [`Checker::note_bibliography`]).
+    pub fn unknown_citations_in(
+        &self,
+        path: &Path,
+        citations: &[Citation],
+        bib: &Bibliography,
+    ) -> Result<Vec<UnknownCitation>, CheckError> {
         let root = &self.workspace.root;
         let in_sources = |p: &Path| corpus::discover::is_under(p, &self.specs, root, &self.exclude);
-        unknown_citations(&self.index, root, path, citations, &in_sources)
+        let citing = Citing {
+            root,
+            note_path: path,
+            bibliography: bib,
+        };
+        unknown_citations_in(&self.index, &citing, citations, &in_sources)
     }
 
+    /// Check a scanned note with the workspace's bibliography.
     pub fn check_scan(&self, path: &Path, scan: NoteScan) -> Result<Vec<QuoteResult>, CheckError> {
-        self.check_scan_until(path, scan, &CancelFlag::new())
+        self.check_scan_in(
+            path,
+            scan,
+            &self.workspace_bibliography(),
+            &CancelFlag::new(),
+        )
     }
 
-    /// [`Checker::check_scan`] that gives up with [`CheckError::Cancelled`] once `cancel` is
-    /// raised.
-    pub fn check_scan_until(
+    /// [`Checker::check_scan`] with the bibliography `bib` (see
+    /// [`Checker::note_bibliography`]), giving up with [`CheckError::Cancelled`] once
+    /// `cancel` is raised.
+    pub fn check_scan_in(
         &self,
         path: &Path,
         scan: NoteScan,
+        bib: &Bibliography,
         cancel: &CancelFlag,
     ) -> Result<Vec<QuoteResult>, CheckError> {
         // Verdicts remembered from another state of the index are forgotten.
         self.verdicts.sync(self.index.state());
-        check_quotes_with(
+        let citing = Citing {
+            root: &self.workspace.root,
+            note_path: path,
+            bibliography: bib,
+        };
+        check_quotes_in(
             &self.index,
-            &self.workspace.root,
-            path,
+            &citing,
             scan.quotes,
             &self.options,
             Some(&self.verdicts),
             cancel,
         )
     }
+}
+
+/// Where a note's citations are resolved: the workspace root (source paths are relative to
+/// it), the note (relative links start from it) and the bibliography its keys use.
+#[derive(Clone, Copy)]
+pub struct Citing<'a> {
+    pub root: &'a Path,
+    pub note_path: &'a Path,
+    pub bibliography: &'a Bibliography,
 }
 
 /// Check already extracted quotations against any retriever.
@@ -329,20 +415,50 @@ pub fn check_quotes_with(
     cache: Option<&VerdictCache>,
     cancel: &CancelFlag,
 ) -> Result<Vec<QuoteResult>, CheckError> {
+    let citing = Citing {
+        root,
+        note_path,
+        bibliography: &Bibliography::default(),
+    };
+    check_quotes_in(retriever, &citing, quotes, options, cache, cancel)
+}
+
+/// [`check_quotes_with`], resolving `[@key]`s through `citing`'s bibliography first.
+pub fn check_quotes_in(
+    retriever: &dyn Retriever,
+    citing: &Citing,
+    quotes: Vec<Quote>,
+    options: &MatchOptions,
+    cache: Option<&VerdictCache>,
+    cancel: &CancelFlag,
+) -> Result<Vec<QuoteResult>, CheckError> {
+    // Each citation is resolved once (a DOI lookup reads the sources' metadata), before the
+    // quotations are checked.
+    let mut resolver = Resolver::new(retriever, citing);
+    let mut resolved: HashMap<(bool, String), Resolution> = HashMap::new();
+    for c in quotes.iter().flat_map(|q| &q.citations) {
+        if let std::collections::hash_map::Entry::Vacant(v) = resolved.entry(target_id(&c.target)) {
+            v.insert(resolver.resolve(c)?);
+        }
+    }
     // Quotations are independent: checked in parallel (rayon's pool), results in note order.
     let check_one = |quote: Quote| -> Result<QuoteResult, CheckError> {
         if cancel.is_cancelled() {
             return Err(CheckError::Cancelled);
         }
-        let resolved = resolve_citations(retriever, root, note_path, &quote.citations)?;
-        let known: Vec<&(String, Vec<String>)> =
-            resolved.iter().filter(|(_, p)| !p.is_empty()).collect();
+        let known: Vec<(&str, &[String])> = quote
+            .citations
+            .iter()
+            .filter_map(|c| resolved.get(&target_id(&c.target)))
+            .filter(|r| !r.paths.is_empty())
+            .map(|r| (r.written.as_str(), r.paths.as_slice()))
+            .collect();
         // Every known citation of the quotation counts; unknown ones are reported apart
         // (see `unknown_citations`) and the quotation is judged as if they were not there.
         let cited_paths = if known.is_empty() {
             Cited::None
         } else {
-            let mut paths: Vec<String> = known.iter().flat_map(|(_, p)| p.clone()).collect();
+            let mut paths: Vec<String> = known.iter().flat_map(|(_, p)| p.to_vec()).collect();
             paths.sort();
             paths.dedup();
             Cited::Paths(paths)
@@ -367,7 +483,7 @@ pub fn check_quotes_with(
             .as_ref()
             .and_then(|m| known.iter().find(|(_, p)| p.contains(&m.path)))
             .or(known.first())
-            .map(|(written, _)| written.clone());
+            .map(|(written, _)| written.to_string());
         Ok(QuoteResult {
             quote,
             cited,
@@ -377,54 +493,202 @@ pub fn check_quotes_with(
     quotes.into_par_iter().map(check_one).collect()
 }
 
-/// Each citation as written (the key, or the link destination) with the sources it names;
-/// none for a key no source has or a link to a file that is not a source.
-fn resolve_citations(
+/// The sources a citation names (display paths, as the index stores them): for a `[@key]`,
+/// those of its bibliography entry, else the sources with that key; for a link, the source
+/// it names. Empty when it names none.
+pub fn citation_sources(
     retriever: &dyn Retriever,
-    root: &Path,
-    note_path: &Path,
-    citations: &[Citation],
-) -> Result<Vec<(String, Vec<String>)>, CheckError> {
-    let mut out = Vec::with_capacity(citations.len());
-    for c in citations {
-        let paths = match &c.target {
-            CitationTarget::Key(k) => retriever.resolve_key(k)?,
-            // The newest capture of the page is the one a quotation is judged against.
-            CitationTarget::Url(url) => retriever.resolve_url(url)?.into_iter().take(1).collect(),
-            CitationTarget::Link(dest) => {
-                let target = resolve_link(root, note_path, dest);
-                match retriever.source_info(&target)? {
-                    Some(_) => vec![target],
+    citing: &Citing,
+    citation: &Citation,
+) -> Result<Vec<String>, CheckError> {
+    Ok(Resolver::new(retriever, citing).resolve(citation)?.paths)
+}
+
+/// A citation target as a map key: whether it is a `[@key]`, and the key or destination.
+fn target_id(t: &CitationTarget) -> (bool, String) {
+    match t {
+        CitationTarget::Key(k) => (true, k.clone()),
+        CitationTarget::Link(l) | CitationTarget::Url(l) => (false, l.clone()),
+    }
+}
+
+/// What a citation names: the sources, and for a key, the bibliography entry it is.
+#[derive(Debug, Clone)]
+struct Resolution {
+    /// The key or link destination as written.
+    written: String,
+    /// The sources it names (display paths, as the index stores them); empty for none.
+    paths: Vec<String>,
+    /// The bibliography file of the key's entry, if the key is one.
+    entry_in: Option<PathBuf>,
+}
+
+/// Resolves citations for one note: a `[@key]` through its bibliography entry (its files,
+/// DOI, URL), else through the sources' own keys (file stem, front matter `id`); a link
+/// through the file it names.
+struct Resolver<'a> {
+    retriever: &'a dyn Retriever,
+    citing: &'a Citing<'a>,
+    /// The sources by DOI, read once when an entry first needs it.
+    dois: Option<HashMap<String, Vec<String>>>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(retriever: &'a dyn Retriever, citing: &'a Citing<'a>) -> Self {
+        Resolver {
+            retriever,
+            citing,
+            dois: None,
+        }
+    }
+
+    fn resolve(&mut self, c: &Citation) -> Result<Resolution, CheckError> {
+        let written = c.written().to_string();
+        let (paths, entry_in) = match &c.target {
+            CitationTarget::Key(k) => {
+                let entry = self.citing.bibliography.get(k);
+                let mut paths = match entry {
+                    Some(e) => self.entry_sources(e)?,
                     None => Vec::new(),
+                };
+                if paths.is_empty() {
+                    paths = self.retriever.resolve_key(k)?;
+                }
+                (paths, entry.map(|e| e.origin.path.clone()))
+            }
+            // The newest capture of the page is the one a quotation is judged against.
+            CitationTarget::Url(url) => (
+                self.retriever.resolve_url(url)?.into_iter().take(1).collect(),
+                None,
+            ),
+            CitationTarget::Link(dest) => {
+                let target = resolve_link(self.citing.root, self.citing.note_path, dest);
+                match self.retriever.source_info(&target)? {
+                    Some(_) => (vec![target], None),
+                    None => (Vec::new(), None),
                 }
             }
         };
-        out.push((c.written().to_string(), paths));
+        Ok(Resolution {
+            written,
+            paths,
+            entry_in,
+        })
     }
-    Ok(out)
+
+    /// The sources a bibliography entry names, sorted: its files that are indexed sources,
+    /// the sources whose metadata has its DOI, and the newest capture of its URL.
+    fn entry_sources(&mut self, e: &bibliography::Entry) -> Result<Vec<String>, CheckError> {
+        let mut out = Vec::new();
+        for target in e.targets() {
+            match target {
+                bibliography::Target::File(f) => {
+                    let p = corpus::discover::display_path(f, self.citing.root);
+                    if self.retriever.source_info(&p)?.is_some() {
+                        out.push(p);
+                    }
+                }
+                bibliography::Target::Doi(doi) => {
+                    if let Some(paths) = self.dois()?.get(doi) {
+                        out.extend(paths.iter().cloned());
+                    }
+                }
+                // The newest capture of the entry's page, as for a `[text](url)` citation.
+                bibliography::Target::Url(url) => {
+                    out.extend(self.retriever.resolve_url(url)?.into_iter().take(1));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    fn dois(&mut self) -> Result<&HashMap<String, Vec<String>>, CheckError> {
+        if self.dois.is_none() {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for s in self.retriever.sources()? {
+                if let Some(d) = &s.meta.doi {
+                    map.entry(d.clone()).or_default().push(s.path.clone());
+                }
+            }
+            self.dois = Some(map);
+        }
+        Ok(self.dois.get_or_insert_with(HashMap::new))
+    }
 }
 
-/// A citation that names no source: a key no source has as its file stem or `id`, or a link
-/// to a file that does not exist. (A link to an existing file that is not a source, another
-/// note say, is not a citation at all.)
+/// A citation that names no source: a key that is no bibliography entry and no source's file
+/// stem or `id`, a key whose bibliography entry names no source, or a link to a file that
+/// does not exist. (A link to an existing file that is not a source, another note say, is not
+/// a citation at all.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnknownCitation {
     pub citation: Citation,
     /// The key or link destination as written.
     pub written: String,
-    /// Sources it may have meant, nearest first: their key and title.
+    /// Keys it may have meant (bibliography entries and sources), nearest first: the key and
+    /// title.
     pub nearest: Vec<(String, Option<String>)>,
+    /// Set when the key is an entry of this bibliography file, but none of the entry's
+    /// files, DOI or URL is a source (and no source has the key).
+    pub entry_in: Option<PathBuf>,
+    /// Whether any bibliography was in use (the message says where the key was looked for).
+    pub with_bibliography: bool,
+}
+
+/// What kind of unknown citation, as the JSON report and diagnostics name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownKind {
+    /// A key in no bibliography and of no source.
+    UnknownKey,
+    /// A key of a bibliography entry that names no source.
+    EntryWithoutSource,
+    /// A link to a missing file.
+    MissingFile,
+    /// A link to a web page no source captured.
+    UncapturedPage,
+}
+
+impl UnknownKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnknownKind::UnknownKey => "unknown-key",
+            UnknownKind::EntryWithoutSource => "entry-without-source",
+            UnknownKind::MissingFile => "missing-file",
+            UnknownKind::UncapturedPage => "uncaptured-page",
+        }
+    }
 }
 
 impl UnknownCitation {
-    /// What a person reads: what names nothing, and the sources it may have meant.
+    pub fn kind(&self) -> UnknownKind {
+        match (&self.citation.target, &self.entry_in) {
+            (CitationTarget::Link(_), _) => UnknownKind::MissingFile,
+            (CitationTarget::Url(_), _) => UnknownKind::UncapturedPage,
+            (CitationTarget::Key(_), Some(_)) => UnknownKind::EntryWithoutSource,
+            (CitationTarget::Key(_), None) => UnknownKind::UnknownKey,
+        }
+    }
+
+    /// What a person reads: what names nothing, and the keys it may have meant.
     pub fn message(&self) -> String {
-        let what = match &self.citation.target {
-            CitationTarget::Key(k) => {
+        let what = match (&self.citation.target, &self.entry_in) {
+            (CitationTarget::Key(k), Some(bib)) => {
+                let name = bib.file_name().unwrap_or(bib.as_os_str()).to_string_lossy();
+                return format!(
+                    "‘{k}’ is in {name} but none of its files, URL or DOI is a source \
+                     (and no source has this file name or id)"
+                );
+            }
+            (CitationTarget::Key(k), None) if self.with_bibliography => format!(
+                "unknown citation key ‘{k}’: in no bibliography, and no source has this file name or id"
+            ),
+            (CitationTarget::Key(k), None) => {
                 format!("unknown citation key ‘{k}’: no source has this file name or id")
             }
-            CitationTarget::Link(l) => format!("citation of a missing file ‘{l}’"),
-            CitationTarget::Url(u) => format!(
+            (CitationTarget::Link(l), _) => format!("citation of a missing file ‘{l}’"),
+            (CitationTarget::Url(u), _) => format!(
                 "no capture of ‘{u}’ among the sources: the quotation is checked against \
                  every source (`sourced archive {u}` keeps a copy of the page)"
             ),
@@ -444,12 +708,12 @@ impl UnknownCitation {
     }
 }
 
-/// How many sources an unknown citation suggests at most.
+/// How many keys an unknown citation suggests at most.
 const NEAREST_KEYS: usize = 3;
 
-/// The citations of a note that name no source, with the sources they may have meant.
-/// `in_sources` says whether a path lies in the source folders (links elsewhere are no
-/// citations).
+/// The citations of a note that name no source, with the sources they may have meant (no
+/// bibliography). `in_sources` says whether a path lies in the source folders (links
+/// elsewhere are no citations).
 pub fn unknown_citations(
     retriever: &dyn Retriever,
     root: &Path,
@@ -457,11 +721,28 @@ pub fn unknown_citations(
     citations: &[Citation],
     in_sources: &dyn Fn(&Path) -> bool,
 ) -> Result<Vec<UnknownCitation>, CheckError> {
-    let resolved = resolve_citations(retriever, root, note_path, citations)?;
+    let citing = Citing {
+        root,
+        note_path,
+        bibliography: &Bibliography::default(),
+    };
+    unknown_citations_in(retriever, &citing, citations, in_sources)
+}
+
+/// [`unknown_citations`], with `citing`'s bibliography: its keys are known, and suggested.
+pub fn unknown_citations_in(
+    retriever: &dyn Retriever,
+    citing: &Citing,
+    citations: &[Citation],
+    in_sources: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<UnknownCitation>, CheckError> {
+    let (root, note_path) = (citing.root, citing.note_path);
+    let mut resolver = Resolver::new(retriever, citing);
     let mut out = Vec::new();
     let mut sources = None;
-    for (c, (written, paths)) in citations.iter().zip(resolved) {
-        if !paths.is_empty() {
+    for c in citations {
+        let r = resolver.resolve(c)?;
+        if !r.paths.is_empty() {
             continue;
         }
         if let CitationTarget::Link(dest) = &c.target {
@@ -473,24 +754,34 @@ pub fn unknown_citations(
                 continue;
             }
         }
-        let all = match &mut sources {
-            Some(all) => all,
-            None => sources.insert(retriever.sources()?),
+        let nearest = if r.entry_in.is_some() {
+            // The key is right; what is missing is its source.
+            Vec::new()
+        } else {
+            let all = match &mut sources {
+                Some(all) => all,
+                None => sources.insert(retriever.sources()?),
+            };
+            nearest_keys(&r.written, all, citing.bibliography)
         };
         out.push(UnknownCitation {
             citation: c.clone(),
-            nearest: nearest_sources(&written, all),
-            written,
+            nearest,
+            written: r.written,
+            entry_in: r.entry_in,
+            with_bibliography: !citing.bibliography.is_empty(),
         });
     }
     Ok(out)
 }
 
-/// The sources a mistyped citation may mean: keys spelled alike, or a Pandoc/BibTeX-style
-/// key (`lendman2021`) whose name part is an author's surname or a title's word.
-fn nearest_sources(
+/// The keys a mistyped citation may mean, bibliography entries and sources alike: keys
+/// spelled alike, or a Pandoc/BibTeX-style key (`lendman2021`) whose name part is an
+/// author's surname or a title's word.
+fn nearest_keys(
     written: &str,
     sources: &[crate::index::SourceInfo],
+    bib: &Bibliography,
 ) -> Vec<(String, Option<String>)> {
     let name = written.rsplit('/').next().unwrap_or(written);
     let name = name
@@ -498,31 +789,52 @@ fn nearest_sources(
         .map_or(name, |(stem, _)| stem)
         .to_lowercase();
     let letters: String = name.chars().take_while(|c| c.is_alphabetic()).collect();
-    let mut scored: Vec<(f64, String, Option<String>)> = Vec::new();
-    for s in sources {
-        let key = s.keys.first().cloned().unwrap_or_else(|| s.path.clone());
-        let spelled = s
-            .keys
-            .iter()
+    let score = |keys: &mut dyn Iterator<Item = &str>, names: &[Option<&str>]| {
+        let spelled = keys
             .map(|k| strsim::jaro_winkler(&name, &k.to_lowercase()))
             .fold(0.0, f64::max);
         let named = letters.len() >= 3
-            && [s.meta.author.as_deref(), s.meta.title.as_deref()]
-                .into_iter()
+            && names
+                .iter()
                 .flatten()
                 .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
                 .any(|w| w.to_lowercase() == letters);
-        let score = if named { 1.0 } else { spelled };
-        if score >= 0.8 {
-            scored.push((score, key, s.meta.title.clone()));
+        if named {
+            1.0
+        } else {
+            spelled
+        }
+    };
+    let mut scored: Vec<(f64, String, Option<String>)> = Vec::new();
+    for e in bib.entries() {
+        let mut names: Vec<Option<&str>> = e.authors.iter().map(|a| Some(a.as_str())).collect();
+        names.push(e.title.as_deref());
+        let sc = score(&mut std::iter::once(e.key.as_str()), &names);
+        if sc >= 0.8 {
+            scored.push((sc, e.key.clone(), e.title.clone()));
+        }
+    }
+    for s in sources {
+        let key = s.keys.first().cloned().unwrap_or_else(|| s.path.clone());
+        let sc = score(
+            &mut s.keys.iter().map(String::as_str),
+            &[s.meta.author.as_deref(), s.meta.title.as_deref()],
+        );
+        if sc >= 0.8 {
+            scored.push((sc, key, s.meta.title.clone()));
         }
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored
-        .into_iter()
-        .take(NEAREST_KEYS)
-        .map(|(_, k, t)| (k, t))
-        .collect()
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for (_, k, t) in scored {
+        if out.len() == NEAREST_KEYS {
+            break;
+        }
+        if !out.iter().any(|(o, _)| *o == k) {
+            out.push((k, t));
+        }
+    }
+    out
 }
 
 /// A link destination in a note, as a source path like the index stores it.

@@ -47,6 +47,9 @@ pub struct Config {
     pub archive_timeout_seconds: u64,
     /// Bytes one `sourced archive` of a page reads at most, in megabytes.
     pub archive_max_mb: u64,
+    /// BibTeX/BibLaTeX (`.bib`) and CSL JSON (`.json`) files whose keys `[@key]` citations
+    /// use, relative to the workspace root.
+    pub bibliography: Vec<String>,
 }
 
 /// Memory of the process that reads one PDF, in megabytes (`reader_memory_mb`).
@@ -72,6 +75,7 @@ impl Default for Config {
             web_folder: "sources/web".to_string(),
             archive_timeout_seconds: 30,
             archive_max_mb: 50,
+            bibliography: Vec::new(),
         }
     }
 }
@@ -204,6 +208,18 @@ impl Workspace {
         } else {
             Ok(dir)
         }
+    }
+
+    /// The `bibliography` files, absolute.
+    pub fn bibliography_files(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        for b in &self.config.bibliography {
+            let p = absolute(&self.root.join(b));
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
     }
 
     /// Bytes read at most from one file (`max_file_mb`).

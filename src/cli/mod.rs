@@ -228,6 +228,8 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
         checker.workspace.max_file_bytes(),
     );
     let mut io_error = false;
+    // Each bibliography warning is printed once, whichever notes use the file.
+    let mut bib_warnings = std::collections::HashSet::new();
     for note in &notes {
         let limit = checker.workspace.max_file_bytes();
         let text = match crate::disk::read_bounded(note, limit, true)
@@ -242,9 +244,18 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
             }
         };
         let scan = crate::quotes::extract::scan(&text, checker.min_words);
-        let unknown = checker.unknown_citations(note, &scan.citations)?;
-        let results = checker.check_scan(note, scan)?;
+        let bib = checker.note_bibliography(note, &text);
+        for w in &bib.warnings {
+            if bib_warnings.insert(w.clone()) {
+                eprintln!("sourced: warning: {w}");
+            }
+        }
+        let unknown = checker.unknown_citations_in(note, &scan.citations, &bib)?;
+        let cancel = crate::cancel::CancelFlag::new();
+        let results = checker.check_scan_in(note, scan, &bib, &cancel)?;
+        let first = report.quotes.len();
         positions.add(&mut report, note, &text, &results);
+        report::enrich(&mut report.quotes[first..], &bib);
         positions.add_unknown(&mut report, note, &text, &unknown);
     }
     let rendered = match args.format {

@@ -25,6 +25,33 @@ pub struct Report {
     pub stale_index: Option<String>,
 }
 
+/// Fill what the sources of judged quotations lack (title, author, date) from the
+/// bibliography entry they were cited with: a verified or mismatched quotation was found in
+/// a source of its citation.
+pub fn enrich(quotes: &mut [QuoteReport], bib: &crate::bibliography::Bibliography) {
+    for q in quotes {
+        if !matches!(q.status, Status::Verified | Status::Mismatch) {
+            continue;
+        }
+        let (Some(key), Some(source)) = (&q.cited, &mut q.source) else {
+            continue;
+        };
+        let Some(e) = bib.get(key) else {
+            continue;
+        };
+        let mut meta = crate::corpus::Metadata {
+            title: source.title.take(),
+            author: source.author.take(),
+            date: source.date.take(),
+            ..Default::default()
+        };
+        e.enrich(&mut meta);
+        source.title = meta.title;
+        source.author = meta.author;
+        source.date = meta.date;
+    }
+}
+
 /// A citation that names no source, where it is, and the sources it may have meant.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnknownCitationReport {
@@ -35,7 +62,13 @@ pub struct UnknownCitationReport {
     pub end_column: usize,
     /// The key or link destination as written.
     pub citation: String,
-    /// Sources it may have meant, nearest first.
+    /// `unknown-key` (in no bibliography, of no source), `entry-without-source` (a
+    /// bibliography entry none of whose files, DOI or URL is a source) or `missing-file`.
+    pub kind: &'static str,
+    /// For `entry-without-source`: the bibliography file of the entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bibliography: Option<String>,
+    /// Keys it may have meant (bibliography entries and sources), nearest first.
     pub nearest: Vec<NearestSource>,
     /// What a person reads: what names nothing, and the nearest sources.
     pub message: String,
@@ -370,6 +403,8 @@ impl<'a> Positions<'a> {
                 end_line,
                 end_column,
                 citation: u.written.clone(),
+                kind: u.kind().as_str(),
+                bibliography: u.entry_in.as_deref().map(|b| self.show(b)),
                 message: u.message(),
                 nearest: u
                     .nearest

@@ -27,6 +27,34 @@ pub struct Metadata {
     /// For a page of a web archive: when it was captured (the record's `WARC-Date`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captured: Option<String>,
+    /// DOI from front matter `doi:` or HTML `citation_doi` / `dc.identifier`, normalised
+    /// ([`normalize_doi`]): bibliography entries resolve to the source through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+}
+
+/// A DOI as compared: lowercase, without a resolver prefix (`https://doi.org/`,
+/// `http://dx.doi.org/`, `doi:`) or percent-escapes; `None` if what is left does not look
+/// like a DOI (`10.`…`/`…).
+pub fn normalize_doi(s: &str) -> Option<String> {
+    let mut d = s.trim().to_lowercase();
+    for prefix in [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi.org/",
+        "doi:",
+        "info:doi/",
+    ] {
+        if let Some(rest) = d.strip_prefix(prefix) {
+            d = rest.trim().to_string();
+        }
+    }
+    let d = percent_encoding::percent_decode_str(&d)
+        .decode_utf8_lossy()
+        .into_owned();
+    (d.starts_with("10.") && d.contains('/') && !d.contains(char::is_whitespace)).then_some(d)
 }
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -85,12 +113,17 @@ pub fn extract(doc: &Document, html: Option<&HtmlMeta>) -> Metadata {
         meta.date = front_matter_field(front, &["date", "published", "pubdate"]);
         meta.publisher = front_matter_field(front, &["publisher", "source", "site", "outlet"]);
         meta.id = front_matter_field(front, &["id", "key"]);
+        meta.doi = front_matter_field(front, &["doi"]).and_then(|d| normalize_doi(&d));
     }
     if let Some(h) = html {
         meta.title = meta.title.take().or_else(|| h.title.clone());
         meta.author = meta.author.take().or_else(|| h.author.clone());
         meta.date = meta.date.take().or_else(|| h.date.clone());
         meta.publisher = meta.publisher.take().or_else(|| h.publisher.clone());
+        meta.doi = meta
+            .doi
+            .take()
+            .or_else(|| h.doi.as_deref().and_then(normalize_doi));
     }
 
     let header: Vec<_> = doc
@@ -170,6 +203,19 @@ mod tests {
         assert_eq!(
             (m.title.as_deref(), m.author.as_deref(), m.id.as_deref()),
             (Some("Real"), Some("Jo Bloggs"), Some("rep1"))
+        );
+    }
+
+    #[test]
+    fn doi_from_front_matter_and_html_normalised() {
+        let doc = markdown::parse("---\ndoi: https://doi.org/10.1234/ABC\n---\nText.\n");
+        assert_eq!(extract(&doc, None).doi.as_deref(), Some("10.1234/abc"));
+        let (doc, html) = crate::text::html::parse(
+            r#"<html><head><meta name="dc.identifier" content="ISBN 123"><meta name="citation_doi" content="doi:10.5555/X1"></head><body><p>Hi.</p></body></html>"#,
+        );
+        assert_eq!(
+            extract(&doc, Some(&html)).doi.as_deref(),
+            Some("10.5555/x1")
         );
     }
 }

@@ -1,11 +1,15 @@
-//! Completion of citation keys: after `[@` (or `; @` inside a citation bracket) the sources'
-//! keys are offered, with their titles as detail.
+//! Completion of citation keys: after `[@` (or `; @` inside a citation bracket) the keys of
+//! the note's bibliography are offered (detail `Author (year)`, the title as documentation),
+//! then the keys of the sources that no entry names (their titles as detail).
 
 use super::describe::byline;
 use super::position::{self, Encoding};
+use crate::bibliography::{Bibliography, Entry, Target};
 use crate::index::SourceInfo;
 use regex::Regex;
 use ropey::Rope;
+use std::collections::HashSet;
+use std::path::Path;
 use std::sync::LazyLock;
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, CompletionTextEdit, Documentation,
@@ -36,20 +40,48 @@ pub fn key_at(rope: &Rope, pos: Position, enc: Encoding) -> Option<std::ops::Ran
     Some(cursor - typed..cursor)
 }
 
-/// The completion items for citation keys at `pos`, if the cursor is in one.
+/// The completion items for citation keys at `pos`, if the cursor is in one: `bib`'s
+/// entries, then the sources of `catalog` that none of them names (by file or DOI; `root`
+/// makes entry files into the index's paths).
 pub fn completion(
     rope: &Rope,
     pos: Position,
     enc: Encoding,
     catalog: &[SourceInfo],
+    bib: &Bibliography,
+    root: &Path,
 ) -> Option<CompletionResponse> {
     let chars = key_at(rope, pos, enc)?;
     let range = Range::new(
         position::position(rope, rope.char_to_byte(chars.start), enc),
         position::position(rope, rope.char_to_byte(chars.end), enc),
     );
-    let mut items = Vec::new();
-    for info in catalog {
+    let mut items: Vec<CompletionItem> =
+        bib.entries().iter().map(|e| entry_item(e, range)).collect();
+    let mut named_files = HashSet::new();
+    let mut named_dois = HashSet::new();
+    for e in bib.entries() {
+        for t in e.targets() {
+            match t {
+                Target::File(f) => {
+                    named_files.insert(crate::corpus::discover::display_path(f, root));
+                }
+                Target::Doi(d) => {
+                    named_dois.insert(d);
+                }
+                Target::Url(_) => {}
+            }
+        }
+    }
+    let has_entry = |info: &SourceInfo| {
+        named_files.contains(&info.path)
+            || info
+                .meta
+                .doi
+                .as_deref()
+                .is_some_and(|d| named_dois.contains(d))
+    };
+    for info in catalog.iter().filter(|i| !has_entry(i)) {
         let by = byline(Some(info));
         for key in &info.keys {
             items.push(CompletionItem {
@@ -71,9 +103,49 @@ pub fn completion(
             });
         }
     }
+    // Stable: a bibliography key stays before a source key spelled the same.
     items.sort_by(|a, b| a.label.cmp(&b.label));
     items.dedup_by(|a, b| a.label == b.label);
     Some(CompletionResponse::Array(items))
+}
+
+/// A bibliography entry as a completion item.
+fn entry_item(e: &Entry, range: Range) -> CompletionItem {
+    let byline = e.short_byline();
+    let mut doc = String::new();
+    if let Some(t) = &e.title {
+        doc.push_str(&format!("*{t}*"));
+    }
+    if !e.authors.is_empty() {
+        doc.push_str(&format!("\n\n{}", e.authors.join(", ")));
+    }
+    let file = e
+        .origin
+        .path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy();
+    doc.push_str(&format!("\n\n`{file}:{}`", e.origin.line));
+    CompletionItem {
+        label: e.key.clone(),
+        kind: Some(CompletionItemKind::REFERENCE),
+        detail: Some(if byline.is_empty() {
+            e.title.clone().unwrap_or_default()
+        } else {
+            byline
+        }),
+        documentation: Some(Documentation::MarkupContent(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: doc.trim_start().to_string(),
+        })),
+        filter_text: Some(e.key.clone()),
+        sort_text: Some(e.key.clone()),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+            range,
+            e.key.clone(),
+        ))),
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Go to definition: from a quotation to every place in the sources where it was found (the
-//! best match and any others), from a `[@key]` or a link citation to the source file, from
+//! best match and any others), from a `[@key]` to its bibliography entry (the line where it
+//! starts in the `.bib` or `.json` file) and its sources, from a link citation to the source
+//! file, from
 //! an entity's name to its first mention in each source (most mentions first).
 
 use super::documents::Checked;
@@ -8,7 +10,7 @@ use super::folder::IndexSnapshot;
 use super::position::Encoding;
 use super::sources;
 use crate::quotes::extract::CitationTarget;
-use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, Range};
+use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, Position, Range};
 
 /// The definition at byte `offset` of a checked note.
 pub fn definition(
@@ -20,7 +22,18 @@ pub fn definition(
     let mut locations = Vec::new();
     if let Some(c) = checked.citation_at(offset) {
         let paths = match &c.target {
-            CitationTarget::Key(k) => snap.checker.index().resolve_key(k).unwrap_or_default(),
+            CitationTarget::Key(k) => {
+                // The entry in its bibliography file first, then the sources.
+                if let Some(e) = checked.bibliography.get(k) {
+                    if let Some(uri) = sources::file_uri(&e.origin.path) {
+                        let at = Position::new(e.origin.line.saturating_sub(1) as u32, 0);
+                        locations.push(Location::new(uri, Range::new(at, at)));
+                    }
+                }
+                snap.checker
+                    .citation_sources(&checked.path, c, &checked.bibliography)
+                    .unwrap_or_default()
+            }
             // Every capture of the page, the newest first.
             CitationTarget::Url(url) => snap.checker.index().resolve_url(url).unwrap_or_default(),
             CitationTarget::Link(dest) => {

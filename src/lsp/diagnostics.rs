@@ -133,6 +133,28 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
     out
 }
 
+/// The problems of one bibliography file as its diagnostics: each on its line (a problem
+/// with no line, the file unreadable, on the first).
+pub fn bibliography(warnings: &[crate::bibliography::Warning]) -> Vec<Diagnostic> {
+    warnings
+        .iter()
+        .map(|w| {
+            let line = w.line.unwrap_or(1).saturating_sub(1) as u32;
+            Diagnostic {
+                range: tower_lsp_server::ls_types::Range::new(
+                    tower_lsp_server::ls_types::Position::new(line, 0),
+                    tower_lsp_server::ls_types::Position::new(line + 1, 0),
+                ),
+                severity: Some(DiagnosticSeverity::WARNING),
+                code: Some(NumberOrString::String("bibliography".into())),
+                source: Some(SOURCE.to_string()),
+                message: w.message.clone(),
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
 /// One diagnostic over the whole note saying why it was not checked.
 pub fn not_checked(message: String) -> Diagnostic {
     Diagnostic {

@@ -38,6 +38,9 @@ pub struct Checked {
     pub citations: Vec<Citation>,
     /// The citations that name no source.
     pub unknown: Vec<UnknownCitation>,
+    /// The bibliography the note's keys were resolved with (the workspace's and its front
+    /// matter's).
+    pub bibliography: Arc<crate::bibliography::Bibliography>,
     /// Workspace root: source paths in results are relative to it.
     pub root: PathBuf,
     /// The note's path (relative links start from it).
@@ -248,6 +251,7 @@ mod tests {
             results: Vec::new(),
             citations: Vec::new(),
             unknown: Vec::new(),
+            bibliography: Default::default(),
             root: "/".into(),
             path: "/n.md".into(),
         })

@@ -76,7 +76,9 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
     let (label, paths) = match &c.target {
         CitationTarget::Key(k) => (
             format!("[@{k}]"),
-            snap.checker.index().resolve_key(k).unwrap_or_default(),
+            snap.checker
+                .citation_sources(&checked.path, c, &checked.bibliography)
+                .unwrap_or_default(),
         ),
         CitationTarget::Link(dest) => {
             let p = crate::check::resolve_link(&checked.root, &checked.path, dest);
@@ -92,7 +94,18 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
         }
     };
     let mut out = format!("**sourced** · citation {label}\n\n");
-    if paths.is_empty() {
+    let entry = match &c.target {
+        CitationTarget::Key(k) => checked.bibliography.get(k),
+        CitationTarget::Link(_) | CitationTarget::Url(_) => None,
+    };
+    if let Some(e) = entry {
+        out.push_str(&bib_entry(e));
+        out.push_str(if paths.is_empty() {
+            "\nNone of its files, URL or DOI is a source, and no source has this key.\n"
+        } else {
+            "\nResolves to:\n"
+        });
+    } else if paths.is_empty() {
         out.push_str("No source in the index has this key.");
         // The sources it may have meant, as the unknown-citation diagnostic says.
         let nearest = checked
@@ -168,6 +181,38 @@ fn web_citation(url: &str, captures: &[String], snap: &IndexSnapshot) -> String 
     out
 }
 
+/// A bibliography entry: title, authors, date, DOI or URL, and where it is written.
+fn bib_entry(e: &crate::bibliography::Entry) -> String {
+    let mut out = String::new();
+    if let Some(t) = &e.title {
+        let _ = writeln!(out, "*{t}*\n");
+    }
+    let mut line = e.authors.join(", ");
+    if let Some(d) = &e.date {
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        line.push_str(d);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{line}\n");
+    }
+    if let Some(d) = &e.doi {
+        let _ = writeln!(out, "DOI: [{d}](https://doi.org/{d})\n");
+    }
+    if let Some(u) = &e.url {
+        let _ = writeln!(out, "URL: <{u}>\n");
+    }
+    let file = e
+        .origin
+        .path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy();
+    let _ = writeln!(out, "Entry: `{file}:{}`", e.origin.line);
+    out
+}
+
 fn headline(r: &QuoteResult) -> String {
     let v = &r.verdict;
     match v.status {
@@ -202,7 +247,12 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnap
             percent(m.similarity)
         );
     }
-    source_block(&mut out, checked, m, enc, snap);
+    // A verified or mismatched quotation was found in a source of its citation: the
+    // citation's bibliography entry fills what the source's own metadata lacks.
+    let entry = matches!(v.status, Status::Verified | Status::Mismatch)
+        .then(|| r.cited.as_deref().and_then(|k| checked.bibliography.get(k)))
+        .flatten();
+    source_block(&mut out, checked, m, entry, enc, snap);
     if matches!(v.status, Status::Mismatch | Status::Misattributed) && !m.diff.is_empty() {
         let _ = writeln!(
             out,
@@ -258,10 +308,14 @@ fn source_block(
     out: &mut String,
     checked: &Checked,
     m: &SourceMatch,
+    entry: Option<&crate::bibliography::Entry>,
     enc: Encoding,
     snap: &IndexSnapshot,
 ) {
-    let info = snap.source_info(&m.path);
+    let mut info = snap.source_info(&m.path);
+    if let (Some(i), Some(e)) = (info.as_mut(), entry) {
+        e.enrich(&mut i.meta);
+    }
     let title = info.as_ref().and_then(|i| i.meta.title.clone());
     let rest: Vec<String> = info
         .as_ref()

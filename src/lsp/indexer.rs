@@ -271,6 +271,11 @@ impl Session {
         if config_changed {
             return self.open_index(folder).await;
         }
+        // A bibliography a check read changed: the notes are checked again (a new index
+        // generation, so that pulled results made with the old file are not reused).
+        let bibliography_changed = folder
+            .snapshot()
+            .is_some_and(|s| paths.iter().any(|p| s.checker.reads_bibliography(p)));
         let (registry, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
             .into_iter()
             .partition(|p| p.file_name().is_some_and(|n| n == ENTITIES_FILE));
@@ -278,7 +283,10 @@ impl Session {
             folder.forget_registry();
         }
         let changed = !paths.is_empty() && self.update_files(folder, paths).await;
-        if changed {
+        if bibliography_changed && !changed {
+            folder.changed();
+        }
+        if changed || bibliography_changed {
             self.index_changed();
         }
         if changed || !registry.is_empty() {

@@ -26,7 +26,7 @@ use ropey::Rope;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{MessageType, Uri};
 
 /// Notes larger than this are not checked (a diagnostic says so).
 pub const MAX_NOTE_BYTES: usize = 8 << 20;
@@ -62,6 +62,7 @@ pub fn check_text(
         results: Vec::new(),
         citations: Vec::new(),
         unknown: Vec::new(),
+        bibliography: Default::default(),
         root: snap.root().to_path_buf(),
         path: path.to_path_buf(),
     };
@@ -77,9 +78,11 @@ pub fn check_text(
     let c = &snap.checker;
     let scan = extract::scan(&text, min_words(&conf.settings, snap));
     let citations = scan.citations.clone();
+    let bib = c.note_bibliography(path, &text);
+    checked.bibliography = bib.clone();
     let result = c
-        .unknown_citations(path, &citations)
-        .and_then(|unknown| Ok((c.check_scan_until(path, scan, cancel)?, unknown)));
+        .unknown_citations_in(path, &citations, &bib)
+        .and_then(|unknown| Ok((c.check_scan_in(path, scan, &bib, cancel)?, unknown)));
     checked.text = text;
     match result {
         Ok((results, unknown)) => {
@@ -215,6 +218,45 @@ impl Session {
             self.client
                 .publish_diagnostics(uri.clone(), checked.diagnostics.clone(), Some(version))
                 .await;
+        }
+        if publish {
+            self.report_bibliography(&checked.bibliography).await;
+        }
+    }
+
+    /// Problems with a note's bibliography files (syntax errors by line): each file's are
+    /// published as its diagnostics and logged, when they differ from what was last reported
+    /// for that file (so a fixed file's diagnostics are cleared).
+    async fn report_bibliography(&self, bib: &crate::bibliography::Bibliography) {
+        let changed: Vec<(std::path::PathBuf, Vec<crate::bibliography::Warning>)> = {
+            let mut reported = lock(&self.state.bib_warnings);
+            bib.files
+                .iter()
+                .filter_map(|f| {
+                    let now: Vec<_> = bib
+                        .warnings
+                        .iter()
+                        .filter(|w| &w.path == f)
+                        .cloned()
+                        .collect();
+                    let before = reported.get(f).map(Vec::as_slice).unwrap_or_default();
+                    (before != now.as_slice()).then(|| {
+                        reported.insert(f.clone(), now.clone());
+                        (f.clone(), now)
+                    })
+                })
+                .collect()
+        };
+        for (file, warnings) in changed {
+            for w in &warnings {
+                self.client
+                    .log_message(MessageType::WARNING, format!("sourced: {w}"))
+                    .await;
+            }
+            if let Some(uri) = super::sources::file_uri(&file) {
+                let diags = diagnostics::bibliography(&warnings);
+                self.client.publish_diagnostics(uri, diags, None).await;
+            }
         }
     }
 

@@ -52,6 +52,9 @@ pub struct State {
     pub shutdown: AtomicBool,
     /// Set once `initialized` arrived: folders found later start their indexer at once.
     pub initialized: AtomicBool,
+    /// The problems last reported for each bibliography file (reported again only when they
+    /// change).
+    pub bib_warnings: Mutex<std::collections::HashMap<PathBuf, Vec<crate::bibliography::Warning>>>,
 }
 
 impl State {

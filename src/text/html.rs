@@ -15,6 +15,8 @@ pub struct HtmlMeta {
     pub author: Option<String>,
     pub date: Option<String>,
     pub publisher: Option<String>,
+    /// `citation_doi`, or a `dc.identifier` that holds a DOI (as written).
+    pub doi: Option<String>,
 }
 
 /// Elements whose content is never visible text.
@@ -123,6 +125,10 @@ pub fn parse(src: &str) -> (Document, HtmlMeta) {
                             }
                             "og:site_name" | "publisher" => meta.publisher.get_or_insert(content),
                             "og:title" => meta.title.get_or_insert(content),
+                            "citation_doi" => meta.doi.get_or_insert(content),
+                            "dc.identifier" if content.contains("10.") => {
+                                meta.doi.get_or_insert(content)
+                            }
                             _ => continue,
                         };
                     }

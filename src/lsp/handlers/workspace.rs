@@ -170,6 +170,8 @@ impl Session {
             "**/*.{txt,md,markdown,html,htm}",
             "**/sourced.toml",
             "**/entities.toml",
+            // Bibliographies (`.json`: CSL JSON); a change re-checks the notes.
+            "**/*.{bib,bibtex,json}",
         ]
         .into_iter()
         .map(|g| FileSystemWatcher {
