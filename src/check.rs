@@ -183,7 +183,7 @@ impl Checker {
         );
         // The web folder is made by the first `sourced archive`: until then it is no news.
         warnings.retain(|w| {
-            !(self.workspace.is_web_folder(&w.path) && !self.workspace.web_folder().exists())
+            !self.workspace.is_web_folder(&w.path) || self.workspace.web_folder().exists()
         });
         (files, warnings)
     }
@@ -558,7 +558,11 @@ impl<'a> Resolver<'a> {
             }
             // The newest capture of the page is the one a quotation is judged against.
             CitationTarget::Url(url) => (
-                self.retriever.resolve_url(url)?.into_iter().take(1).collect(),
+                self.retriever
+                    .resolve_url(url)?
+                    .into_iter()
+                    .take(1)
+                    .collect(),
                 None,
             ),
             CitationTarget::Link(dest) => {

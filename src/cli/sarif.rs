@@ -83,7 +83,7 @@ pub fn render(report: &Report) -> String {
                     rule("mismatch", "QuoteMismatch", "A quotation differs from the source's wording.", "warning"),
                     rule("misattributed", "QuoteMisattributed", "A quotation is cited to a source that does not contain it.", "warning"),
                     rule("too-long", "QuoteTooLong", "A quotation is too long for sourced to check.", "warning"),
-                    rule("unknown-citation", "UnknownCitation", "A citation names no source: a key in no bibliography and of no source, a bibliography entry none of whose files, DOI or URL is a source, or a link to a missing file.", "warning"),
+                    rule("unknown-citation", "UnknownCitation", "A citation names no source: a key in no bibliography and of no source, a bibliography entry none of whose files, DOI or URL is a source, a link to a missing file, or a link to a web page no source captured.", "warning"),
                 ],
             }},
             "results": results,
