@@ -503,3 +503,35 @@ fn archives_written_by_other_tools_are_sources() {
         );
     }
 }
+
+#[test]
+fn a_bibliography_entry_names_a_page_by_its_url() {
+    let ws = workspace();
+    std::fs::write(
+        ws.path().join("refs.bib"),
+        format!(
+            "@article{{gazette2026,\n  title = {{Harbour bridge to close to lorries}},\n  \
+             author = {{Gazette, Staff}},\n  date = {{2026-03-01}},\n  \
+             url = {{{OLD_STORY}&utm_campaign=x}},\n  urldate = {{2026-03-02}}\n}}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        ws.path().join("sourced.toml"),
+        "sources = [\"sources\"]\nbibliography = [\"refs.bib\"]\n",
+    )
+    .unwrap();
+    let note = "Engineers found “the iron girders had rusted through in three places” [@gazette2026].\n\n\
+                The notice says “the footpath beside the harbour bridge stays open to walkers” [@gazette2026].\n";
+    let results = quote_statuses(ws.path(), note);
+    let got: Vec<(&str, &str)> = results.iter().map(|(t, s, _)| (t.as_str(), s.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("the iron girders had rusted through in three places", "verified"),
+            ("the footpath beside the harbour bridge stays open to walkers", "misattributed"),
+        ]
+    );
+    assert_eq!(results[0].2["url"], STORY, "{:#}", results[0].2);
+    assert_eq!(results[1].2["url"], NOTICE, "{:#}", results[1].2);
+}
