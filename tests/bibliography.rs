@@ -206,6 +206,13 @@ fn workspace(bibliography: &[&str]) -> tempfile::TempDir {
     dir
 }
 
+/// The citations of `text` (the note at `note`) that name no source.
+fn unknown(c: &Checker, note: &Path, text: &str) -> Vec<sourced::check::UnknownCitation> {
+    let scan = sourced::quotes::extract::scan(text, 4);
+    c.unknown_citations_in(note, &scan.citations, &c.note_bibliography(note, text))
+        .unwrap()
+}
+
 fn checker(root: &Path) -> Checker {
     let ws = Workspace::load(&root.join("sourced.toml")).unwrap();
     Checker::open(ws, &[]).unwrap().0
@@ -262,12 +269,7 @@ fn keys_resolve_through_files_dois_and_then_source_keys() {
             ),
         ]
     );
-    let scan = sourced::quotes::extract::scan(&text, 4);
-    assert_eq!(
-        c.unknown_citations_in(&note, &scan.citations, &c.note_bibliography(&note, &text))
-            .unwrap(),
-        []
-    );
+    assert_eq!(unknown(&c, &note, &text), []);
 }
 
 #[test]
@@ -299,10 +301,7 @@ fn an_entry_that_names_no_source_is_its_own_finding_and_the_quote_is_judged_unci
         (r[0].verdict.status, r[0].cited.as_deref()),
         (Status::Verified, None)
     );
-    let scan = sourced::quotes::extract::scan(&text, 4);
-    let u = c
-        .unknown_citations_in(&note, &scan.citations, &c.note_bibliography(&note, &text))
-        .unwrap();
+    let u = unknown(&c, &note, &text);
     assert_eq!(u.len(), 1);
     assert_eq!(u[0].kind(), UnknownKind::EntryWithoutSource);
     assert_eq!(u[0].nearest, []);
@@ -323,10 +322,7 @@ fn an_unknown_key_on_a_quote_found_in_a_source_is_not_misattributed() {
         (r[0].verdict.status, r[0].cited.as_deref()),
         (Status::Verified, None)
     );
-    let scan = sourced::quotes::extract::scan(&text, 4);
-    let u = c
-        .unknown_citations_in(&note, &scan.citations, &c.note_bibliography(&note, &text))
-        .unwrap();
+    let u = unknown(&c, &note, &text);
     assert_eq!(u.len(), 1);
     assert_eq!(u[0].kind(), UnknownKind::UnknownKey);
     assert_eq!(u[0].nearest[0].0, "cartalucci2020");

@@ -524,12 +524,21 @@ fn a_bibliography_entry_names_a_page_by_its_url() {
     let note = "Engineers found “the iron girders had rusted through in three places” [@gazette2026].\n\n\
                 The notice says “the footpath beside the harbour bridge stays open to walkers” [@gazette2026].\n";
     let results = quote_statuses(ws.path(), note);
-    let got: Vec<(&str, &str)> = results.iter().map(|(t, s, _)| (t.as_str(), s.as_str())).collect();
+    let got: Vec<(&str, &str)> = results
+        .iter()
+        .map(|(t, s, _)| (t.as_str(), s.as_str()))
+        .collect();
     assert_eq!(
         got,
         [
-            ("the iron girders had rusted through in three places", "verified"),
-            ("the footpath beside the harbour bridge stays open to walkers", "misattributed"),
+            (
+                "the iron girders had rusted through in three places",
+                "verified"
+            ),
+            (
+                "the footpath beside the harbour bridge stays open to walkers",
+                "misattributed"
+            ),
         ]
     );
     assert_eq!(results[0].2["url"], STORY, "{:#}", results[0].2);

@@ -61,6 +61,14 @@ pub struct Origin {
     pub line: usize,
 }
 
+impl Origin {
+    /// Where the entry is written, as a person names it: `refs.bib:12`.
+    pub fn label(&self) -> String {
+        let file = self.path.file_name().unwrap_or_default().to_string_lossy();
+        format!("{file}:{}", self.line)
+    }
+}
+
 /// What an entry points at, through which it may name sources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target<'a> {

@@ -118,29 +118,27 @@ pub(crate) fn source_record(f: Fields, doc: &SourceDoc, entities: Option<&str>) 
     record
 }
 
-/// The record of a file that was not indexed, and why.
-pub(crate) fn skipped_record(f: Fields, file: &SourceFile, message: &str) -> TantivyDocument {
-    let reason = message.strip_prefix(SKIPPED_PREFIX).unwrap_or(message);
+/// The record of a file that is no source itself: `marks` in its `size`, `meta` as given.
+fn file_only_record(f: Fields, file: &SourceFile, marks: u64, meta: String) -> TantivyDocument {
     doc!(
         f.path => file.display.as_str(),
         f.record => file.display.as_str(),
         f.file => file.display.as_str(),
         f.mtime => file.mtime,
-        f.size => file.size | SKIPPED_BIT,
-        f.meta => format!("{SKIPPED_PREFIX}{reason}"),
+        f.size => file.size | marks,
+        f.meta => meta,
     )
+}
+
+/// The record of a file that was not indexed, and why.
+pub(crate) fn skipped_record(f: Fields, file: &SourceFile, message: &str) -> TantivyDocument {
+    let reason = message.strip_prefix(SKIPPED_PREFIX).unwrap_or(message);
+    file_only_record(f, file, SKIPPED_BIT, format!("{SKIPPED_PREFIX}{reason}"))
 }
 
 /// The record of a web archive itself, from which `pages` sources were read.
 pub(crate) fn archive_record(f: Fields, file: &SourceFile, pages: usize) -> TantivyDocument {
-    doc!(
-        f.path => file.display.as_str(),
-        f.record => file.display.as_str(),
-        f.file => file.display.as_str(),
-        f.mtime => file.mtime,
-        f.size => file.size | ARCHIVE_BIT,
-        f.meta => format!("{ARCHIVE_PREFIX}{pages}"),
-    )
+    file_only_record(f, file, ARCHIVE_BIT, format!("{ARCHIVE_PREFIX}{pages}"))
 }
 
 /// The marker of a complete build (see [`schema::COMPLETE_MARKER`]).

@@ -119,13 +119,7 @@ fn entry_item(e: &Entry, range: Range) -> CompletionItem {
     if !e.authors.is_empty() {
         doc.push_str(&format!("\n\n{}", e.authors.join(", ")));
     }
-    let file = e
-        .origin
-        .path
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy();
-    doc.push_str(&format!("\n\n`{file}:{}`", e.origin.line));
+    doc.push_str(&format!("\n\n`{}`", e.origin.label()));
     CompletionItem {
         label: e.key.clone(),
         kind: Some(CompletionItemKind::REFERENCE),

@@ -203,13 +203,7 @@ fn bib_entry(e: &crate::bibliography::Entry) -> String {
     if let Some(u) = &e.url {
         let _ = writeln!(out, "URL: <{u}>\n");
     }
-    let file = e
-        .origin
-        .path
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy();
-    let _ = writeln!(out, "Entry: `{file}:{}`", e.origin.line);
+    let _ = writeln!(out, "Entry: `{}`", e.origin.label());
     out
 }
 
