@@ -16,7 +16,11 @@ binary:
    and over the HTML files themselves, with peak memory;
 3. verdicts: the corpus's 500 quotations, each cited by the address of the speech it is
    drawn from written with a tracking parameter (`?utm_source=bench`), against the
-   captures; and the same quotations uncited against the HTML files, status by status.
+   captures; and the same quotations uncited against the HTML files, status by status;
+4. bibliographies: `sourced check` of the 500 quotations each cited `[@key]` through a
+   10,000-entry BibLaTeX file in Zotero's shape (233 entries whose `url` is a speech's
+   address, the rest other works), against the same check with the quotations cited by
+   address: what reading the bibliography and resolving through it costs.
 """
 
 import functools
@@ -48,9 +52,13 @@ def page_of(txt: Path) -> str:
             f"{body}</article></body></html>")
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 def serve(folder: Path):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a: None
+    handler = functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -146,6 +154,36 @@ def main():
             total = row if total is None else [a + b for a, b in zip(total, row)]
             print(f"| {kind} | " + " | ".join(map(str, row)) + " |")
         print("| **all** | " + " | ".join(map(str, total)) + " |")
+        # 4. A large bibliography.
+        keys = {src: f"sotu{i:03}" for i, src in enumerate(url)}
+        entries = []
+        for src, key in keys.items():
+            entries.append(f"@online{{{key},\n  title = {{{{State of the Union, {Path(src).stem}}}}},\n"
+                           f"  author = {{Office of the President}},\n  date = {{{Path(src).stem[:4]}}},\n"
+                           f"  url = {{{url[src]}}},\n  urldate = {{2026-11-29}}\n}}\n")
+        for i in range(10_000 - len(keys)):
+            entries.append(f"@article{{other{i:05},\n  title = {{An unrelated article number {i}}},\n"
+                           f"  author = {{Doe, Jane and Roe, Richard}},\n  journaltitle = {{Journal}},\n"
+                           f"  date = {{2020-01-{1 + i % 28:02}}},\n  doi = {{10.1234/other.{i}}},\n"
+                           f"  file = {{Full Text:files/{i}/other.pdf:application/pdf}}\n}}\n")
+        (ws / "refs.bib").write_text("\n".join(entries), encoding="utf-8")
+        by_key = "---\nbibliography: refs.bib\n---\n# Quotations\n\n" + "".join(
+            f"“{q['quote']}” [@{keys.get(q['source'], 'sotu000')}]\n\n" for q in quotes)
+        (ws / "keys.md").write_text(by_key, encoding="utf-8")
+        for name, note in [("cited by address", "quotes.md"), ("cited [@key] through refs.bib", "keys.md")]:
+            (ws / "quotes.md").write_text(cited, encoding="utf-8")
+            runs = [timed([str(BIN), "check", note, "--format", "json"], ws) for _ in range(3)]
+            t = statistics.median(r[0] for r in runs)
+            p = subprocess.run([str(BIN), "check", note, "--format", "json"], cwd=ws,
+                               capture_output=True, text=True)
+            report = json.loads(p.stdout)
+            got = report["quotes"]
+            right = sum(g["status"] == q["expected"] for g, q in zip(got, quotes))
+            resolved = sum(g["cited"] is not None for g in got)
+            print(f"| `sourced check`, 500 quotations {name} (median of 3) | {t:.2f} s, "
+                  f"peak RSS {max(r[1] for r in runs):.0f} MB; {right}/500 as expected, "
+                  f"{resolved} judged against the source cited, "
+                  f"{len(report.get('unknown_citations', []))} unknown citations |")
         for q, a, b in zip(quotes, results[names[2]], results[names[0]]):
             if a["status"] != b["status"]:
                 print(f"differs: html {a['status']}, captures {b['status']}: {q['quote']}",

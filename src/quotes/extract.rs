@@ -36,8 +36,9 @@
 //!   `“A” [@x] and “B” [@y].` gives `x` to A and `y` to B. A sentence ends at `.`, `!` or `?`
 //!   followed by a space, including one just inside the closing mark: in
 //!   `DW added: “We will leave.” Others disagree [@b].` the citation belongs to the second
-//!   sentence. A group right after the closing mark, with nothing but spaces between
-//!   (`“We will leave.” [@x]`), still belongs to the quotation.
+//!   sentence. A group right after the closing mark, with nothing but spaces (and an opening
+//!   parenthesis) between (`“We will leave.” [@x]`, `“We will leave.” ([DW](https://…))`),
+//!   still belongs to the quotation.
 //! - A blockquote quotation takes every citation of its blockquote, credit lines included.
 //!
 //! At most [`MAX_CITATIONS`] apply to one quotation: the first ones of a group; in a
@@ -530,7 +531,10 @@ fn inline_quotes(block: &Block, cites: &[Cite]) -> Vec<(Range<usize>, Range<usiz
             let applies = groups.get(next).is_some_and(|g| {
                 let at = cites[g.start].at.start;
                 if ends_sentence(&text[r.clone()]) {
-                    text[after..at].chars().all(char::is_whitespace)
+                    // `“We will leave.” [@x]`, `“We will leave.” ([DW](https://…))`
+                    text[after..at]
+                        .chars()
+                        .all(|c| c.is_whitespace() || c == '(')
                 } else {
                     let e = sentence_ends.partition_point(|&s| s < after);
                     sentence_ends.get(e).is_none_or(|&end| at < end)
@@ -775,6 +779,26 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn a_citation_in_parentheses_right_after_a_closing_sentence_is_the_quotations() {
+        let note = "DW added: “We will leave the country soon.” ([DW](https://dw.com/a)).\n\n\
+                    DW added: “We will leave the country soon.” (see below) [@x].\n";
+        let scan = scan(note, 4);
+        let [first, second] = &scan.quotes[..] else {
+            panic!("{:?}", scan.quotes);
+        };
+        assert_eq!(
+            first
+                .citations
+                .iter()
+                .map(Citation::written)
+                .collect::<Vec<_>>(),
+            ["https://dw.com/a"]
+        );
+        // Words between: the citation is the next sentence's.
+        assert!(second.citations.is_empty(), "{:?}", second.citations);
     }
 
     #[test]
