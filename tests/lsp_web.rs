@@ -32,7 +32,8 @@ async fn a_link_to_a_captured_page_is_a_citation_and_an_uncaptured_one_can_be_ar
     let note = format!(
         "They “voted on Tuesday to close the old harbour bridge” ([Gazette]({STORY}?utm_source=x)).\n\n\
          Others said “close the old harbour bridge to heavy lorries” ([AP](https://apnews.com/a)) \
-         and “from the first of May” ([BBC](https://bbc.co.uk/b)).\n"
+         and “from the first of May” ([BBC](https://bbc.co.uk/b)).\n\n\
+         Again “the old harbour bridge to heavy lorries” ([AP](https://apnews.com/a)).\n"
     );
     let uri = file_uri(&ws.path().join("notes/n.md"));
     c.open(&uri, &note).await;
@@ -41,7 +42,7 @@ async fn a_link_to_a_captured_page_is_a_citation_and_an_uncaptured_one_can_be_ar
         .iter()
         .filter(|d| d["code"] == "uncaptured-page")
         .collect();
-    assert_eq!(uncaptured.len(), 2, "{diags:#?}");
+    assert_eq!(uncaptured.len(), 3, "{diags:#?}");
     assert!(
         uncaptured[0]["message"]
             .as_str()
@@ -141,7 +142,7 @@ async fn archiving_from_the_editor_turns_the_link_into_a_checked_citation() {
     let result = c
         .request(
             "workspace/executeCommand",
-            json!({"command": "sourced.archive", "arguments": [{"urls": [url]}]}),
+            json!({"command": "sourced.archive", "arguments": [{"note": uri}]}),
         )
         .await;
     assert_eq!(

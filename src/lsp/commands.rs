@@ -5,7 +5,9 @@
 //!   show in the editor's problem list (clients that pull diagnostics get them from
 //!   `workspace/diagnostic` instead). Returns `{"notes": n, "quotes": q, "problems": p}`.
 //! - `sourced.archive` with `[{"urls": [..], "note": uri?}]`: fetch the pages into the web
-//!   folder of the note's workspace (else the first folder's), as `sourced archive` does,
+//!   folder of the note's workspace (else the first folder's), as `sourced archive` does
+//!   (without `urls`, every page the open note links to after a quotation that no source
+//!   has captured),
 //!   off the async runtime. Each failure is shown as a warning, each capture as a short
 //!   message, and the files written are handed to the indexer. Returns
 //!   `{"archived": [{url, finalUrl, path, status, contentType}], "failed": [{url, error}]}`.
@@ -33,6 +35,7 @@ pub fn all() -> Vec<String> {
 /// The argument of `sourced.archive`.
 #[derive(Debug, serde::Deserialize)]
 struct ArchiveParams {
+    #[serde(default)]
     urls: Vec<String>,
     #[serde(default)]
     note: Option<Uri>,
@@ -164,6 +167,20 @@ impl Session {
 }
 
 impl Session {
+    /// The pages an open note cites after a quotation that no source has captured, as of
+    /// its latest check (none if it is not open or not checked yet).
+    async fn uncaptured_pages(&self, note: &Uri) -> Vec<String> {
+        let found = self
+            .with_checked(
+                note,
+                "finding uncaptured pages",
+                |c, _| Some(c.uncaptured_pages()),
+                |_, _| None,
+            )
+            .await;
+        found.unwrap_or_default()
+    }
+
     async fn archive(&self, arguments: Vec<Value>) -> Result<Value> {
         let params: ArchiveParams = arguments
             .into_iter()
@@ -180,7 +197,24 @@ impl Session {
         .or_else(|| self.state.folders().into_iter().next())
         .ok_or_else(|| Error::invalid_params("sourced.archive: no workspace folder is open"))?;
         let root = folder.root();
-        let urls = params.urls;
+        let mut urls = params.urls;
+        if urls.is_empty() {
+            let Some(note) = &params.note else {
+                return Err(Error::invalid_params(
+                    "sourced.archive takes [{\"urls\": [..]}] or [{\"note\": uri}]",
+                ));
+            };
+            urls = self.uncaptured_pages(note).await;
+            if urls.is_empty() {
+                self.client
+                    .show_message(
+                        MessageType::INFO,
+                        "sourced: every page this note cites is captured",
+                    )
+                    .await;
+                return Ok(json!({ "archived": [], "failed": [] }));
+            }
+        }
         let work = move || {
             let ws = crate::config::Workspace::discover(&root).map_err(|e| e.to_string())?;
             let place = crate::web::WebFolder::of(&ws);

@@ -48,6 +48,20 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The web pages the note cites after a quotation that no source has captured, each
+    /// once, in note order.
+    pub fn uncaptured_pages(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.unknown
+            .iter()
+            .filter_map(|u| match &u.citation.target {
+                crate::quotes::extract::CitationTarget::Url(url) => Some(url.clone()),
+                _ => None,
+            })
+            .filter(|url| seen.insert(url.clone()))
+            .collect()
+    }
+
     /// Which results are newer: a later version, or the same version against a later index
     /// or later settings.
     pub fn key(&self) -> (i32, u64, u64) {

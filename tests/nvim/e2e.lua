@@ -171,5 +171,41 @@ if uri then
   check("the cursor is on the quoted line", vim.api.nvim_win_get_cursor(0)[1] == 9, vim.api.nvim_win_get_cursor(0))
 end
 
+-- :SourcedArchive: the server archives the pages a note cites that no source has captured
+-- (a page served on 127.0.0.1 by tests/nvim/run.sh), and the quotation is then checked.
+check(":SourcedArchive is defined", vim.fn.exists(":SourcedArchive") == 2)
+local page_url = os.getenv("SOURCED_PAGE_URL")
+check("SOURCED_PAGE_URL is set", page_url ~= nil)
+if page_url then
+  local path = ws .. "/web-note.md"
+  vim.fn.writefile({
+    "The council “voted on Tuesday to close the old harbour bridge” ([Gazette](" .. page_url .. ")).",
+  }, path)
+  vim.cmd("edit " .. path)
+  local wbuf = vim.api.nvim_get_current_buf()
+  vim.wait(20000, function()
+    return #vim.lsp.get_clients({ bufnr = wbuf, name = "sourced" }) > 0
+  end, 50)
+  local function codes()
+    local out = {}
+    for _, d in ipairs(vim.diagnostic.get(wbuf)) do
+      out[#out + 1] = d.code
+    end
+    return out
+  end
+  local function has(code)
+    return vim.tbl_contains(codes(), code)
+  end
+  local marked = vim.wait(30000, function() return has("uncaptured-page") end, 100)
+  check("a link to an uncaptured page is marked", marked, codes())
+  vim.cmd("SourcedArchive")
+  local verified = vim.wait(30000, function()
+    return #vim.diagnostic.get(wbuf) == 0
+  end, 100)
+  check(":SourcedArchive captures the page and the quotation is then verified", verified, codes())
+  local captures = vim.fn.glob(ws .. "/sources/web/**/*.warc.gz", false, true)
+  check("the capture is in the web folder", #captures == 1, captures)
+end
+
 io.stdout:write(string.format("nvim: %d passed, %d failed\n", passes, failures))
 vim.cmd((failures == 0) and "qall!" or "cquit! 1")

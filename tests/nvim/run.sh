@@ -11,5 +11,16 @@ trap 'rm -rf "$ws"' EXIT
 cp -r seeds "$ws/seeds"
 printf 'sources = ["seeds"]\n' > "$ws/sourced.toml"
 cp tests/fixtures/editor-note.md "$ws/note.md"
+# A web page for :SourcedArchive, served on 127.0.0.1 until the test ends.
+mkdir "$ws/site"
+printf '<html><head><title>Harbour bridge</title></head><body><p>The council voted on Tuesday to close the old harbour bridge to heavy lorries.</p></body></html>\n' > "$ws/site/bridge.html"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$ws/site" >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$ws"' EXIT
+for _ in $(seq 50); do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/bridge.html')" 2>/dev/null && break
+  sleep 0.1
+done
 # A fresh HOME so that no user configuration is loaded.
-HOME="$ws/home" SOURCED_BIN="$bin" SOURCED_WS="$ws" timeout 120 nvim --headless --clean -l tests/nvim/e2e.lua
+HOME="$ws/home" SOURCED_BIN="$bin" SOURCED_WS="$ws" SOURCED_PAGE_URL="http://127.0.0.1:$port/bridge.html" timeout 120 nvim --headless --clean -l tests/nvim/e2e.lua

@@ -1,6 +1,7 @@
 // The VS Code client of `sourced lsp`: starts the language server for Markdown notes, keeps
 // its settings in sync, shows the index state in the status bar, and adds the commands
-// "Restart Server", "Show Index Status" and "Show Output". "Check All Notes in Workspace"
+// "Restart Server", "Show Index Status", "Show Output" and "Archive Uncaptured Pages of This
+// Note" (the server's `sourced.archive` for the active note). "Check All Notes in Workspace"
 // (`sourced.checkWorkspace`) is the server's own command, registered by the client.
 import * as vscode from "vscode";
 import {
@@ -48,6 +49,7 @@ class SourcedExtension implements vscode.Disposable {
       vscode.commands.registerCommand("sourced.restartServer", () => this.restart()),
       vscode.commands.registerCommand("sourced.showIndexStatus", () => this.showIndexStatus()),
       vscode.commands.registerCommand("sourced.showOutput", () => this.output.show(true)),
+      vscode.commands.registerCommand("sourced.archiveNotePages", () => this.archiveNotePages()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         // The other settings reach the running server by workspace/didChangeConfiguration.
         if (e.affectsConfiguration("sourced.path")) {
@@ -202,6 +204,17 @@ class SourcedExtension implements vscode.Disposable {
         return r;
       },
     );
+  }
+
+  /** Archive every page the active note cites that no source has captured (the server
+   * finds them, fetches them and says what it did). */
+  private async archiveNotePages(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined || editor.document.languageId !== "markdown") {
+      void vscode.window.showInformationMessage("Sourced: open a Markdown note first.");
+      return;
+    }
+    await vscode.commands.executeCommand("sourced.archive", { note: editor.document.uri.toString() });
   }
 
   private async showIndexStatus(): Promise<void> {

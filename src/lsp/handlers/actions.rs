@@ -8,7 +8,6 @@ use crate::lsp::actions::{self, FixData};
 use crate::lsp::position;
 use crate::lsp::session::Session;
 use crate::lsp::sync::lock;
-use crate::quotes::extract::CitationTarget;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -56,15 +55,7 @@ impl Session {
                         v.extend(actions::fixes(&target, &data, None, versioned));
                     }
                     // Every page of the note no source captured, in one go.
-                    let mut pages: Vec<String> = c
-                        .unknown
-                        .iter()
-                        .filter_map(|u| match &u.citation.target {
-                            CitationTarget::Url(url) => Some(url.clone()),
-                            _ => None,
-                        })
-                        .collect();
-                    pages.dedup();
+                    let pages = c.uncaptured_pages();
                     if pages.len() > 1 {
                         let title =
                             format!("Archive the {} uncaptured pages of this note", pages.len());

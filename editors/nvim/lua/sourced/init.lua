@@ -1,5 +1,7 @@
 -- sourced for Neovim 0.11+: registers the `sourced lsp` language server for Markdown notes
--- and adds :SourcedCheck (every note checked by `sourced check`, results in the quickfix list).
+-- and adds :SourcedCheck (every note checked by `sourced check`, results in the quickfix list)
+-- and :SourcedArchive (the server archives the pages the current note cites and has no
+-- capture of, or the URLs given).
 --
 --   require("sourced").setup({})             -- defaults below
 --
@@ -50,6 +52,11 @@ function M.setup(opts)
       root_markers = M.options.root_markers,
       init_options = M.options.init_options,
       settings = M.options.settings,
+      -- Neovim 0.11 pulls diagnostics on edits only: when the sources change (a file saved,
+      -- a page archived), the server asks for a pull, and every note it is attached to is
+      -- pulled again.
+      capabilities = { workspace = { diagnostics = { refreshSupport = true } } },
+      handlers = { ["workspace/diagnostic/refresh"] = M.pull_again },
     })
     if M.options.enable then
       vim.lsp.enable("sourced")
@@ -61,6 +68,41 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("SourcedCheck", function(cmd)
     M.check({ paths = cmd.fargs })
   end, { nargs = "*", complete = "file", desc = "sourced: check notes, results in the quickfix list" })
+  vim.api.nvim_create_user_command("SourcedArchive", function(cmd)
+    M.archive({ urls = cmd.fargs })
+  end, { nargs = "*", desc = "sourced: archive the pages this note cites (or the URLs given)" })
+end
+
+--- `workspace/diagnostic/refresh`: pull the diagnostics of every buffer the client serves.
+function M.pull_again(_, _, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client then
+    for bufnr in pairs(client.attached_buffers) do
+      client:request("textDocument/diagnostic",
+        { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }, nil, bufnr)
+    end
+  end
+  return vim.NIL
+end
+
+--- Ask the server of the current buffer to archive `opts.urls`, or, when none are given,
+--- every page the note cites after a quotation that no source has captured. The server
+--- reports what it archived and what failed.
+---@param opts? { urls?: string[], bufnr?: integer }
+function M.archive(opts)
+  opts = opts or {}
+  local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
+  local client = vim.lsp.get_clients({ bufnr = bufnr, name = "sourced" })[1]
+  if not client then
+    vim.notify("sourced: the language server is not running for this buffer", vim.log.levels.WARN)
+    return
+  end
+  local args = { note = vim.uri_from_bufnr(bufnr) }
+  if opts.urls and #opts.urls > 0 then
+    args.urls = opts.urls
+  end
+  client:exec_cmd({ title = "Archive pages", command = "sourced.archive", arguments = { args } },
+    { bufnr = bufnr })
 end
 
 local severity_of = { ["not-found"] = "E", mismatch = "W", misattributed = "W", ["too-long"] = "W" }
