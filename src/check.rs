@@ -557,14 +557,7 @@ impl<'a> Resolver<'a> {
                 (paths, entry.map(|e| e.origin.path.clone()))
             }
             // The newest capture of the page is the one a quotation is judged against.
-            CitationTarget::Url(url) => (
-                self.retriever
-                    .resolve_url(url)?
-                    .into_iter()
-                    .take(1)
-                    .collect(),
-                None,
-            ),
+            CitationTarget::Url(url) => (self.newest_capture(url)?, None),
             CitationTarget::Link(dest) => {
                 let target = resolve_link(self.citing.root, self.citing.note_path, dest);
                 match self.retriever.source_info(&target)? {
@@ -599,13 +592,23 @@ impl<'a> Resolver<'a> {
                 }
                 // The newest capture of the entry's page, as for a `[text](url)` citation.
                 bibliography::Target::Url(url) => {
-                    out.extend(self.retriever.resolve_url(url)?.into_iter().take(1));
+                    out.extend(self.newest_capture(url)?);
                 }
             }
         }
         out.sort();
         out.dedup();
         Ok(out)
+    }
+
+    /// The newest capture of the page at `url`, if any: what a citation of it names.
+    fn newest_capture(&self, url: &str) -> Result<Vec<String>, CheckError> {
+        Ok(self
+            .retriever
+            .resolve_url(url)?
+            .into_iter()
+            .take(1)
+            .collect())
     }
 
     fn dois(&mut self) -> Result<&HashMap<String, Vec<String>>, CheckError> {

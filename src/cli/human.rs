@@ -35,19 +35,19 @@ fn location(s: &super::report::SourceReport) -> String {
 /// Why a quotation is misattributed: found in another source, or (cited by a link to a web
 /// page) only in an older capture of that page.
 fn misattributed(q: &super::report::QuoteReport) -> String {
-    use crate::corpus::url_key::url_key;
+    use crate::corpus::url_key::same_page;
     let cited = q.cited.as_deref().unwrap_or("?");
     let Some(s) = &q.source else {
         return format!("quote cited to {cited} but found in another source");
     };
-    match (&s.url, url_key(cited)) {
-        (Some(url), Some(key)) if url_key(url).as_ref() == Some(&key) => format!(
+    match &s.url {
+        Some(url) if same_page(url, cited) => format!(
             "quote not in the newest capture of {cited}: it is in the capture of {}; the page \
              changed since",
             s.captured.as_deref().unwrap_or("an unknown time")
         ),
-        (Some(url), _) => format!("quote cited to {cited} but found in {url}"),
-        (None, _) => format!("quote cited to {cited} but found in {}", s.path),
+        Some(url) => format!("quote cited to {cited} but found in {url}"),
+        None => format!("quote cited to {cited} but found in {}", s.path),
     }
 }
 

@@ -95,6 +95,12 @@ pub fn url_key(s: &str) -> Option<String> {
     Some(key)
 }
 
+/// Whether two web addresses name the same page (equal [`url_key`]s; never for what is not
+/// a web address).
+pub fn same_page(a: &str, b: &str) -> bool {
+    url_key(a).is_some_and(|k| url_key(b) == Some(k))
+}
+
 /// `target` (a `Location` header, say) read against the address it was found at.
 pub fn join(base: &str, target: &str) -> Option<String> {
     let base = Url::parse(base.trim()).ok()?;

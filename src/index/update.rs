@@ -364,7 +364,9 @@ impl SourceIndex {
         // A rendition is written again if the file still has one.
         for path in remove.iter().chain(update.iter().map(|f| &f.display)) {
             let _ = std::fs::remove_file(self.rendition_path(path));
-            self.forget_page_renditions(path);
+            if corpus::archive::ArchiveKind::of(std::path::Path::new(path)).is_some() {
+                self.forget_page_renditions(path);
+            }
         }
         let fields = self.fields;
         let limits = options.read;

@@ -35,10 +35,8 @@ pub fn older_capture_of_cited_page(
     cited: Option<&str>,
     info: Option<&SourceInfo>,
 ) -> Option<String> {
-    use crate::corpus::url_key::url_key;
-    let cited = url_key(cited?)?;
     let meta = &info?.meta;
-    (url_key(meta.url.as_deref()?)? == cited).then(|| {
+    crate::corpus::url_key::same_page(meta.url.as_deref()?, cited?).then(|| {
         meta.captured
             .clone()
             .unwrap_or_else(|| "an unknown time".into())

@@ -166,7 +166,7 @@ fn web_citation(url: &str, captures: &[String], snap: &IndexSnapshot) -> String 
         .unwrap_or("at an unknown time");
     let _ = write!(out, "Checked against the capture of {when} (`{newest}`)");
     if let Some(final_url) = meta.and_then(|m| m.url.as_deref()) {
-        if crate::corpus::url_key::url_key(final_url) != crate::corpus::url_key::url_key(url) {
+        if !crate::corpus::url_key::same_page(final_url, url) {
             let _ = write!(out, ", reached through a redirect to <{final_url}>");
         }
     }
