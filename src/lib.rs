@@ -4,7 +4,7 @@
 //! that no module uses one of a later stage and that no modules import each other):
 //!
 //! ```text
-//! text ─► corpus ─► entities ─► index ─► quotes ─► check ─► cli | lsp
+//! text ─► corpus ─► entities ─► speakers ─► index ─► quotes ─► check ─► cli | lsp
 //! ```
 //!
 //! - `text`: normaliser, offset maps, Markdown and HTML reading;
@@ -12,6 +12,8 @@
 //!   metadata;
 //! - `entities`: named people, organisations and places in a source (run at indexing time,
 //!   stored in the index) and the entity table built from them;
+//! - `speakers`: who says each quoted stretch of a source (index time), who a note says
+//!   said each quotation (scan time), and the comparison of the two;
 //! - `index`: the tantivy index of the sources: reading (`SourceIndex`) apart from writing
 //!   (`index::update`), retrieval behind the `Retriever` trait;
 //! - `quotes`: quotations and citations in notes, alignment against retrieved passages,
@@ -43,5 +45,6 @@ pub mod index;
 pub mod lsp;
 pub mod notes;
 pub mod quotes;
+pub mod speakers;
 pub mod text;
 pub mod web;

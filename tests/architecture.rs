@@ -31,6 +31,7 @@ const PIPELINE: &[&[&str]] = &[
     &["text", "disk"],
     &["corpus"],
     &["entities", "bibliography"],
+    &["speakers"],
     &["index"],
     &["quotes"],
     &["check"],

@@ -1,0 +1,1 @@
+//! The cue grammar: who a quoted span is given to by the words around it.

@@ -1,0 +1,1 @@
+//! Word lists for speech cues (`data/*.txt`).

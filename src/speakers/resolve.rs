@@ -1,0 +1,1 @@
+//! Pronouns and definite roles resolved to persons of the same source.
