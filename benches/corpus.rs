@@ -220,6 +220,7 @@ fn main() {
         1
     };
     let (mut with, mut without) = (Vec::new(), Vec::new());
+    let mut without_speakers = Vec::new();
     let (mut cpu_with, mut cpu_without) = (Vec::new(), Vec::new());
     let mut report = None;
     for _ in 0..rounds {
@@ -237,6 +238,17 @@ fn main() {
             without.push(t.elapsed());
             cpu_without.push(cpu_seconds() - cpu);
             let _ = std::fs::remove_dir_all(&plain_dir);
+            // Entities without attribution: what finding speakers adds.
+            let no_speakers = RefreshOptions {
+                speakers: false,
+                ..RefreshOptions::default()
+            };
+            let t = Instant::now();
+            let (plain, _) = SourceIndex::open(&plain_dir).unwrap();
+            plain.refresh(&files, &no_speakers).unwrap();
+            drop(plain);
+            without_speakers.push(t.elapsed());
+            let _ = std::fs::remove_dir_all(&plain_dir);
             let _ = std::fs::remove_dir_all(&cache);
         }
         let (t, cpu) = (Instant::now(), cpu_seconds());
@@ -249,6 +261,7 @@ fn main() {
     let r = report.expect("one build");
     with.sort();
     without.sort();
+    without_speakers.sort();
     let secs =
         |v: &[Duration], q: f64| v[((v.len() - 1) as f64 * q).round() as usize].as_secs_f64();
     if r.added > 0 {
@@ -273,6 +286,16 @@ fn main() {
             secs(&without, 0.5),
             (secs(&with, 0.5) / secs(&without, 0.5) - 1.0) * 100.0,
             (secs(&with, 0.0) / secs(&without, 0.0) - 1.0) * 100.0
+        );
+        println!(
+            "| index build with entities, without speakers | {:.2} s (median): attribution adds {:+.0} % (medians), {:+.0} % (fastest runs) |",
+            secs(&without_speakers, 0.5),
+            (secs(&with, 0.5) / secs(&without_speakers, 0.5) - 1.0) * 100.0,
+            (secs(&with, 0.0) / secs(&without_speakers, 0.0) - 1.0) * 100.0
+        );
+        history.lower(
+            "attribution adds to the build %",
+            (secs(&with, 0.5) / secs(&without_speakers, 0.5) - 1.0) * 100.0,
         );
         let (cw, cwo): (f64, f64) = (cpu_with.iter().sum(), cpu_without.iter().sum());
         println!(
@@ -459,6 +482,7 @@ fn main() {
             ms(t2.elapsed()),
             ms(opened)
         );
+        speaker_checks(&checker, &dir, &quotes, &mut history);
     }
     println!("| peak RSS | {:.0} MB |", peak_rss_mb());
     // Tantivy memory-maps the index: resident pages of those files count in the RSS but are
@@ -520,6 +544,132 @@ fn main() {
         baselines(&dir, &quotes, &latency, per_kind);
     }
     history.finish(&dir);
+}
+
+/// What speaker checks add to a quotation's check: 100 exact quotes of speeches, each
+/// claimed for its president (`NAME said “…”`) or, every other one, for another president.
+/// Each quote is checked alone with its claim and without it (no verdict cache), best of
+/// three; the difference is what attribution costs at check time.
+fn speaker_checks(
+    checker: &Checker,
+    dir: &Path,
+    quotes: &[QuoteCase],
+    history: &mut history::History,
+) {
+    use sourced::check::check_quotes;
+    use sourced::quotes::verdict::Status;
+    use sourced::speakers::SpeakerVerdict;
+    let by_line = |source: &str| -> Option<String> {
+        let text = std::fs::read_to_string(dir.join(source)).ok()?;
+        let line = text.lines().find_map(|l| l.strip_prefix("By "))?;
+        Some(line.trim().to_string())
+    };
+    let mut cases: Vec<(String, String, String)> = Vec::new(); // (quote, source, president)
+    for q in quotes.iter().filter(|q| q.kind == "exact") {
+        let Some(src) = q.source.as_deref().filter(|s| s.contains("/sotu/")) else {
+            continue;
+        };
+        if let Some(p) = by_line(src) {
+            cases.push((q.quote.clone(), src.to_string(), p));
+        }
+        if cases.len() == 100 {
+            break;
+        }
+    }
+    let presidents: Vec<String> = {
+        let mut p: Vec<String> = cases.iter().map(|c| c.2.clone()).collect();
+        p.sort();
+        p.dedup();
+        p
+    };
+    let surname = |n: &str| n.split_whitespace().last().unwrap_or("").to_lowercase();
+    if cases.is_empty() || presidents.len() < 2 {
+        return;
+    }
+    let mut lines = Vec::new();
+    let mut expect_wrong = Vec::new();
+    for (i, (q, src, president)) in cases.iter().enumerate() {
+        let stem = Path::new(src).file_stem().unwrap().to_string_lossy();
+        let claimed = if i % 2 == 1 {
+            presidents
+                .iter()
+                .cycle()
+                .skip(i)
+                .find(|p| surname(p) != surname(president))
+                .unwrap()
+                .clone()
+        } else {
+            president.clone()
+        };
+        expect_wrong.push(i % 2 == 1);
+        lines.push(format!("{claimed} said “{q}” [@{stem}]."));
+    }
+    let note_text = lines.join("\n\n") + "\n";
+    let note = dir.join("notes/note_speakers.md");
+    let _ = std::fs::write(&note, &note_text);
+    let scan = sourced::quotes::extract::scan(&note_text, checker.min_words);
+    let options = MatchOptions::default();
+    let root = &checker.workspace.root;
+    let index = checker.index();
+    let (mut with, mut without, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut caught, mut false_alarms, mut claims) = (0, 0, 0);
+    for (i, q) in scan.quotes.iter().enumerate() {
+        let mut bare = q.clone();
+        bare.claim = None;
+        claims += usize::from(q.claim.is_some());
+        let time = |quote: &sourced::quotes::extract::Quote| {
+            let t = Instant::now();
+            let r = check_quotes(index, root, &note, vec![quote.clone()], &options).unwrap();
+            (t.elapsed(), r)
+        };
+        let (mut a, mut b) = (Duration::MAX, Duration::MAX);
+        let mut result = None;
+        for _ in 0..3 {
+            let (t, r) = time(q);
+            a = a.min(t);
+            result = r.into_iter().next();
+            b = b.min(time(&bare).0);
+        }
+        with.push(a);
+        without.push(b);
+        diffs.push(a.saturating_sub(b));
+        let wrong = result.is_some_and(|r| {
+            r.verdict.status == Status::WrongSpeaker
+                || r.speaker
+                    .is_some_and(|s| s.check.verdict == SpeakerVerdict::Wrong)
+        });
+        match (expect_wrong.get(i).copied().unwrap_or(false), wrong) {
+            (true, true) => caught += 1,
+            (false, true) => false_alarms += 1,
+            _ => {}
+        }
+    }
+    for v in [&mut with, &mut without, &mut diffs] {
+        v.sort();
+    }
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let wrong_total = expect_wrong.iter().filter(|w| **w).count();
+    println!(
+        "\n| speaker checks ({} quotes, {claims} with a claim) | figure |\n| --- | --- |",
+        scan.quotes.len()
+    );
+    println!(
+        "| per quote with the claim / without | p50 {:.0} µs / {:.0} µs, p95 {:.0} µs / {:.0} µs |",
+        us(percentile(&with, 0.5)),
+        us(percentile(&without, 0.5)),
+        us(percentile(&with, 0.95)),
+        us(percentile(&without, 0.95))
+    );
+    println!(
+        "| added by the speaker check | p50 {:.0} µs, p95 {:.0} µs (target ≤ 1000 µs) |",
+        us(percentile(&diffs, 0.5)),
+        us(percentile(&diffs, 0.95))
+    );
+    println!(
+        "| wrong speakers caught / false alarms | {caught} of {wrong_total} / {false_alarms} of {} |",
+        expect_wrong.len() - wrong_total
+    );
+    history.lower("speaker check added p50 us", us(percentile(&diffs, 0.5)));
 }
 
 /// A grep-class tool run once per quote over `DIR/sources`, listing matching files.

@@ -12,7 +12,9 @@ use crate::index::{
 use crate::quotes::cache::VerdictCache;
 use crate::quotes::extract::{self, Citation, CitationTarget, NoteScan, Quote};
 use crate::quotes::matcher::{self, Cited, MatchOptions};
-use crate::quotes::verdict::Verdict;
+use crate::quotes::verdict::{Status, Verdict};
+use crate::speaker_rules::SpeakerRules;
+use crate::speakers::{Claim, SpeakerCheck, SpeakerVerdict};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +40,20 @@ pub struct QuoteResult {
     /// The citation as written (`key` of `[@key]`, or the link destination), if any.
     pub cited: Option<String>,
     pub verdict: Verdict,
+    /// Who said it, for a quotation whose note names a speaker and whose words were found
+    /// (verified, mismatched, or misattributed). A wrong speaker also makes the verdict's
+    /// status [`Status::WrongSpeaker`] (over verified or mismatch).
+    pub speaker: Option<SpeakerResult>,
+}
+
+/// The speaker check of one quotation.
+#[derive(Debug, Clone)]
+pub struct SpeakerResult {
+    /// Who the note says said it.
+    pub claim: Claim,
+    pub check: SpeakerCheck,
+    /// The source the words were found in (display path): where `check.evidence` is.
+    pub path: String,
 }
 
 impl QuoteResult {
@@ -79,6 +95,8 @@ pub struct Checker {
     lock_timeout: Duration,
     /// Bibliography files read (again when they change).
     bibliographies: BibCache,
+    /// `[[speaker]]` rules: who speaks each source's narration.
+    speaker_rules: SpeakerRules,
 }
 
 /// What opening a workspace found out.
@@ -152,6 +170,14 @@ impl Checker {
         };
         let min_words = workspace.config.min_words;
         let specs = workspace.sources_and_web_folder(source_overrides);
+        let speaker_rules = SpeakerRules::compile(&workspace.config.speaker, &workspace.root)
+            .map_err(|message| ConfigError::Parse {
+                path: workspace
+                    .file
+                    .clone()
+                    .unwrap_or_else(|| workspace.root.join(crate::config::FILE_NAME)),
+                message,
+            })?;
         let checker = Checker {
             workspace,
             index,
@@ -162,6 +188,7 @@ impl Checker {
             verdicts: VerdictCache::default(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             bibliographies: BibCache::default(),
+            speaker_rules,
         };
         Ok((checker, messages))
     }
@@ -293,6 +320,7 @@ impl Checker {
             root: &self.workspace.root,
             note_path: path,
             bibliography: bib,
+            speakers: Some(&self.speaker_rules),
         };
         citation_sources(&self.index, &citing, citation)
     }
@@ -329,6 +357,7 @@ impl Checker {
             root,
             note_path: path,
             bibliography: bib,
+            speakers: Some(&self.speaker_rules),
         };
         unknown_citations_in(&self.index, &citing, citations, &in_sources)
     }
@@ -359,6 +388,7 @@ impl Checker {
             root: &self.workspace.root,
             note_path: path,
             bibliography: bib,
+            speakers: Some(&self.speaker_rules),
         };
         check_quotes_in(
             &self.index,
@@ -378,6 +408,8 @@ pub struct Citing<'a> {
     pub root: &'a Path,
     pub note_path: &'a Path,
     pub bibliography: &'a Bibliography,
+    /// Who speaks each source's narration (`[[speaker]]`); `None`: the authors.
+    pub speakers: Option<&'a SpeakerRules>,
 }
 
 /// Check already extracted quotations against any retriever.
@@ -419,6 +451,7 @@ pub fn check_quotes_with(
         root,
         note_path,
         bibliography: &Bibliography::default(),
+        speakers: None,
     };
     check_quotes_in(retriever, &citing, quotes, options, cache, cancel)
 }
@@ -484,13 +517,54 @@ pub fn check_quotes_in(
             .and_then(|m| known.iter().find(|(_, p)| p.contains(&m.path)))
             .or(known.first())
             .map(|(written, _)| written.to_string());
+        let mut verdict = verdict;
+        let speaker = speaker_of(retriever, citing, &quote, &verdict)?;
+        if speaker
+            .as_ref()
+            .is_some_and(|s| s.check.verdict == SpeakerVerdict::Wrong)
+            && matches!(verdict.status, Status::Verified | Status::Mismatch)
+        {
+            verdict.status = Status::WrongSpeaker;
+        }
         Ok(QuoteResult {
             quote,
             cited,
             verdict,
+            speaker,
         })
     };
     quotes.into_par_iter().map(check_one).collect()
+}
+
+/// The speaker check of a quotation whose note names a speaker, against the source where
+/// its words were found; `None` without a claim, or when the words were not found.
+fn speaker_of(
+    retriever: &dyn Retriever,
+    citing: &Citing,
+    quote: &Quote,
+    verdict: &Verdict,
+) -> Result<Option<SpeakerResult>, CheckError> {
+    let (Some(claim), Some(best)) = (&quote.claim, &verdict.best) else {
+        return Ok(None);
+    };
+    if !matches!(
+        verdict.status,
+        Status::Verified | Status::Mismatch | Status::Misattributed
+    ) {
+        return Ok(None);
+    }
+    let facts = retriever.speaker_facts(&best.path)?.unwrap_or_default();
+    let narrator = match citing.speakers {
+        Some(rules) => rules.narrator(&best.path, &facts.meta),
+        None => SpeakerRules::default().narrator(&best.path, &facts.meta),
+    };
+    let said = facts.speakers.said(best.range.clone());
+    let check = crate::speakers::compare(claim, said, narrator.as_ref(), &facts.found, None);
+    Ok(Some(SpeakerResult {
+        claim: claim.clone(),
+        check,
+        path: best.path.clone(),
+    }))
 }
 
 /// The sources a citation names (display paths, as the index stores them): for a `[@key]`,
@@ -732,6 +806,7 @@ pub fn unknown_citations(
         root,
         note_path,
         bibliography: &Bibliography::default(),
+        speakers: None,
     };
     unknown_citations_in(retriever, &citing, citations, in_sources)
 }

@@ -50,6 +50,22 @@ pub struct Config {
     /// BibTeX/BibLaTeX (`.bib`) and CSL JSON (`.json`) files whose keys `[@key]` citations
     /// use, relative to the workspace root.
     pub bibliography: Vec<String>,
+    /// Who speaks the narration of some sources (`[[speaker]]` tables, later ones win):
+    /// see [`SpeakerRule`].
+    pub speaker: Vec<SpeakerRule>,
+}
+
+/// `[[speaker]]` in `sourced.toml`: the sources whose whole text is one speaker's words
+/// (speeches, statements), or whose narration is nobody's. Front matter `speaker:` in a
+/// source wins over every rule.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerRule {
+    /// Folders, files or globs, relative to the workspace root.
+    pub sources: Vec<String>,
+    /// `"author"` (the source's author), `"none"` (nobody: an editor's byline, a wire
+    /// service), or a name.
+    pub speaker: String,
 }
 
 /// Memory of the process that reads one PDF, in megabytes (`reader_memory_mb`).
@@ -76,6 +92,7 @@ impl Default for Config {
             archive_timeout_seconds: 30,
             archive_max_mb: 50,
             bibliography: Vec::new(),
+            speaker: Vec::new(),
         }
     }
 }

@@ -25,7 +25,8 @@
 //! - `cli` and `lsp`: the front ends.
 //!
 //! Beside the stages: `config` (`sourced.toml`, the workspace), `glob` (the one glob
-//! convention), `notes` (which Markdown files are notes), `cancel` (cooperative
+//! convention), `speaker_rules` (`[[speaker]]`: who speaks a source's narration), `notes`
+//! (which Markdown files are notes), `cancel` (cooperative
 //! cancellation of checks), `disk` (every read, walk and cache-folder write, made safe
 //! against a hostile filesystem).
 //!
@@ -45,6 +46,7 @@ pub mod index;
 pub mod lsp;
 pub mod notes;
 pub mod quotes;
+pub mod speaker_rules;
 pub mod speakers;
 pub mod text;
 pub mod web;

@@ -46,7 +46,7 @@ fn json_output_has_the_documented_shape() {
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         json["summary"],
-        serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "unknown_citations": 0})
+        serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "wrong_speaker": 0, "speaker_unknown": 0, "unknown_citations": 0})
     );
     let q = &json["quotes"][0];
     let keys: Vec<&str> = q.as_object().unwrap().keys().map(String::as_str).collect();
@@ -65,7 +65,8 @@ fn json_output_has_the_documented_shape() {
             "source",
             "similarity",
             "diff",
-            "findings"
+            "findings",
+            "speaker"
         ]
     );
     let s = q["source"].as_object().unwrap();
@@ -287,7 +288,7 @@ fn without_a_config_the_current_folder_is_the_root() {
         let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
         assert_eq!(
             json["summary"],
-            serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "unknown_citations": 0}),
+            serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "wrong_speaker": 0, "speaker_unknown": 0, "unknown_citations": 0}),
             "{arg}"
         );
         let q = &json["quotes"][0];
@@ -303,7 +304,7 @@ fn without_a_config_the_current_folder_is_the_root() {
 
 /// The summary of `examples/notes.md` against the seeds.
 fn notes_summary() -> Value {
-    serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "unknown_citations": 0})
+    serde_json::json!({"verified": 7, "mismatch": 3, "not_found": 1, "misattributed": 1, "wrong_speaker": 0, "speaker_unknown": 0, "unknown_citations": 0})
 }
 
 /// The index folder of a workspace.

@@ -38,7 +38,8 @@ pub fn render(report: &Report) -> String {
             Status::NotFound => "Quote not found",
             Status::Mismatch => "Quote differs from source",
             Status::TooLong => "Quote too long to check",
-            _ => "Quote misattributed",
+            Status::WrongSpeaker => "Quote given to the wrong speaker",
+            Status::Misattributed | Status::Verified => "Quote misattributed",
         };
         let at = (q.file.as_str(), q.line, q.column, q.end_line, q.end_column);
         out.push_str(&annotation(level, at, title, &q.message()));

@@ -75,6 +75,38 @@ pub fn word_diff(q: &QuoteReport, style: &Style) -> String {
     )
 }
 
+/// Who the source says spoke, under a quotation whose note names a speaker: `said by` with
+/// the source's cue for a wrong speaker (and, with `verbose`, a right one); the reason for
+/// an unknown one with `verbose`.
+fn speaker_lines(out: &mut String, q: &QuoteReport, verbose: bool) {
+    use crate::speakers::SpeakerVerdict;
+    let s = &q.speaker;
+    match s.verdict {
+        SpeakerVerdict::Wrong => {}
+        SpeakerVerdict::Right if verbose && q.status == Status::Verified => {}
+        SpeakerVerdict::Unknown if verbose && q.status == Status::Verified => {
+            if let Some(reason) = &s.reason {
+                let _ = writeln!(out, "  hint:   {reason}");
+            }
+            return;
+        }
+        _ => return,
+    }
+    let who = s.source.as_deref().unwrap_or("someone else");
+    match &s.evidence {
+        Some(e) => {
+            let _ = writeln!(
+                out,
+                "  speaker: {who}, at {}:{}:{} (“{}”)",
+                e.path, e.line, e.column, e.text
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  speaker: {who} (the source's narration)");
+        }
+    }
+}
+
 /// Render the report. `verbose` also lists verified quotes.
 pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
     let mut out = String::new();
@@ -100,6 +132,13 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
             Status::TooLong => (
                 style.paint("1;33", "warning"),
                 crate::quotes::matcher::too_long_message(&q.text),
+            ),
+            Status::WrongSpeaker => (
+                style.paint("1;33", "warning"),
+                crate::speakers::wrong_speaker_message(
+                    q.speaker.source.as_deref(),
+                    q.speaker.claimed.as_deref(),
+                ),
             ),
         };
         let _ = writeln!(
@@ -134,7 +173,9 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
                         s.context
                     );
                 }
-                Status::Mismatch | Status::Misattributed if !q.diff.is_empty() => {
+                Status::Mismatch | Status::Misattributed | Status::WrongSpeaker
+                    if !q.diff.is_empty() =>
+                {
                     let _ = writeln!(out, "  diff:   {}", word_diff(q, style));
                 }
                 _ => {}
@@ -145,6 +186,7 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
                 let _ = writeln!(out, "  why:    {}", f.message);
             }
         }
+        speaker_lines(&mut out, q, verbose);
     }
     for u in &report.unknown_citations {
         let _ = writeln!(
@@ -165,6 +207,9 @@ pub fn render(report: &Report, style: &Style, verbose: bool) -> String {
         s.not_found,
         s.misattributed
     );
+    if s.wrong_speaker > 0 {
+        let _ = write!(out, "; {} wrong speaker", s.wrong_speaker);
+    }
     if s.too_long > 0 {
         let _ = write!(out, "; {} too long to check", s.too_long);
     }

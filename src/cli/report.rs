@@ -5,7 +5,7 @@
 use crate::check::{QuoteResult, UnknownCitation};
 use crate::corpus::discover::source_path;
 use crate::corpus::rendition::{clock, Span};
-use crate::index::Retriever;
+use crate::index::{Retriever, SourceInfo};
 use crate::quotes::verdict::{DiffOp, Finding, SourceMatch, Status};
 use crate::text::lines::LineIndex;
 use serde::Serialize;
@@ -30,7 +30,10 @@ pub struct Report {
 /// a source of its citation.
 pub fn enrich(quotes: &mut [QuoteReport], bib: &crate::bibliography::Bibliography) {
     for q in quotes {
-        if !matches!(q.status, Status::Verified | Status::Mismatch) {
+        if !matches!(
+            q.status,
+            Status::Verified | Status::Mismatch | Status::WrongSpeaker
+        ) {
             continue;
         }
         let (Some(key), Some(source)) = (&q.cited, &mut q.source) else {
@@ -86,6 +89,11 @@ pub struct Summary {
     pub mismatch: usize,
     pub not_found: usize,
     pub misattributed: usize,
+    /// Quotations whose words the source gives to another speaker than the note does.
+    pub wrong_speaker: usize,
+    /// Quotations whose note names a speaker the source does not name (counted apart: their
+    /// status is their words' verdict).
+    pub speaker_unknown: usize,
     /// Quotations too long to check (`too-long`); left out of the JSON when none.
     #[serde(skip_serializing_if = "is_zero")]
     pub too_long: usize,
@@ -118,6 +126,34 @@ pub struct QuoteReport {
     /// whose words all match is still not verified, unmarked omissions, joined or reordered
     /// words, brackets that stand for too much.
     pub findings: Vec<Finding>,
+    /// Who said it: the note's claim, the source's speaker, and the verdict.
+    pub speaker: SpeakerReport,
+}
+
+/// The speaker check of one quotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerReport {
+    /// The speaker the note names, as written (`null`: the note names none).
+    pub claimed: Option<String>,
+    /// The speaker the source gives the words to (`null`: it names none).
+    pub source: Option<String>,
+    /// `right`, `wrong`, `unknown` (the source does not say, or cannot be read as one
+    /// person) or `none` (no claim, or the words were not found).
+    pub verdict: crate::speakers::SpeakerVerdict,
+    /// Where the source says who speaks (the cue: name and verb, a turn label).
+    pub evidence: Option<EvidenceReport>,
+    /// Why the verdict is `unknown`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A place in a source that says something, with its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceReport {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -189,7 +225,9 @@ impl QuoteReport {
         match self.status {
             Status::Verified => None,
             Status::NotFound => Some("error"),
-            Status::Mismatch | Status::Misattributed | Status::TooLong => Some("warning"),
+            Status::Mismatch | Status::Misattributed | Status::TooLong | Status::WrongSpeaker => {
+                Some("warning")
+            }
         }
     }
 
@@ -224,6 +262,21 @@ impl QuoteReport {
                 )
             }
             Status::TooLong => crate::quotes::matcher::too_long_message(&self.text),
+            Status::WrongSpeaker => {
+                let s = &self.speaker;
+                let at = s
+                    .evidence
+                    .as_ref()
+                    .map_or(at, |e| format!("{}:{}", e.path, e.line));
+                format!(
+                    "{} ({at}): “{}”",
+                    crate::speakers::wrong_speaker_message(
+                        s.source.as_deref(),
+                        s.claimed.as_deref()
+                    ),
+                    self.text
+                )
+            }
         }
     }
 }
@@ -279,33 +332,84 @@ impl<'a> Positions<'a> {
         crate::corpus::discover::display_path(&abs, &self.cwd)
     }
 
-    fn source(&mut self, m: &SourceMatch) -> SourceReport {
+    /// The text line and column numbers of `path` refer to (its rendition for a source that
+    /// is not a text file), read once.
+    fn text_of(&mut self, path: &str, info: &SourceInfo) -> Option<&(String, LineIndex)> {
         let (root, max_bytes) = (self.root, self.max_bytes);
-        let info = self
-            .retriever
-            .source_info(&m.path)
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        // Line and column refer to the rendition of a source that is not a text file.
         let text_file = info
             .rendition
             .clone()
-            .unwrap_or_else(|| source_path(&m.path, root));
-        let entry = self.sources.entry(m.path.clone()).or_insert_with(|| {
-            let text = crate::disk::read_bounded(&text_file, max_bytes, true)
-                .ok()
-                .map(|b| String::from_utf8_lossy(&b).into_owned())?;
-            let li = LineIndex::new(&text);
-            Some((text, li))
+            .unwrap_or_else(|| source_path(path, root));
+        self.sources
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                let text = crate::disk::read_bounded(&text_file, max_bytes, true)
+                    .ok()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())?;
+                let li = LineIndex::new(&text);
+                Some((text, li))
+            })
+            .as_ref()
+    }
+
+    fn info(&self, path: &str) -> SourceInfo {
+        self.retriever
+            .source_info(path)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// The speaker check of a result as reported.
+    fn speaker(&mut self, r: &QuoteResult) -> SpeakerReport {
+        let Some(s) = &r.speaker else {
+            return SpeakerReport {
+                claimed: r.quote.claim.as_ref().map(|c| c.surface.clone()),
+                source: None,
+                verdict: crate::speakers::SpeakerVerdict::None,
+                evidence: None,
+                reason: None,
+            };
+        };
+        let evidence = s.check.evidence.clone().and_then(|range| {
+            let info = self.info(&s.path);
+            let root = self.root;
+            let path = match info.rendition.as_deref() {
+                Some(p) => self.show(p),
+                None => self.show(&source_path(&s.path, root)),
+            };
+            let (text, li) = self.text_of(&s.path, &info)?;
+            let (line, column) = li.line_col(text, range.start);
+            Some(EvidenceReport {
+                path,
+                line,
+                column,
+                text: text
+                    .get(range)?
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
         });
-        let ((line, column), (end_line, end_column)) = match entry {
+        SpeakerReport {
+            claimed: Some(s.claim.surface.clone()),
+            source: s.check.source.clone(),
+            verdict: s.check.verdict,
+            evidence,
+            reason: s.check.reason.clone(),
+        }
+    }
+
+    fn source(&mut self, m: &SourceMatch) -> SourceReport {
+        let info = self.info(&m.path);
+        let ((line, column), (end_line, end_column)) = match self.text_of(&m.path, &info) {
             Some((text, li)) => (
                 li.line_col(text, m.range.start),
                 li.line_col(text, m.range.end),
             ),
             None => ((0, 0), (0, 0)),
         };
+        let root = self.root;
         let span = Span::of(&info.places, m.range.clone());
         SourceReport {
             page: span.page,
@@ -349,6 +453,11 @@ impl<'a> Positions<'a> {
                 Status::NotFound => report.summary.not_found += 1,
                 Status::Misattributed => report.summary.misattributed += 1,
                 Status::TooLong => report.summary.too_long += 1,
+                Status::WrongSpeaker => report.summary.wrong_speaker += 1,
+            }
+            let speaker = self.speaker(r);
+            if speaker.verdict == crate::speakers::SpeakerVerdict::Unknown {
+                report.summary.speaker_unknown += 1;
             }
             report.quotes.push(QuoteReport {
                 file: file.clone(),
@@ -373,6 +482,7 @@ impl<'a> Positions<'a> {
                     .as_ref()
                     .map(|m| m.findings.clone())
                     .unwrap_or_default(),
+                speaker,
             });
         }
     }

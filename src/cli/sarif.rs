@@ -1,5 +1,6 @@
 //! SARIF 2.1.0 for GitHub code scanning: one rule per verdict, one result per quote that is
-//! not verified, the source location as a related location.
+//! not verified, the source location as a related location (and, for a wrong speaker, the
+//! source's attribution as a second one).
 
 use super::report::{QuoteReport, Report};
 use serde_json::{json, Value};
@@ -55,6 +56,23 @@ pub fn render(report: &Report) -> String {
                 }
             }]);
         }
+        if q.status == crate::quotes::verdict::Status::WrongSpeaker {
+            if let Some(e) = &q.speaker.evidence {
+                let related = json!({
+                    "id": 2,
+                    "message": { "text": format!("the source's attribution: {}", e.text) },
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": e.path.replace('\\', "/") },
+                        "region": { "startLine": e.line.max(1), "startColumn": e.column.max(1) },
+                    }
+                });
+                match result["relatedLocations"].as_array_mut() {
+                    Some(list) => list.push(related),
+                    None => result["relatedLocations"] = json!([related]),
+                }
+            }
+            result["properties"] = json!({ "speaker": q.speaker });
+        }
         results.push(result);
     }
     for u in &report.unknown_citations {
@@ -82,6 +100,7 @@ pub fn render(report: &Report) -> String {
                     rule("not-found", "QuoteNotFound", "A quotation was not found in the sources.", "error"),
                     rule("mismatch", "QuoteMismatch", "A quotation differs from the source's wording.", "warning"),
                     rule("misattributed", "QuoteMisattributed", "A quotation is cited to a source that does not contain it.", "warning"),
+                    rule("wrong-speaker", "QuoteWrongSpeaker", "A quotation's words are in the source, but the source gives them to another speaker than the note does.", "warning"),
                     rule("too-long", "QuoteTooLong", "A quotation is too long for sourced to check.", "warning"),
                     rule("unknown-citation", "UnknownCitation", "A citation names no source: a key in no bibliography and of no source, a bibliography entry none of whose files, DOI or URL is a source, a link to a missing file, or a link to a web page no source captured.", "warning"),
                 ],

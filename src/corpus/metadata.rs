@@ -31,6 +31,10 @@ pub struct Metadata {
     /// ([`normalize_doi`]): bibliography entries resolve to the source through it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doi: Option<String>,
+    /// Whose words the whole text is (a speech, a statement), from front matter `speaker:`:
+    /// the narration's speaker for speaker checks, over every `[[speaker]]` rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
 }
 
 /// A DOI as compared: lowercase, without a resolver prefix (`https://doi.org/`,
@@ -114,6 +118,7 @@ pub fn extract(doc: &Document, html: Option<&HtmlMeta>) -> Metadata {
         meta.publisher = front_matter_field(front, &["publisher", "source", "site", "outlet"]);
         meta.id = front_matter_field(front, &["id", "key"]);
         meta.doi = front_matter_field(front, &["doi"]).and_then(|d| normalize_doi(&d));
+        meta.speaker = front_matter_field(front, &["speaker"]);
     }
     if let Some(h) = html {
         meta.title = meta.title.take().or_else(|| h.title.clone());

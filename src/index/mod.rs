@@ -47,7 +47,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tantivy::{Index, IndexReader, TantivyError};
 
-pub use records::{FileRecord, SourceInfo};
+pub use records::{FileRecord, SourceInfo, SpeakerFacts};
 pub use retrieve::{Region, Retriever};
 pub use update::{RefreshOptions, RefreshReport, DEFAULT_LOCK_TIMEOUT, HOLDER_NOTE};
 

@@ -22,6 +22,7 @@ use super::schema::{self, Fields};
 use super::{IndexError, SourceIndex};
 use crate::corpus::{Metadata, SourceDoc, SourceFile, Warning};
 use crate::entities::SourceEntities;
+use crate::speakers::SourceSpeakers;
 use std::collections::HashMap;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
@@ -81,8 +82,24 @@ pub struct SourceInfo {
     pub places: Vec<crate::corpus::rendition::Located>,
 }
 
+/// What a speaker check needs of one source ([`SourceIndex::speaker_facts`]).
+#[derive(Debug, Clone, Default)]
+pub struct SpeakerFacts {
+    pub path: String,
+    pub meta: Metadata,
+    /// Who says each quoted stretch, in file bytes.
+    pub speakers: SourceSpeakers,
+    /// The source's entities (aliases, roles, mentions in file bytes).
+    pub found: Vec<crate::entities::Found>,
+}
+
 /// The record of an indexed source (its passages are separate documents).
-pub(crate) fn source_record(f: Fields, doc: &SourceDoc, entities: Option<&str>) -> TantivyDocument {
+pub(crate) fn source_record(
+    f: Fields,
+    doc: &SourceDoc,
+    entities: Option<&str>,
+    speakers: Option<&str>,
+) -> TantivyDocument {
     let path = doc.file.display.as_str();
     let (file, marks) = match &doc.archive {
         Some(archive) => (archive.as_str(), PAGE_BIT),
@@ -108,6 +125,9 @@ pub(crate) fn source_record(f: Fields, doc: &SourceDoc, entities: Option<&str>) 
     }
     if let Some(json) = entities {
         record.add_text(f.entities, json);
+    }
+    if let Some(json) = speakers {
+        record.add_text(f.speakers, json);
     }
     if doc.rendered {
         record.add_text(
@@ -430,6 +450,31 @@ impl SourceIndex {
             }
         }
         Ok(out)
+    }
+
+    /// What a speaker check needs of one source: who says its quoted stretches, its
+    /// entities and its metadata, as stored at index time. `None` for a path that is no
+    /// indexed source; empty speakers and entities for one indexed without them.
+    pub fn speaker_facts(&self, path: &str) -> Result<Option<SpeakerFacts>, IndexError> {
+        let Some(doc) = self.file_doc(path)? else {
+            return Ok(None);
+        };
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+        let meta_json = text(self.fields.meta).unwrap_or("{}");
+        if meta_json.starts_with(SKIPPED_PREFIX) || meta_json.starts_with(ARCHIVE_PREFIX) {
+            return Ok(None);
+        }
+        Ok(Some(SpeakerFacts {
+            path: path.to_string(),
+            meta: serde_json::from_str(meta_json).unwrap_or_default(),
+            speakers: text(self.fields.speakers)
+                .and_then(SourceSpeakers::from_json)
+                .unwrap_or_default(),
+            found: text(self.fields.entities)
+                .and_then(SourceEntities::from_json)
+                .map(|e| e.found)
+                .unwrap_or_default(),
+        }))
     }
 
     /// The named entities of every indexed source, as stored at index time.

@@ -10,7 +10,7 @@
 //! tantivy index is one backend.
 
 use super::schema::{self, Fields, PASSAGE_WORDS};
-use super::{IndexError, SourceIndex, SourceInfo};
+use super::{IndexError, SourceIndex, SourceInfo, SpeakerFacts};
 use crate::text::OffsetMap;
 use std::collections::BTreeMap;
 use tantivy::collector::TopDocs;
@@ -60,6 +60,11 @@ pub trait Retriever: Send + Sync {
     /// [`SourceIndex::resolve_url`]); a backend without web captures has none.
     fn resolve_url(&self, _url: &str) -> Result<Vec<String>, IndexError> {
         Ok(Vec::new())
+    }
+    /// What a speaker check needs of a source (see [`SourceIndex::speaker_facts`]); a
+    /// backend without attributions has none, and quotations' speakers are then unknown.
+    fn speaker_facts(&self, _path: &str) -> Result<Option<SpeakerFacts>, IndexError> {
+        Ok(None)
     }
     /// Every source with its keys and metadata (to suggest the key a mistyped citation
     /// meant); a backend that cannot list its sources returns none.
@@ -248,6 +253,10 @@ impl Retriever for SourceIndex {
 
     fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError> {
         SourceIndex::source_info(self, path)
+    }
+
+    fn speaker_facts(&self, path: &str) -> Result<Option<SpeakerFacts>, IndexError> {
+        SourceIndex::speaker_facts(self, path)
     }
 
     fn resolve_key(&self, key: &str) -> Result<Vec<String>, IndexError> {

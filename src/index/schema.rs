@@ -2,7 +2,8 @@
 //!
 //! - a *file record* per source: path, citation keys, mtime and size (to find what
 //!   changed), metadata as JSON, the named entities found in it as JSON
-//!   ([`crate::entities::SourceEntities`]); its path is also its `record` term, which no
+//!   ([`crate::entities::SourceEntities`]), who says each quoted stretch as JSON
+//!   ([`crate::speakers::SourceSpeakers`]); its path is also its `record` term, which no
 //!   passage has, so a source's record is found with one term lookup however many passages
 //!   share its path;
 //! - *passage* documents: consecutive runs of [`PASSAGE_WORDS`] words of a source's visible
@@ -29,7 +30,7 @@ use tantivy::schema::{
 
 /// Bump when the schema, the normaliser or the passage layout changes: older indexes are
 /// then rebuilt automatically.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// The `record` term of the complete-build marker: no path holds a NUL.
 pub const COMPLETE_MARKER: &str = "\u{0}complete build";
@@ -67,6 +68,9 @@ pub struct Fields {
     /// The [`url_key`](crate::corpus::url_key::url_key)s a captured page answers to, on its
     /// record.
     pub url: Field,
+    /// Who says each quoted stretch ([`crate::speakers::SourceSpeakers`] as JSON), on a
+    /// source's record.
+    pub speakers: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -93,6 +97,7 @@ pub fn build() -> (Schema, Fields) {
         places: b.add_text_field("places", STORED),
         file: b.add_text_field("file", STRING),
         url: b.add_text_field("url", STRING | STORED),
+        speakers: b.add_text_field("speakers", STORED),
     };
     (b.build(), fields)
 }
@@ -121,5 +126,6 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         places: f("places")?,
         file: f("file")?,
         url: f("url")?,
+        speakers: f("speakers")?,
     })
 }

@@ -45,6 +45,9 @@ pub struct RefreshOptions {
     /// Find the named entities of each source. On by default; the corpus benchmark turns it
     /// off to measure what extraction adds to the build.
     pub entities: bool,
+    /// Find who says each quoted stretch of each source (needs `entities`). On by default;
+    /// the corpus benchmark turns it off to measure what attribution adds to the build.
+    pub speakers: bool,
 }
 
 /// The default of [`RefreshOptions::lock_timeout`].
@@ -57,6 +60,7 @@ impl Default for RefreshOptions {
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             threads: 0,
             entities: true,
+            speakers: true,
         }
     }
 }
@@ -370,7 +374,10 @@ impl SourceIndex {
         }
         let fields = self.fields;
         let limits = options.read;
-        let entities = options.entities;
+        let finds = Finds {
+            entities: options.entities,
+            speakers: options.entities && options.speakers,
+        };
         let shared: &IndexWriter<TantivyDocument> = writer;
         // Per file: bytes indexed and notes about it, or why it was skipped.
         let results: Vec<Result<(u64, Vec<Warning>), Warning>> = add
@@ -381,7 +388,7 @@ impl SourceIndex {
                     if doc.rendered {
                         self.keep_rendition(&doc)?;
                     }
-                    add_source(shared, fields, &doc, entities)
+                    add_source(shared, fields, &doc, finds)
                         .map(|_| (doc.raw.len() as u64, notes_of(&doc)))
                 }
                 Ok(corpus::Loaded::Archive { pages, notes }) => {
@@ -397,7 +404,7 @@ impl SourceIndex {
                     for page in &pages {
                         let added = self
                             .keep_rendition(page)
-                            .and_then(|()| add_source(shared, fields, page, entities));
+                            .and_then(|()| add_source(shared, fields, page, finds));
                         match added {
                             Ok(()) => {
                                 kept += 1;
@@ -568,28 +575,44 @@ impl SourceIndex {
     }
 }
 
+/// What [`add_source`] finds in each source besides its passages.
+#[derive(Debug, Clone, Copy)]
+struct Finds {
+    entities: bool,
+    speakers: bool,
+}
+
 /// Index one source: its file record and its passages.
 fn add_source(
     writer: &IndexWriter<TantivyDocument>,
     f: Fields,
     doc: &SourceDoc,
-    entities: bool,
+    finds: Finds,
 ) -> Result<(), Warning> {
     let fail = |e: TantivyError| Warning {
         path: doc.file.display.clone(),
         message: format!("not indexed: {e}"),
     };
-    let found = entities.then(|| {
-        // A bug in the entity finder must not stop indexing: the source then has none.
+    // A bug in the entity finder or in attribution must not stop indexing: the source then
+    // has none.
+    let found = finds.entities.then(|| {
         let mut found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::entities::extract(doc)
         }))
         .unwrap_or_default();
         found.locate(&doc.raw);
-        found.to_json()
+        found
     });
+    let speakers = found.as_ref().filter(|_| finds.speakers).map(|found| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::speakers::attribute(doc, found)
+        }))
+        .unwrap_or_default()
+        .to_json()
+    });
+    let found = found.map(|f| f.to_json());
     writer
-        .add_document(source_record(f, doc, found.as_deref()))
+        .add_document(source_record(f, doc, found.as_deref(), speakers.as_deref()))
         .map_err(fail)?;
     let path = doc.file.display.as_str();
     let file = doc.archive.as_deref().unwrap_or(path);

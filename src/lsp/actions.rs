@@ -2,6 +2,9 @@
 //! the diagnostic alone:
 //!
 //! - mismatch: "Replace with the source's wording";
+//! - wrong speaker: "Attribute to Y, as the source does" (the note's speaker gets the
+//!   source's, in the same form: a surname for a surname), and the wording fix if the words
+//!   differ too;
 //! - misattributed: "Change citation to SOURCE" (the `[@key]` gets the real source's key);
 //! - verified but uncited: "Cite SOURCE" (` [@key]` after the closing quotation mark);
 //! - a link to a web page no source captured: "Archive this page" (the `sourced.archive`
@@ -65,6 +68,12 @@ pub struct FixData {
     /// For a link to a web page no source captured: its address (to archive it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// For a wrong speaker: the speaker the note names (what the fix replaces) and the
+    /// source's speaker in the same form (what it puts there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_range: Option<Range>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
 }
 
 impl FixData {
@@ -80,11 +89,15 @@ impl FixData {
             CitationTarget::Key(_) => c.key_range.clone(),
             CitationTarget::Link(_) | CitationTarget::Url(_) => None,
         });
+        let wrong_speaker = r
+            .speaker
+            .as_ref()
+            .filter(|_| v.status == Status::WrongSpeaker);
         FixData {
             version: Some(checked.version),
             status: v.status.as_str().to_string(),
             quote_range: position::range(&checked.rope, r.quote.range.clone(), enc),
-            replacement: (v.status == Status::Mismatch)
+            replacement: matches!(v.status, Status::Mismatch | Status::WrongSpeaker)
                 .then(|| r.replacement(&checked.text))
                 .flatten(),
             source_key: found.map(|m| key_of(&m.path)),
@@ -98,6 +111,9 @@ impl FixData {
             nearest: Vec::new(),
             url: None,
             source_url: found.and(info).and_then(|i| i.meta.url.clone()),
+            speaker_range: wrong_speaker
+                .map(|s| position::range(&checked.rope, s.claim.range.clone(), enc)),
+            speaker: wrong_speaker.and_then(|s| s.check.replacement.clone()),
         }
     }
 
@@ -218,6 +234,26 @@ pub fn fixes(
                     TextEdit::new(data.quote_range, text.clone()),
                     diagnostic,
                     true,
+                ));
+            }
+        }
+        "wrong-speaker" => {
+            if let (Some(range), Some(name)) = (data.speaker_range, &data.speaker) {
+                out.push(action(
+                    uri,
+                    format!("Attribute to {name}, as the source does"),
+                    TextEdit::new(range, name.clone()),
+                    diagnostic,
+                    true,
+                ));
+            }
+            if let Some(text) = &data.replacement {
+                out.push(action(
+                    uri,
+                    "Replace with the source's wording".into(),
+                    TextEdit::new(data.quote_range, text.clone()),
+                    diagnostic,
+                    false,
                 ));
             }
         }

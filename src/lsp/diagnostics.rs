@@ -67,6 +67,23 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
                 }
             }
             (Status::TooLong, _) => crate::quotes::matcher::too_long_message(&r.quote.text),
+            (Status::WrongSpeaker, Some(m)) => {
+                let s = r.speaker.as_ref();
+                let mut text = crate::speakers::wrong_speaker_message(
+                    s.and_then(|s| s.check.source.as_deref()),
+                    s.map(|s| s.claim.surface.as_str()),
+                );
+                if !m.diff.is_empty() {
+                    text.push_str(&format!(
+                        "\nand the quote differs from the source ({} similar): {}",
+                        percent(m.similarity),
+                        word_diff(&m.diff)
+                    ));
+                }
+                text.push_str("\nsource: ");
+                text.push_str(&name.clone().unwrap_or_default());
+                text
+            }
             (Status::Verified, _) => format!(
                 "quote found in {}",
                 name.clone().unwrap_or_else(|| "the sources".into())
@@ -95,6 +112,23 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
                 });
             }
         }
+        if v.status == Status::WrongSpeaker {
+            if let Some(s) = &r.speaker {
+                let evidence =
+                    s.check.evidence.clone().and_then(|range| {
+                        snap.sources().location(&checked.root, &s.path, range, enc)
+                    });
+                if let Some(location) = evidence {
+                    related.push(DiagnosticRelatedInformation {
+                        location,
+                        message: format!(
+                            "the source attributes these words to {} here",
+                            s.check.source.as_deref().unwrap_or("someone else")
+                        ),
+                    });
+                }
+            }
+        }
         let data = FixData::new(checked, r, info.as_ref(), enc);
         out.push(Diagnostic {
             range: position::range(&checked.rope, r.quote.range.clone(), enc),
@@ -107,6 +141,7 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
             ..Default::default()
         });
     }
+    out.extend(speaker_unknown(checked, settings, enc));
     for u in &checked.unknown {
         let range = u
             .citation
@@ -131,6 +166,37 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
         });
     }
     out
+}
+
+/// A hint on each speaker a note names that the source does not ("the source does not say
+/// who said this"), for quotations whose words were found.
+fn speaker_unknown(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec<Diagnostic> {
+    let Some(severity) = settings.severity.speaker_unknown else {
+        return Vec::new();
+    };
+    checked
+        .results
+        .iter()
+        .filter_map(|r| {
+            let s = r.speaker.as_ref()?;
+            (s.check.verdict == crate::speakers::SpeakerVerdict::Unknown).then_some(())?;
+            Some(Diagnostic {
+                range: position::range(&checked.rope, s.claim.range.clone(), enc),
+                severity: Some(severity),
+                code: Some(NumberOrString::String("speaker-unknown".into())),
+                source: Some(SOURCE.to_string()),
+                message: format!(
+                    "{}: “{}” is not checked",
+                    s.check
+                        .reason
+                        .as_deref()
+                        .unwrap_or("the source does not say who said this"),
+                    s.claim.surface
+                ),
+                ..Default::default()
+            })
+        })
+        .collect()
 }
 
 /// The problems of one bibliography file as its diagnostics: each on its line (a problem

@@ -224,7 +224,62 @@ fn headline(r: &QuoteResult) -> String {
             "⚠ **misattributed**: cited to `{}` but found in another source",
             r.cited.as_deref().unwrap_or("?")
         ),
+        Status::WrongSpeaker => format!(
+            "⚠ **wrong speaker**: {}",
+            crate::speakers::wrong_speaker_message(
+                r.speaker.as_ref().and_then(|s| s.check.source.as_deref()),
+                r.speaker.as_ref().map(|s| s.claim.surface.as_str()),
+            )
+        ),
     }
+}
+
+/// Who said it, for a quotation whose note names a speaker: "Said by Y" with the line of
+/// the source's attribution, or why the source cannot say.
+fn speaker_line(
+    checked: &Checked,
+    r: &QuoteResult,
+    enc: Encoding,
+    snap: &IndexSnapshot,
+) -> Option<String> {
+    use crate::speakers::SpeakerVerdict;
+    let s = r.speaker.as_ref()?;
+    let at = || {
+        let range = s.check.evidence.clone()?;
+        let text = snap
+            .sources()
+            .get(&snap.sources().text_file(&checked.root, &s.path))?;
+        let line = position::position(&text.rope, range.start, enc).line + 1;
+        let cue = text
+            .text
+            .get(range)?
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(format!(
+            " (“{}”, line {line} of `{}`)",
+            escape(&cue),
+            s.path
+        ))
+    };
+    let who = s.check.source.as_deref().unwrap_or("someone else");
+    Some(match s.check.verdict {
+        SpeakerVerdict::Right | SpeakerVerdict::Wrong => {
+            format!(
+                "Said by **{}**{}",
+                escape(who),
+                at().unwrap_or_else(|| " (the source's narration)".into())
+            )
+        }
+        SpeakerVerdict::Unknown => format!(
+            "Speaker not checked: {}.",
+            s.check
+                .reason
+                .as_deref()
+                .unwrap_or("the source does not say who said this")
+        ),
+        SpeakerVerdict::None => return None,
+    })
 }
 
 /// The Markdown for one quote.
@@ -243,11 +298,21 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnap
     }
     // A verified or mismatched quotation was found in a source of its citation: the
     // citation's bibliography entry fills what the source's own metadata lacks.
-    let entry = matches!(v.status, Status::Verified | Status::Mismatch)
-        .then(|| r.cited.as_deref().and_then(|k| checked.bibliography.get(k)))
-        .flatten();
+    let entry = matches!(
+        v.status,
+        Status::Verified | Status::Mismatch | Status::WrongSpeaker
+    )
+    .then(|| r.cited.as_deref().and_then(|k| checked.bibliography.get(k)))
+    .flatten();
     source_block(&mut out, checked, m, entry, enc, snap);
-    if matches!(v.status, Status::Mismatch | Status::Misattributed) && !m.diff.is_empty() {
+    if let Some(line) = speaker_line(checked, r, enc, snap) {
+        let _ = writeln!(out, "\n{line}");
+    }
+    if matches!(
+        v.status,
+        Status::Mismatch | Status::Misattributed | Status::WrongSpeaker
+    ) && !m.diff.is_empty()
+    {
         let _ = writeln!(
             out,
             "\nDiff (`[-source-]{{+note+}}`):\n\n```text\n{}\n```",

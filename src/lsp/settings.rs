@@ -53,6 +53,11 @@ pub struct Severities {
     pub mismatch: Option<DiagnosticSeverity>,
     pub misattributed: Option<DiagnosticSeverity>,
     pub verified: Option<DiagnosticSeverity>,
+    /// The source gives the words to someone else. A warning, not an error: attribution is
+    /// read from the source's cues, where "not found" is certain.
+    pub wrong_speaker: Option<DiagnosticSeverity>,
+    /// The note names a speaker the source does not (a hint on the claim, not the quote).
+    pub speaker_unknown: Option<DiagnosticSeverity>,
 }
 
 impl Default for Severities {
@@ -62,6 +67,8 @@ impl Default for Severities {
             mismatch: Some(DiagnosticSeverity::WARNING),
             misattributed: Some(DiagnosticSeverity::WARNING),
             verified: None,
+            wrong_speaker: Some(DiagnosticSeverity::WARNING),
+            speaker_unknown: Some(DiagnosticSeverity::HINT),
         }
     }
 }
@@ -73,6 +80,7 @@ impl Severities {
             Status::Mismatch => self.mismatch,
             Status::Misattributed => self.misattributed,
             Status::Verified => self.verified,
+            Status::WrongSpeaker => self.wrong_speaker,
             // Not checked: said once, as a warning, whatever the severities.
             Status::TooLong => Some(DiagnosticSeverity::WARNING),
         }
@@ -98,6 +106,8 @@ struct RawSeverity {
     mismatch: Option<String>,
     misattributed: Option<String>,
     verified: Option<String>,
+    wrong_speaker: Option<String>,
+    speaker_unknown: Option<String>,
 }
 
 /// `"error" | "warning" | "information" | "hint" | "off"`; `Err` for anything else.
@@ -185,6 +195,16 @@ impl Settings {
                     &mut out.severity.verified,
                     defaults.severity.verified,
                 ),
+                (
+                    "wrongSpeaker",
+                    &mut out.severity.wrong_speaker,
+                    defaults.severity.wrong_speaker,
+                ),
+                (
+                    "speakerUnknown",
+                    &mut out.severity.speaker_unknown,
+                    defaults.severity.speaker_unknown,
+                ),
             ];
             for (key, slot, default) in slots {
                 if sev.get(key).is_some_and(Value::is_null) {
@@ -213,6 +233,8 @@ impl Settings {
                 (sev.mismatch, &mut out.severity.mismatch),
                 (sev.misattributed, &mut out.severity.misattributed),
                 (sev.verified, &mut out.severity.verified),
+                (sev.wrong_speaker, &mut out.severity.wrong_speaker),
+                (sev.speaker_unknown, &mut out.severity.speaker_unknown),
             ];
             for (given, slot) in fields {
                 if let Some(s) = given {

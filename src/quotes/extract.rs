@@ -119,6 +119,8 @@ pub struct Quote {
     pub citations: Vec<Citation>,
     /// Number of words (to tell quotations from scare quotes).
     pub words: usize,
+    /// Who the note says said it (`Al Sudani said “…”`, a `— Name` credit), if it says.
+    pub claim: Option<crate::speakers::Claim>,
 }
 
 impl Citation {
@@ -277,6 +279,9 @@ pub fn scan(note: &str, min_words: usize) -> NoteScan {
         .collect();
     out.citations
         .retain(|c| !matches!(c.target, CitationTarget::Url(_)) || cited.contains(&c.range.start));
+    for q in &mut out.quotes {
+        q.claim = crate::speakers::claim(note, q.range.clone(), q.kind == QuoteKind::Block);
+    }
     out
 }
 
@@ -293,6 +298,7 @@ fn make_quote(block: &Block, r: Range<usize>, kind: QuoteKind) -> Quote {
         text,
         kind,
         citations: Vec::new(),
+        claim: None,
     }
 }
 

@@ -15,6 +15,9 @@ pub enum Status {
     NotFound,
     /// Cited to one source, found in another.
     Misattributed,
+    /// Found in the cited source (word for word or not), but the source gives the words to
+    /// another speaker than the note does (see [`crate::speakers`]).
+    WrongSpeaker,
     /// Not checked: longer than the matcher aligns
     /// ([`super::matcher::MAX_QUOTE_WORDS`], [`super::matcher::too_long_message`]).
     TooLong,
@@ -27,6 +30,7 @@ impl Status {
             Status::Mismatch => "mismatch",
             Status::NotFound => "not-found",
             Status::Misattributed => "misattributed",
+            Status::WrongSpeaker => "wrong-speaker",
             Status::TooLong => "too-long",
         }
     }

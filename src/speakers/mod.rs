@@ -113,3 +113,13 @@ pub struct Narrator {
     /// Where it comes from, for the message: `author`, `front matter`, `sourced.toml`.
     pub from: &'static str,
 }
+
+/// "the source attributes these words to Y, not X": the message of a wrong speaker, in the
+/// CLI and the editor alike (what matters first: the Problems panel cuts long messages).
+pub fn wrong_speaker_message(source: Option<&str>, claimed: Option<&str>) -> String {
+    format!(
+        "the source attributes these words to {}, not {}",
+        source.unwrap_or("someone else"),
+        claimed.unwrap_or("the speaker named")
+    )
+}

@@ -2,6 +2,8 @@
 for the client profiles). Each client gets its diagnostics the way it asks for them: pulled
 by the clients that pull, pushed to the others."""
 
+import asyncio
+
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -14,6 +16,7 @@ from conftest import (
     accept_server_requests,
     capabilities,
     diagnostics_of,
+    index_ready,
     make_workspace,
     open_doc,
     position_in,
@@ -132,3 +135,57 @@ async def test_quick_fix_replaces_the_altered_quote(client: LanguageClient):
     else:
         edits = replace.edit.changes[NOTE_URI]
     assert any("2,500" in e.new_text for e in edits)
+
+
+SPEAKER_NOTE = "# Who said it\n\nPat Ryder said “We condemn the attacks targeting our security forces” [@003_0afb694efec83e04].\n"
+SPEAKER_URI = (WS / "speaker.md").as_uri()
+
+
+@pytest.mark.asyncio
+async def test_wrong_speaker_diagnostic_hover_and_fix(client: LanguageClient):
+    """The words are Al Sudani's in the source (seeds/003, line 11): the note gives them to
+    Pat Ryder. A warning with the source's attribution as related information, a hover that
+    says who said it, and a fix that puts the source's speaker in place of the note's."""
+    await index_ready(client)
+    open_doc(client, SPEAKER_URI, SPEAKER_NOTE)
+    for _ in range(100):
+        diags = await diagnostics_of(client, SPEAKER_URI, at_least=1)
+        if any(d.code == "wrong-speaker" for d in diags):
+            break
+        await asyncio.sleep(0.1)
+    wrong = [d for d in diags if d.code == "wrong-speaker"]
+    assert len(wrong) == 1, diags
+    d = wrong[0]
+    assert d.severity == types.DiagnosticSeverity.Warning
+    assert d.message.startswith("the source attributes these words to ")
+    assert ", not Pat Ryder" in d.message
+    if d.related_information is not None:
+        where = [r for r in d.related_information if r.message.startswith("the source attributes")]
+        assert len(where) == 1
+        assert where[0].location.uri.endswith("seeds/003_0afb694efec83e04.txt")
+        assert where[0].location.range.start.line == 10
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=SPEAKER_URI),
+            position=position_in(SPEAKER_NOTE, "We condemn", client),
+        )
+    )
+    text = hover.contents.value if hasattr(hover.contents, "value") else str(hover.contents)
+    assert "wrong speaker" in text
+    assert "Said by **" in text
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=SPEAKER_URI),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d]),
+        )
+    )
+    fix = next(a for a in actions if a.title.startswith("Attribute to "))
+    if takes_document_changes(client.caps):
+        [change] = fix.edit.document_changes
+        edits = change.edits
+    else:
+        edits = fix.edit.changes[SPEAKER_URI]
+    [edit] = edits
+    assert edit.range.start == position_in(SPEAKER_NOTE, "Pat Ryder", client)
+    assert "Sudani" in edit.new_text
