@@ -84,7 +84,17 @@ pub struct SourceIndex {
     /// [`SourceIndex::counts`] of one index state: counting visits every document's `size`,
     /// 30–40 ms at 1 GB, and the language server asks on every status report.
     counts_cache: Mutex<Option<(u64, (usize, usize))>>,
+    /// [`SourceIndex::speaker_facts`] of recently checked sources, for one index state:
+    /// reading and parsing a speech's attributions and entities again for every quotation of
+    /// every keystroke would cost more than the check. At most [`SPEAKER_FACTS_KEPT`].
+    speaker_cache: Mutex<(
+        u64,
+        std::collections::HashMap<String, Option<Arc<SpeakerFacts>>>,
+    )>,
 }
+
+/// How many sources' speaker facts [`SourceIndex`] keeps (dropped all at once past it).
+const SPEAKER_FACTS_KEPT: usize = 256;
 
 impl SourceIndex {
     pub fn dir(&self) -> &Path {
@@ -185,6 +195,27 @@ impl SourceIndex {
         *self.entity_cache.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((state, reg, table.clone()));
         Ok(table)
+    }
+
+    /// What a speaker check needs of source `path` ([`SpeakerFacts`]), cached per index state.
+    pub fn speaker_facts(&self, path: &str) -> Result<Option<Arc<SpeakerFacts>>, IndexError> {
+        let state = self.state();
+        {
+            let cache = self.speaker_cache.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.0 == state {
+                if let Some(facts) = cache.1.get(path) {
+                    return Ok(facts.clone());
+                }
+            }
+        }
+        // Read without the lock (index I/O).
+        let facts = self.read_speaker_facts(path)?.map(Arc::new);
+        let mut cache = self.speaker_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.0 != state || cache.1.len() >= SPEAKER_FACTS_KEPT {
+            *cache = (state, Default::default());
+        }
+        cache.1.insert(path.to_string(), facts.clone());
+        Ok(facts)
     }
 
     /// Changes whenever the searcher sees other segments or other deletions: whatever was

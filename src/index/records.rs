@@ -455,7 +455,10 @@ impl SourceIndex {
     /// What a speaker check needs of one source: who says its quoted stretches, its
     /// entities and its metadata, as stored at index time. `None` for a path that is no
     /// indexed source; empty speakers and entities for one indexed without them.
-    pub fn speaker_facts(&self, path: &str) -> Result<Option<SpeakerFacts>, IndexError> {
+    pub(crate) fn read_speaker_facts(
+        &self,
+        path: &str,
+    ) -> Result<Option<SpeakerFacts>, IndexError> {
         let Some(doc) = self.file_doc(path)? else {
             return Ok(None);
         };

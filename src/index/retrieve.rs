@@ -13,6 +13,7 @@ use super::schema::{self, Fields, PASSAGE_WORDS};
 use super::{IndexError, SourceIndex, SourceInfo, SpeakerFacts};
 use crate::text::OffsetMap;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -63,7 +64,7 @@ pub trait Retriever: Send + Sync {
     }
     /// What a speaker check needs of a source (see [`SourceIndex::speaker_facts`]); a
     /// backend without attributions has none, and quotations' speakers are then unknown.
-    fn speaker_facts(&self, _path: &str) -> Result<Option<SpeakerFacts>, IndexError> {
+    fn speaker_facts(&self, _path: &str) -> Result<Option<Arc<SpeakerFacts>>, IndexError> {
         Ok(None)
     }
     /// Every source with its keys and metadata (to suggest the key a mistyped citation
@@ -255,7 +256,7 @@ impl Retriever for SourceIndex {
         SourceIndex::source_info(self, path)
     }
 
-    fn speaker_facts(&self, path: &str) -> Result<Option<SpeakerFacts>, IndexError> {
+    fn speaker_facts(&self, path: &str) -> Result<Option<Arc<SpeakerFacts>>, IndexError> {
         SourceIndex::speaker_facts(self, path)
     }
 

@@ -209,6 +209,7 @@ impl SourceIndex {
             fields,
             entity_cache: Mutex::new(None),
             counts_cache: Mutex::new(None),
+            speaker_cache: Mutex::new((0, Default::default())),
         };
         // Reading the file records' columns also checks them (a damaged one fails here and the
         // index is rebuilt); counting with them is cheaper than reading every path.

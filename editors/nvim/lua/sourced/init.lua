@@ -105,7 +105,9 @@ function M.archive(opts)
     { bufnr = bufnr })
 end
 
-local severity_of = { ["not-found"] = "E", mismatch = "W", misattributed = "W", ["too-long"] = "W" }
+local severity_of = {
+  ["not-found"] = "E", mismatch = "W", misattributed = "W", ["too-long"] = "W", ["wrong-speaker"] = "W",
+}
 
 --- One quickfix item per quotation that is not verified, from `sourced check --format json`.
 ---@param report table the decoded JSON report
@@ -181,8 +183,8 @@ function M.check(opts)
       local items = M.quickfix_items(report, root)
       vim.fn.setqflist({}, " ", { title = "sourced check", items = items })
       local s = report.summary or {}
-      vim.notify(string.format("sourced: %d verified, %d altered, %d not found, %d misattributed",
-        s.verified or 0, s.mismatch or 0, s.not_found or 0, s.misattributed or 0))
+      vim.notify(string.format("sourced: %d verified, %d altered, %d not found, %d misattributed, %d wrong speaker",
+        s.verified or 0, s.mismatch or 0, s.not_found or 0, s.misattributed or 0, s.wrong_speaker or 0))
       if opts.open ~= false and #items > 0 then
         vim.cmd("copen")
       end
