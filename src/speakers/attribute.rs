@@ -1,12 +1,578 @@
-//! The attributions of one source.
+//! The attributions of one source: who says each quoted stretch, by the source's own cues.
+//!
+//! One pass over the visible text, tokenised once:
+//! 1. paragraphs (blocks are separated by blank lines in [`SourceDoc::text`]); quotations
+//!    between marks per paragraph ([`crate::text::quotemarks`]), so an unclosed mark never
+//!    runs past its paragraph;
+//! 2. sentences, with quotations opaque (a `.` inside `“…”` ends no sentence of the text
+//!    around it, but a quotation ending with `.` and followed by a capital does);
+//! 3. each quotation's cue ([`super::cue::around`]) in its own sentence; without one, the
+//!    speaker of the previous sentence's quotation or statement, else the cue of the next
+//!    sentence's statement (`… He said.`), never across a paragraph; a quotation that opens
+//!    a paragraph after a colon introduction (`X added:`) takes that cue;
+//! 4. an unmarked paragraph right after a colon introduction (`CNN … would report:`) is
+//!    attributed as a whole (one paragraph only);
+//! 5. transcripts: each turn's text takes its label ([`SpeakerKind::Label`]); quotations with
+//!    their own cue inside a turn keep their own speaker;
+//! 6. speakers resolved ([`super::resolve`]): names to the entity they mention, roles to the
+//!    one person with that role, pronouns to the recent speaker or nearest person.
+//!
+//! Never attributed: scare quotes of one to three words without a cue of their own, quoted
+//! titles (`titled “…”`, `called it “…”`), indirect speech (no marks: it stays narration).
+//! Invariant: ranges are file bytes (of `doc.raw` for a rendition), sorted, disjoint.
 
-use super::SourceSpeakers;
+use super::cue::{self, Cue, Tokens};
+use super::lexicon::{self, is_title_verb};
+use super::resolve::{At, Recent, Resolver};
+use super::{Attribution, SourceSpeakers, SpeakerKind, SpeakerRef};
+use crate::corpus::rendition::Located;
 use crate::corpus::SourceDoc;
-use crate::entities::SourceEntities;
+use crate::entities::lexicon as elex;
+use crate::entities::tokens::tokenize;
+use crate::entities::{EntityKind, SourceEntities};
+use crate::text::quotemarks::quotation_marks;
+use crate::text::OffsetMap;
+use std::ops::Range;
 
 /// Every attributed stretch of `doc`, by its own cues; `entities` are the same source's
 /// (from [`crate::entities::extract`]) and resolve pronouns and roles to persons.
 pub fn attribute(doc: &SourceDoc, entities: &SourceEntities) -> SourceSpeakers {
-    let _ = (doc, entities);
-    SourceSpeakers::default()
+    attribute_text(&doc.text, &doc.map, &doc.places, entities)
+}
+
+/// [`attribute`] on a visible text, its map to the file and the file's places.
+pub fn attribute_text(
+    text: &str,
+    map: &OffsetMap,
+    places: &[Located],
+    entities: &SourceEntities,
+) -> SourceSpeakers {
+    let toks = tokenize(text);
+    let t = Tokens::new(text, &toks);
+    let layout = Layout::new(text, &t);
+    let resolver = Resolver::new(&entities.found);
+    let mut pass = Pass {
+        t,
+        layout: &layout,
+        map,
+        resolver,
+        last: None,
+        out: Vec::new(),
+    };
+    pass.quotations();
+    pass.introduced_paragraphs();
+    let mut spans = pass.out;
+    turns(text, map, places, &pass.resolver, &mut spans);
+    spans.sort_by_key(|a| (a.range.start, a.range.end));
+    let mut out: Vec<Attribution> = Vec::with_capacity(spans.len());
+    for a in spans {
+        if a.range.is_empty() || out.last().is_some_and(|p| p.range.end > a.range.start) {
+            continue;
+        }
+        out.push(a);
+    }
+    SourceSpeakers { spans: out }
+}
+
+/// A quotation: the bytes inside its marks and the bytes of marks and all.
+#[derive(Debug, Clone)]
+struct Quotation {
+    inner: Range<usize>,
+    outer: Range<usize>,
+    /// Its sentence (index in `Layout::sentences`).
+    sentence: usize,
+}
+
+/// Paragraphs, sentences and quotations of the visible text.
+struct Layout {
+    paragraphs: Vec<Range<usize>>,
+    /// Sentence ranges, in order, with their paragraph.
+    sentences: Vec<(Range<usize>, usize)>,
+    quotations: Vec<Quotation>,
+}
+
+/// Words that end no sentence when a `.` follows them.
+fn is_abbreviation(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    word.chars().count() == 1
+        || elex::ABBREVIATIONS.contains(lower.as_str())
+        || elex::is_role(&lower) && word.len() <= 5
+}
+
+impl Layout {
+    fn new(text: &str, t: &Tokens) -> Layout {
+        let mut paragraphs = Vec::new();
+        let mut at = 0;
+        for piece in text.split("\n\n") {
+            let trimmed = piece.trim();
+            if !trimmed.is_empty() {
+                let s = at + (piece.len() - piece.trim_start().len());
+                paragraphs.push(s..s + trimmed.len());
+            }
+            at += piece.len() + 2;
+        }
+        let mut quotations = Vec::new();
+        let mut sentences = Vec::new();
+        for (p, para) in paragraphs.iter().enumerate() {
+            let first_q = quotations.len();
+            for (inner, after) in quotation_marks(&text[para.clone()], &[]) {
+                let inner = para.start + inner.start..para.start + inner.end;
+                let open = text[..inner.start]
+                    .trim_end()
+                    .char_indices()
+                    .next_back()
+                    .map_or(inner.start, |(i, _)| i)
+                    .max(para.start);
+                quotations.push(Quotation {
+                    inner,
+                    outer: open..para.start + after,
+                    sentence: 0,
+                });
+            }
+            let quotes = &mut quotations[first_q..];
+            let toks = t.within(para.clone());
+            let mut start = para.start;
+            let mut q = 0;
+            let mut k = toks.start;
+            while k < toks.end {
+                let tok = &t.toks[k];
+                // A quotation is one piece: it ends its sentence when its words do and a
+                // capital or a new quotation follows.
+                if let Some(quote) = quotes.get(q).filter(|x| tok.start() >= x.outer.start) {
+                    let next = t.toks[k..toks.end]
+                        .iter()
+                        .position(|x| x.start() >= quote.outer.end)
+                        .map_or(toks.end, |n| k + n);
+                    let ends = ends_sentence(&text[quote.inner.clone()])
+                        && starts_sentence(text, t, next, toks.end);
+                    q += 1;
+                    k = next;
+                    if ends {
+                        sentences.push((start..quote.outer.end, p));
+                        start = t.toks.get(next).map_or(para.end, |x| x.start());
+                    }
+                    continue;
+                }
+                if matches!(tok.punct(), Some('.' | '!' | '?'))
+                    && starts_sentence(text, t, k + 1, toks.end)
+                    && !(tok.punct() == Some('.')
+                        && k > toks.start
+                        && !tok.space_before
+                        && t.toks[k - 1].is_word()
+                        && is_abbreviation(&text[t.toks[k - 1].range()]))
+                {
+                    sentences.push((start..tok.end(), p));
+                    start = t.toks[k + 1].start();
+                }
+                k += 1;
+            }
+            if start < para.end {
+                sentences.push((start..para.end, p));
+            }
+        }
+        for q in &mut quotations {
+            q.sentence = sentences
+                .partition_point(|(s, _)| s.end <= q.outer.start)
+                .min(sentences.len().saturating_sub(1));
+        }
+        Layout {
+            paragraphs,
+            sentences,
+            quotations,
+        }
+    }
+
+    fn sentence_of(&self, byte: usize) -> usize {
+        self.sentences.partition_point(|(s, _)| s.end <= byte)
+    }
+}
+
+/// Whether a quotation's words end a sentence (`.`, `!`, `?` last).
+fn ends_sentence(quoted: &str) -> bool {
+    quoted
+        .trim_end_matches(|c: char| c.is_whitespace() || "'’\"”“»«›‹)]".contains(c))
+        .ends_with(['.', '!', '?'])
+}
+
+/// Whether token `k` (before `end`) starts a sentence: a capital, a digit or an opening
+/// mark after a space.
+fn starts_sentence(text: &str, t: &Tokens, k: usize, end: usize) -> bool {
+    if k >= end {
+        return false;
+    }
+    let tok = &t.toks[k];
+    let first = text[tok.range()].chars().next();
+    tok.space_before
+        && first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || cue::is_mark(c))
+}
+
+/// What a quotation got from its own sentence.
+enum Own {
+    Cue(Cue),
+    /// A title or a scare quote: never takes a neighbour's speaker.
+    Never,
+    Nothing,
+}
+
+struct Pass<'a, 'l> {
+    t: Tokens<'a>,
+    layout: &'l Layout,
+    map: &'l OffsetMap,
+    resolver: Resolver<'l>,
+    last: Option<Recent>,
+    out: Vec<Attribution>,
+}
+
+impl<'a> Pass<'a, '_> {
+    fn quotations(&mut self) {
+        let layout = self.layout;
+        let mut previous: Option<(usize, Option<SpeakerRef>, Option<Range<usize>>)> = None;
+        for (i, q) in layout.quotations.iter().enumerate() {
+            let (sentence, para) = layout.sentences[q.sentence].clone();
+            let own = self.own_cue(q, sentence.clone());
+            let (speaker, cue) = match own {
+                Own::Cue(c) => {
+                    let r = self.speaker(&c, q.sentence, para);
+                    (Some(r), Some(c.evidence))
+                }
+                Own::Never => (None, None),
+                Own::Nothing => {
+                    // The same sentence's or the previous sentence's quotation, same paragraph.
+                    let prior = previous.as_ref().filter(|(s, who, _)| {
+                        who.is_some()
+                            && (*s == q.sentence || *s + 1 == q.sentence)
+                            && layout.sentences[*s].1 == para
+                    });
+                    if let Some((_, who, cue)) = prior {
+                        (who.clone(), cue.clone())
+                    } else if let Some(c) = self.neighbour_cue(q, i, para) {
+                        let r = self.speaker(&c, q.sentence, para);
+                        (Some(r), Some(c.evidence))
+                    } else {
+                        (None, None)
+                    }
+                }
+            };
+            previous = Some((q.sentence, speaker.clone(), cue.clone()));
+            self.out.push(Attribution {
+                range: self.map.range(q.inner.clone()),
+                cue: cue.map(|c| self.map.range(c)),
+                speaker,
+            });
+        }
+    }
+
+    fn own_cue(&self, q: &Quotation, sentence: Range<usize>) -> Own {
+        let t = &self.t;
+        let found = cue::around(t, q.outer.clone(), sentence.clone());
+        let inner = t.within(q.inner.clone());
+        let words = inner.clone().filter(|&k| t.toks[k].is_word()).count();
+        let before = t.within(sentence.start..q.outer.start);
+        let title = before
+            .clone()
+            .rev()
+            .filter(|&k| t.toks[k].is_word())
+            .take(2)
+            .any(|k| is_title_verb(&self.t.text[t.toks[k].range()].to_lowercase()));
+        match found {
+            // A quoted title is no speech, even with a verb somewhere near.
+            Some(c) if !(title && c.evidence.end <= q.outer.start) => {
+                if words <= 3 && !adjacent(t, &c, q) {
+                    Own::Never
+                } else {
+                    Own::Cue(c)
+                }
+            }
+            _ if title || words <= 3 => Own::Never,
+            _ => Own::Nothing,
+        }
+    }
+
+    /// The cue of the previous sentence's statement, the next sentence's statement, or the
+    /// colon introduction ending the previous paragraph when the quotation opens its own.
+    fn neighbour_cue(&self, q: &Quotation, i: usize, para: usize) -> Option<Cue> {
+        let layout = self.layout;
+        let paragraph = &layout.paragraphs[para];
+        if q.outer.start == paragraph.start && para > 0 {
+            let prev = layout.sentence_of(layout.paragraphs[para - 1].end.saturating_sub(1));
+            if let Some((s, _)) = layout.sentences.get(prev) {
+                if let Some(c) = cue::introduction(&self.t, s.clone()) {
+                    return Some(c);
+                }
+            }
+        }
+        if q.sentence > 0 && layout.sentences[q.sentence - 1].1 == para {
+            let s = layout.sentences[q.sentence - 1].0.clone();
+            let quoted = i > 0 && layout.quotations[i - 1].sentence == q.sentence - 1;
+            if !quoted {
+                if let Some(c) = cue::statement(&self.t, s) {
+                    return Some(c);
+                }
+            }
+        }
+        let next = layout.sentences.get(q.sentence + 1)?;
+        let quoted_next = layout
+            .quotations
+            .get(i + 1)
+            .is_some_and(|n| n.sentence == q.sentence + 1);
+        (next.1 == para && !quoted_next)
+            .then(|| cue::statement(&self.t, next.0.clone()))
+            .flatten()
+    }
+
+    /// The unmarked paragraph after a colon introduction (`CNN … would report:`), whole.
+    fn introduced_paragraphs(&mut self) {
+        let layout = self.layout;
+        for p in 1..layout.paragraphs.len() {
+            let para = layout.paragraphs[p].clone();
+            let opens_quote = layout
+                .quotations
+                .iter()
+                .any(|q| q.outer.start == para.start);
+            if opens_quote {
+                continue;
+            }
+            let prev = layout.sentence_of(layout.paragraphs[p - 1].end.saturating_sub(1));
+            let Some((s, _)) = layout.sentences.get(prev) else {
+                continue;
+            };
+            let Some(c) = cue::introduction(&self.t, s.clone()) else {
+                continue;
+            };
+            let first = layout.sentence_of(para.start);
+            let speaker = self.speaker(&c, first, p);
+            let range = self.map.range(para);
+            // The paragraph is the speaker's; quotations inside it are theirs to quote.
+            self.out
+                .retain(|a| a.range.end <= range.start || a.range.start >= range.end);
+            self.out.push(Attribution {
+                range,
+                cue: Some(self.map.range(c.evidence)),
+                speaker: Some(speaker),
+            });
+        }
+    }
+
+    /// The speaker of a cue, resolved; remembered as the paragraph's recent speaker.
+    fn speaker(&mut self, c: &Cue, sentence: usize, paragraph: usize) -> SpeakerRef {
+        let label = self.t.text[c.speaker.range.clone()].to_string();
+        let file = self.map.range(c.speaker.range.clone());
+        let (name, kind) = match c.speaker.kind {
+            SpeakerKind::Name | SpeakerKind::Label => match self.resolver.named(file.clone()) {
+                Some(f) => (Some(f.name.clone()), Some(f.kind)),
+                None => (Some(label.clone()), None),
+            },
+            SpeakerKind::Role => match self.resolver.role(&label) {
+                Some(f) => (Some(f.name.clone()), Some(f.kind)),
+                None => (None, None),
+            },
+            SpeakerKind::Pronoun => {
+                let kind = lexicon::pronoun(&label.to_lowercase());
+                let layout = self.layout;
+                let map = self.map;
+                let at = At {
+                    byte: file.start,
+                    paragraph,
+                    sentence,
+                };
+                let name = kind.and_then(|k| {
+                    self.resolver.pronoun(k, at, self.last.as_ref(), |b| {
+                        layout.sentence_of(visible_of(map, b, layout))
+                    })
+                });
+                let kind = self
+                    .last
+                    .as_ref()
+                    .filter(|r| Some(&r.name) == name.as_ref())
+                    .map(|r| r.kind);
+                (name, kind)
+            }
+            SpeakerKind::Indefinite => (None, None),
+        };
+        if let Some(n) = &name {
+            self.last = Some(Recent {
+                name: n.clone(),
+                kind: kind.unwrap_or(EntityKind::Person),
+                paragraph,
+                sentence,
+            });
+        }
+        SpeakerRef {
+            label,
+            name,
+            kind: c.speaker.kind,
+        }
+    }
+}
+
+/// The visible byte of file byte `b` (the first visible byte mapping at or after it);
+/// only used to number sentences, so an approximation near markup is harmless.
+fn visible_of(map: &OffsetMap, b: usize, layout: &Layout) -> usize {
+    // Sentences are few; search them by their file starts.
+    let i = layout
+        .sentences
+        .partition_point(|(s, _)| map.start_of(s.start) <= b);
+    layout
+        .sentences
+        .get(i.saturating_sub(1))
+        .map_or(0, |(s, _)| s.start)
+}
+
+/// Whether the cue touches the quotation (`X said: “No.”`, `“Self-defense,” X said`):
+/// nothing but punctuation or `that` between them. A short quotation counts as speech only
+/// then; otherwise it is a scare quote.
+fn adjacent(t: &Tokens, c: &Cue, q: &Quotation) -> bool {
+    let between = if c.evidence.start >= q.outer.end {
+        q.outer.end..c.evidence.start
+    } else {
+        c.evidence.end..q.outer.start
+    };
+    t.within(between).all(|k| {
+        t.toks[k].punct().is_some() || t.text[t.toks[k].range()].eq_ignore_ascii_case("that")
+    })
+}
+
+/// Transcript turns: each stretch of visible text in a place with a speaker is that
+/// speaker's, but for the quotations inside it that have a cue of their own (which keep
+/// theirs); uncued quotations inside a turn are the turn's.
+fn turns(
+    text: &str,
+    map: &OffsetMap,
+    places: &[Located],
+    resolver: &Resolver,
+    spans: &mut Vec<Attribution>,
+) {
+    if !places.iter().any(|p| p.place.speaker.is_some()) {
+        return;
+    }
+    let mut turns: Vec<Attribution> = Vec::new();
+    let mut at = 0;
+    for piece in text.split("\n\n") {
+        let trimmed = piece.trim();
+        let s = at + (piece.len() - piece.trim_start().len());
+        at += piece.len() + 2;
+        if trimmed.is_empty() {
+            continue;
+        }
+        let file = map.range(s..s + trimmed.len());
+        let first = places.partition_point(|p| p.range.end <= file.start);
+        for place in places[first..]
+            .iter()
+            .take_while(|p| p.range.start < file.end)
+        {
+            let Some(label) = &place.place.speaker else {
+                continue;
+            };
+            let range = place.range.start.max(file.start)..place.range.end.min(file.end);
+            if range.is_empty() {
+                continue;
+            }
+            let name = resolver
+                .named(range.start..range.start)
+                .map(|f| f.name.clone())
+                .unwrap_or_else(|| label.clone());
+            let marker = place.range.start..file.start.max(place.range.start);
+            let same = turns
+                .last()
+                .filter(|prev| prev.speaker.as_ref().is_some_and(|p| &p.label == label));
+            let turn = match same {
+                // The same turn's next paragraph: a span of its own (paragraph breaks stay).
+                Some(prev) => Attribution {
+                    range,
+                    ..prev.clone()
+                },
+                None => Attribution {
+                    range,
+                    cue: (!marker.is_empty()).then_some(marker),
+                    speaker: Some(SpeakerRef {
+                        label: label.clone(),
+                        name: Some(name),
+                        kind: SpeakerKind::Label,
+                    }),
+                },
+            };
+            turns.push(turn);
+        }
+    }
+    // Quotations with their own speaker cut holes in the turns; the others go.
+    let (cued, _): (Vec<Attribution>, Vec<Attribution>) = std::mem::take(spans)
+        .into_iter()
+        .partition(|a| a.speaker.is_some() || !inside_any(&turns, &a.range));
+    for turn in turns {
+        let mut start = turn.range.start;
+        for c in cued
+            .iter()
+            .filter(|c| c.range.start < turn.range.end && c.range.end > turn.range.start)
+        {
+            if c.range.start > start {
+                spans.push(Attribution {
+                    range: start..c.range.start,
+                    ..turn.clone()
+                });
+            }
+            start = start.max(c.range.end);
+        }
+        if start < turn.range.end {
+            spans.push(Attribution {
+                range: start..turn.range.end,
+                ..turn
+            });
+        }
+    }
+    spans.extend(cued);
+}
+
+fn inside_any(turns: &[Attribution], r: &Range<usize>) -> bool {
+    turns
+        .iter()
+        .any(|t| t.range.start <= r.start && r.end <= t.range.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{self, SourceFile};
+
+    fn doc(name: &str, text: &str) -> SourceDoc {
+        let file = SourceFile {
+            path: name.into(),
+            display: name.into(),
+            mtime: 0,
+            size: text.len() as u64,
+        };
+        corpus::parse(file, text.to_string())
+    }
+
+    /// (quoted words, speaker label, resolved name) of every attribution of `text`.
+    fn said(d: &SourceDoc) -> Vec<(String, Option<String>, Option<String>)> {
+        let entities = crate::entities::extract(d);
+        attribute(d, &entities)
+            .spans
+            .iter()
+            .map(|a| {
+                (
+                    d.raw[a.range.clone()].to_string(),
+                    a.speaker.as_ref().map(|s| s.label.clone()),
+                    a.speaker.as_ref().and_then(|s| s.name.clone()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dump_seeds() {
+        for (n, text) in [
+            ("000", include_str!("../../seeds/000_3ed32749fd57da32.txt")),
+            ("001", include_str!("../../seeds/001_b9529bda20c132ef.txt")),
+            ("002", include_str!("../../seeds/002_d0918e3d7f8dfafe.txt")),
+            ("003", include_str!("../../seeds/003_0afb694efec83e04.txt")),
+            ("004", include_str!("../../seeds/004_789c1a358e99dff9.txt")),
+        ] {
+            let d = doc(&format!("{n}.txt"), text);
+            for (w, l, name) in said(&d) {
+                let w: String = w.chars().take(60).collect();
+                eprintln!("{n} | {w:?} | {l:?} | {name:?}");
+            }
+        }
+    }
 }

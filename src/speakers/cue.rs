@@ -467,6 +467,13 @@ fn before_quote(t: &Tokens, quote: Range<usize>, sentence: Range<usize>) -> Opti
             return Some(Cue { speaker, evidence });
         }
     }
+    // `According to X, … Q`: a lead phrase opening the sentence gives all its quotations.
+    if let Some(cue) = phrase_cue(t, start, last + 1) {
+        let k = t.toks.partition_point(|x| x.start() < cue.evidence.end);
+        if t.punct(k) == Some(',') {
+            return Some(cue);
+        }
+    }
     // `X: Q`, the whole lead-in a speaker phrase.
     if colon {
         let (kind, e) = phrase_from(t, start, last + 1)?;
