@@ -40,6 +40,9 @@ pub struct Resolver<'a> {
 /// How far back (in sentences) the last speaker stays the referent of a pronoun.
 const SPEAKER_REACH: usize = 2;
 
+/// How many mentions back a pronoun's antecedent is looked for (bounds the work per pronoun).
+const LOOK_BACK: usize = 64;
+
 fn fits(kind: PronounKind, entity: EntityKind) -> bool {
     match entity {
         EntityKind::Person => kind.fits_person(),
@@ -148,6 +151,7 @@ impl<'a> Resolver<'a> {
         let mut compatible = self.mentions[..before]
             .iter()
             .rev()
+            .take(LOOK_BACK)
             .filter(|(_, i)| fits(kind, self.found[*i].kind));
         let (nearest, who) = compatible.next()?;
         let sentence = sentence_of(nearest.start);

@@ -200,6 +200,7 @@ mod tests {
     #[test]
     fn skips_marks_in_code_spans() {
         let text = "x `“a”` “b”";
-        assert_eq!(quoted(text, &[2..9]), ["b"]);
+        let code = vec![2..9, 20..20];
+        assert_eq!(quoted(text, &code), ["b"]);
     }
 }
