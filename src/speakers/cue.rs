@@ -169,6 +169,9 @@ pub fn is_mark(c: char) -> bool {
 
 /// The speaker phrase that starts at token `i` (not before `end`): its kind and last token.
 fn phrase_from(t: &Tokens, i: usize, end: usize) -> Option<(SpeakerKind, usize)> {
+    if i >= end {
+        return None;
+    }
     let lower = t.lower(i)?;
     if lexicon::pronoun(&lower).is_some() {
         return Some((SpeakerKind::Pronoun, i));
