@@ -64,6 +64,7 @@
 
 use crate::text::markdown::{self, Block, BlockKind};
 use crate::text::normalize::normalize;
+use crate::text::quotemarks::{quotation_marks, trim_spaces};
 use crate::text::words;
 use regex::Regex;
 use std::collections::HashMap;
@@ -352,161 +353,6 @@ fn citations_in(block: &Block) -> Vec<Cite> {
     out
 }
 
-/// The quotation marks the scanner follows (single quotes, also apostrophes, are left alone).
-const MARKS: [char; 8] = ['“', '”', '„', '«', '»', '‹', '›', '"'];
-
-fn mark_index(c: char) -> Option<usize> {
-    MARKS.iter().position(|&m| m == c)
-}
-
-/// The context of a mark: what is just before and after it.
-struct Context {
-    /// Nothing, a space or opening punctuation before.
-    prev_open: bool,
-    /// Nothing or a space before.
-    prev_space: bool,
-    /// Nothing or a space after.
-    next_space: bool,
-    /// The start of a word (not a space or closing punctuation) after.
-    next_word: bool,
-}
-
-impl Context {
-    fn at(text: &str, i: usize, after: usize) -> Context {
-        let prev = text[..i].chars().next_back();
-        let next = text[after..].chars().next();
-        Context {
-            prev_open: prev.is_none_or(|p| p.is_whitespace() || "([{<—–-/‚„«‹".contains(p)),
-            prev_space: prev.is_none_or(char::is_whitespace),
-            next_space: next.is_none_or(char::is_whitespace),
-            next_word: next.is_some_and(|n| !n.is_whitespace() && !",.;:!?)]}".contains(n)),
-        }
-    }
-}
-
-/// Whether `c` closes a quotation opened with `open`.
-fn closes(open: char, c: char, cx: &Context) -> bool {
-    match (open, c) {
-        ('“' | '„' | '”', '”') | ('«', '»') | ('‹', '›') => true,
-        ('„', '“') | ('»', '«') | ('›', '‹') => !cx.prev_open,
-        ('"', '"') => !cx.prev_space || cx.next_space,
-        _ => false,
-    }
-}
-
-/// Whether `c` opens a quotation (when it closes none). `open[m]`: how many quotations opened
-/// with `MARKS[m]` are open.
-fn opens(c: char, cx: &Context, open: &[usize; 8], nested: bool) -> bool {
-    let none_open = |m: char| mark_index(m).is_none_or(|m| open[m] == 0);
-    match c {
-        // A mark that may close an open quotation of another convention opens only where a
-        // quotation starts (after a space or opening punctuation).
-        '“' => cx.prev_open || none_open('„'),
-        '«' => cx.prev_open || none_open('»'),
-        '‹' => cx.prev_open || none_open('›'),
-        '„' => true,
-        '»' => cx.next_word && (cx.prev_open || none_open('«')),
-        '›' => cx.next_word && (cx.prev_open || none_open('‹')),
-        '”' => cx.prev_open && cx.next_word,
-        '"' => !cx.next_space && (!nested || cx.prev_space),
-        _ => false,
-    }
-}
-
-/// An opening mark on the scanner's stack.
-struct Open {
-    mark: char,
-    /// Offset just after the mark.
-    after: usize,
-    /// Index in `openers`.
-    id: usize,
-}
-
-/// Every opening mark met: the one it sits in, and whether it was closed.
-struct Opener {
-    parent: Option<usize>,
-    closed: bool,
-}
-
-/// Quotations between quotation marks in a block: the text inside the marks (spaces just
-/// inside left out) and the offset just after the closing mark, in order.
-fn quotation_marks(block: &Block) -> Vec<(Range<usize>, usize)> {
-    let text = &block.text;
-    let mut stack: Vec<Open> = Vec::new();
-    let mut openers: Vec<Opener> = Vec::new();
-    let mut open = [0usize; 8];
-    // (opener id, inside the marks, after the closing mark)
-    let mut pairs: Vec<(usize, Range<usize>, usize)> = Vec::new();
-    let mut spans = block.code_spans.iter().peekable();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Every mark is `"` or starts with 0xC2 (« ») or 0xE2 (the others).
-        if !matches!(bytes[i], b'"' | 0xC2 | 0xE2) {
-            i += 1;
-            continue;
-        }
-        while spans.next_if(|s| s.end <= i).is_some() {}
-        if let Some(s) = spans.peek().filter(|s| s.start <= i) {
-            i = s.end;
-            continue;
-        }
-        let c = text[i..].chars().next().expect("a char boundary");
-        let after = i + c.len_utf8();
-        let Some(m) = mark_index(c) else {
-            i = after;
-            continue;
-        };
-        let cx = Context::at(text, i, after);
-        let closable = MARKS
-            .iter()
-            .zip(&open)
-            .any(|(&o, &n)| n > 0 && closes(o, c, &cx));
-        let closes_top = stack.last().is_some_and(|o| closes(o.mark, c, &cx));
-        if !closes_top && opens(c, &cx, &open, !stack.is_empty()) {
-            let id = openers.len();
-            openers.push(Opener {
-                parent: stack.last().map(|o| o.id),
-                closed: false,
-            });
-            stack.push(Open { mark: c, after, id });
-            open[m] += 1;
-        } else if closable {
-            // Openers above the one this mark closes never close.
-            while let Some(o) = stack.pop() {
-                let k = mark_index(o.mark).expect("a mark");
-                open[k] -= 1;
-                if closes(o.mark, c, &cx) {
-                    openers[o.id].closed = true;
-                    pairs.push((o.id, o.after..i, after));
-                    break;
-                }
-            }
-        }
-        i = after;
-    }
-    // A pair is a quotation unless it sits in one that closed. Parents come before children.
-    let mut free = vec![false; openers.len()];
-    for id in 0..openers.len() {
-        free[id] = !openers[id].closed && openers[id].parent.is_none_or(|p| free[p]);
-    }
-    let mut out: Vec<(Range<usize>, usize)> = pairs
-        .into_iter()
-        .filter(|(id, _, _)| openers[*id].parent.is_none_or(|p| free[p]))
-        .map(|(_, r, after)| (trim_spaces(text, r), after))
-        .collect();
-    out.sort_by_key(|(r, _)| r.start);
-    out
-}
-
-/// `r` without the spaces at either end.
-fn trim_spaces(text: &str, r: Range<usize>) -> Range<usize> {
-    let inner = &text[r.clone()];
-    let start = r.start + (inner.len() - inner.trim_start().len());
-    let end = start + inner.trim().len();
-    start..end
-}
-
 /// Whether a quotation's text ends its sentence (`.`, `!` or `?` before the closing mark).
 fn ends_sentence(quoted: &str) -> bool {
     quoted
@@ -518,7 +364,7 @@ fn ends_sentence(quoted: &str) -> bool {
 /// `cites` of the citation group that applies to it (see the module doc).
 fn inline_quotes(block: &Block, cites: &[Cite]) -> Vec<(Range<usize>, Range<usize>)> {
     let text = &block.text;
-    let marks = quotation_marks(block);
+    let marks = quotation_marks(text, &block.code_spans);
     if marks.is_empty() {
         return Vec::new();
     }

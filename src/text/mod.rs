@@ -6,6 +6,7 @@ pub mod lines;
 pub mod markdown;
 pub mod normalize;
 pub mod offsets;
+pub mod quotemarks;
 
 pub use normalize::{normalize, words, Normalized};
 pub use offsets::OffsetMap;
