@@ -399,7 +399,11 @@ impl Comparison<'_> {
     /// minister`), or why there is none.
     fn role_holder(&self, surface: &str) -> Result<&Found, String> {
         let ws = words(surface);
-        let demonyms: Vec<&String> = ws.iter().filter(|w| lex::is_adjective(w)).collect();
+        // Nationalities: demonyms and place names (`Iraqi`, `Iraq’s`, `of Iraq`).
+        let demonyms: Vec<&String> = ws
+            .iter()
+            .filter(|w| lex::is_adjective(w) || crate::entities::places::lookup(w).is_some())
+            .collect();
         let role: Vec<&String> = ws
             .iter()
             .filter(|w| lex::is_role(w) || lex::is_role_modifier(w) || lex::is_role(singular(w)))
@@ -860,6 +864,34 @@ mod tests {
             None,
         );
         assert_eq!(got.verdict, Unknown);
+    }
+
+    #[test]
+    fn a_place_in_the_role_tells_holders_apart() {
+        let mut two = seed();
+        two.push(person(
+            "Benjamin Netanyahu",
+            &[],
+            &["Prime Minister"],
+            "Israeli Prime Minister",
+        ));
+        let a = sudani();
+        for surface in ["Iraq’s prime minister", "the prime minister of Iraq"] {
+            let c = claim(surface, SpeakerKind::Role, None);
+            let got = compare(&c, Said::Quoted(&a), None, &two, None);
+            assert_eq!(got.verdict, Right, "{surface}");
+            let c = claim(&surface.replace("Iraq", "Israel"), SpeakerKind::Role, None);
+            let got = compare(&c, Said::Quoted(&a), None, &two, None);
+            assert_eq!(
+                verdict(&got),
+                (
+                    Wrong,
+                    Some("Mohammed Shia Al Sudani"),
+                    Some("Mohammed Shia Al Sudani")
+                ),
+                "{surface}"
+            );
+        }
     }
 
     #[test]
