@@ -1,6 +1,7 @@
 //! Where each word stands: at a sentence start, in a title-case line or a shouted run, in a
 //! short quoted name; which part of a hyphenated word is a name; and which words the source
 //! capitalises mid-sentence (the evidence that a word capitalised by position is a name).
+//! Contractions (`I'll`, `Don't`) and party tags (`R-Bergen`) have no name part.
 
 use super::keys::lookup_key;
 use super::lexicon::{ABBREVIATIONS, HYPHEN_PARTICLES, PREFIXES};
@@ -221,7 +222,7 @@ fn mark_titles(
     // A title line: at most 30 words, most content words capitalised, not ending like a
     // sentence.
     let last = toks[line.end - 1].punct();
-    let sentence = words.len() > 5 && matches!(last, Some('.' | '!' | '?' | ','));
+    let sentence = words.len() > 5 && matches!(last, Some('.' | '!' | '?' | ',' | ';' | ':'));
     let title_line = words.len() <= 30 && !sentence && {
         let mut content = 0;
         let mut caps = 0;
@@ -311,6 +312,34 @@ fn mark_titles(
     flush(&mut run, info);
 }
 
+/// Pronouns and auxiliaries that take a contracted verb (`I'll`, `We've`, `She'd`).
+const CONTRACTED: &[&str] = &[
+    "i", "you", "he", "she", "it", "we", "they", "who", "that", "there", "here", "what", "where",
+    "how", "this", "let",
+];
+
+/// A contraction (`I'll`, `We've`, `I'm`, `You're`, `He'd`, `Don't`, any apostrophe): a
+/// pronoun or auxiliary with its verb, never a name. `Sa'd` and `O'Neill` are names.
+fn is_contraction(word: &str) -> bool {
+    if !word.contains(['\'', '’', 'ʼ']) {
+        return false;
+    }
+    let lower = super::keys::lowercase(word).replace(['’', 'ʼ'], "'");
+    if lower.ends_with("n't") {
+        return true;
+    }
+    let Some((base, tail)) = lower.rsplit_once('\'') else {
+        return false;
+    };
+    matches!(tail, "ll" | "ve" | "re" | "m" | "d" | "s") && CONTRACTED.contains(&base)
+}
+
+/// `R-Bergen`, `D-Ill`, `I-Vt`: a party letter, a hyphen and a capitalised place.
+fn party_tag(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() > 3 && matches!(b[0], b'R' | b'D' | b'I') && b[1] == b'-' && b[2].is_ascii_uppercase()
+}
+
 /// The name-like part of a word token and whether a lowercase tail follows it
 /// (`US-led` → `US`, tail). `None` when no part is a name.
 fn name_part(text: &str, t: &Token) -> Option<(Range<usize>, bool)> {
@@ -325,9 +354,13 @@ fn name_part(text: &str, t: &Token) -> Option<(Range<usize>, bool)> {
     if first.is_numeric() {
         return None;
     }
+    // A party and state after a politician's name (`R-Bergen`, `D-Ill`): no name.
+    if t.hyphenated && party_tag(word) {
+        return None;
+    }
     // Most words have no hyphen: a name when capitalised, without a possessive.
     if !t.hyphenated {
-        if !first.is_uppercase() {
+        if !first.is_uppercase() || is_contraction(word) {
             return None;
         }
         let mut e = word.len();
@@ -423,6 +456,24 @@ mod tests {
         assert!(info_of("he said, “We affirm our principled position in this”", "We").initial);
         assert!(!info_of("the magazine “New Eastern Outlook” said", "New").initial);
         assert!(!info_of("and Soleimani came", "Soleimani").initial);
+    }
+
+    #[test]
+    fn contractions_and_party_tags_have_no_name_part() {
+        for w in [
+            "I'll", "We’ve", "I'm", "You're", "He'd", "Don't", "It's", "R-Bergen",
+        ] {
+            assert_eq!(part(&format!("so {w} go"), w), None, "{w}");
+        }
+        for w in ["O'Neill", "Sa'd", "Kata’ib"] {
+            assert_eq!(part(&format!("so {w} go"), w).as_deref(), Some(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn a_list_line_ending_in_a_semicolon_is_no_title() {
+        let t = "Survivors include a son, Charles R. Fergeson, Memphis, Tenn.;;";
+        assert!(!info_of(t, "Fergeson").title);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! Every list is a data file under `data/` (one lowercase entry a line, `#` comment lines,
 //! a header saying what the list is and where it came from), embedded with `include_str!` and
 //! parsed into a set on first use. Lookups are with lowercase words. The given-name list
-//! (`data/given_names.txt`) is whitespace-separated and lowercased when parsed.
+//! (`data/given_names.txt`) is whitespace-separated and lowercased when parsed; the English
+//! one (`data/given_names_en.txt`) is used less its cue words and places.
 //!
 //! Depends on no other entity module but [`super::place_list`] (for demonyms): the comparison
 //! keys ([`super::keys`]) and the place lookup ([`super::places`]) build on these lists.
@@ -102,9 +103,34 @@ static GIVEN_NAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Given names of English-speaking countries (`data/given_names_en.txt`, 8,400 names), less
+/// those that are also cue words or places: `May`, `Major`, `King`, `Georgia` say nothing about
+/// a person.
+static GIVEN_NAMES_EN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let places: HashSet<String> = place_list::all()
+        .iter()
+        .flat_map(|p| std::iter::once(p.name).chain(p.aliases.iter().copied()))
+        .map(str::to_lowercase)
+        .collect();
+    entries(include_str!("data/given_names_en.txt"))
+        .into_iter()
+        .filter(|n| {
+            !(is_stopword(n)
+                || is_role(n)
+                || is_role_modifier(n)
+                || is_adjective(n)
+                || is_org_cue(n)
+                || is_place_cue(n)
+                || PARTICLES.contains(n)
+                || ABBREVIATIONS.contains(n)
+                || places.contains(*n))
+        })
+        .collect()
+});
+
 /// Whether `lower` is a common given name.
 pub fn given_name(lower: &str) -> bool {
-    GIVEN_NAMES.contains(lower)
+    GIVEN_NAMES.contains(lower) || GIVEN_NAMES_EN.contains(lower)
 }
 
 pub fn is_stopword(lower: &str) -> bool {
@@ -147,6 +173,9 @@ mod tests {
         assert!(is_stopword("despite") && is_stopword("thus") && is_stopword("meaning"));
         assert!(is_adjective("iraqi") && is_adjective("shiite"));
         assert!(given_name("qassem") && given_name("robert") && !given_name("iraq"));
+        // The English list, less cue words and places.
+        assert!(given_name("casey") && given_name("mickey") && given_name("abra"));
+        assert!(!given_name("may") && !given_name("major") && !given_name("georgia"));
         assert!(KNOWN_ORGS.contains("pentagon"));
         assert!(BOILERPLATE.contains("readmore"));
     }
@@ -178,6 +207,6 @@ mod tests {
             }
             checked += 1;
         }
-        assert_eq!(checked, 15, "list files under {}", dir.display());
+        assert_eq!(checked, 16, "list files under {}", dir.display());
     }
 }
