@@ -79,7 +79,7 @@ async fn a_wrong_speaker_is_shown_explained_and_fixed() {
     let value = hover["contents"]["value"].as_str().unwrap();
     assert!(value.contains("**wrong speaker**"), "{value}");
     assert!(value.contains("Said by **"), "{value}");
-    assert!(value.contains(&format!("of `seeds/{S003}.txt`")), "{value}");
+    assert!(value.contains(&format!("seeds/{S003}.txt`)")), "{value}");
 
     // The quick fix replaces the name with the source's speaker.
     let actions = c
@@ -95,7 +95,11 @@ async fn a_wrong_speaker_is_shown_explained_and_fixed() {
         .filter(|a| a["title"].as_str().unwrap().starts_with("Attribute to "))
         .collect();
     assert_eq!(fix.len(), 1, "{actions:#?}");
-    let edit = &fix[0]["edit"]["documentChanges"][0]["edits"][0];
+    // Versioned edits for a client that takes them, plain ones otherwise.
+    let edit = match &fix[0]["edit"]["documentChanges"] {
+        Value::Array(changes) => changes[0]["edits"][0].clone(),
+        _ => fix[0]["edit"]["changes"][&uri][0].clone(),
+    };
     let ((l, c0), _) = find(&text, "Pat Ryder");
     assert_eq!(
         edit["range"],
@@ -112,6 +116,7 @@ async fn a_wrong_speaker_is_shown_explained_and_fixed() {
                "contentChanges": [{"range": edit["range"], "text": name}]}),
     )
     .await;
+    let text = text.replacen("Pat Ryder", &name, 1);
     let diags = c.diagnostics(&uri, Some(2)).await;
     assert!(with_code(&diags, "wrong-speaker").is_empty(), "{diags:#?}");
     assert!(

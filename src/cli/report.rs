@@ -364,7 +364,7 @@ impl<'a> Positions<'a> {
     fn speaker(&mut self, r: &QuoteResult) -> SpeakerReport {
         let Some(s) = &r.speaker else {
             return SpeakerReport {
-                claimed: r.quote.claim.as_ref().map(|c| c.surface.clone()),
+                claimed: r.quote.claim.as_ref().map(|c| c.display()),
                 source: None,
                 verdict: crate::speakers::SpeakerVerdict::None,
                 evidence: None,
@@ -392,7 +392,7 @@ impl<'a> Positions<'a> {
             })
         });
         SpeakerReport {
-            claimed: Some(s.claim.surface.clone()),
+            claimed: Some(s.claim.display()),
             source: s.check.source.clone(),
             verdict: s.check.verdict,
             evidence,

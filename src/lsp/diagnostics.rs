@@ -71,7 +71,7 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
                 let s = r.speaker.as_ref();
                 let mut text = crate::speakers::wrong_speaker_message(
                     s.and_then(|s| s.check.source.as_deref()),
-                    s.map(|s| s.claim.surface.as_str()),
+                    s.map(|s| s.claim.display()).as_deref(),
                 );
                 if !m.diff.is_empty() {
                     text.push_str(&format!(
@@ -191,7 +191,7 @@ fn speaker_unknown(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
                         .reason
                         .as_deref()
                         .unwrap_or("the source does not say who said this"),
-                    s.claim.surface
+                    s.claim.display()
                 ),
                 ..Default::default()
             })

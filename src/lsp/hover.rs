@@ -228,7 +228,7 @@ fn headline(r: &QuoteResult) -> String {
             "⚠ **wrong speaker**: {}",
             crate::speakers::wrong_speaker_message(
                 r.speaker.as_ref().and_then(|s| s.check.source.as_deref()),
-                r.speaker.as_ref().map(|s| s.claim.surface.as_str()),
+                r.speaker.as_ref().map(|s| s.claim.display()).as_deref(),
             )
         ),
     }

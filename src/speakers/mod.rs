@@ -60,6 +60,14 @@ pub struct Claim {
     pub name: Option<String>,
 }
 
+impl Claim {
+    /// The surface as a person reads it: runs of whitespace (a line break in the note) as
+    /// one space.
+    pub fn display(&self) -> String {
+        self.surface.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// How a claim compares with the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
