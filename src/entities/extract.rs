@@ -38,7 +38,14 @@ use std::ops::Range;
 
 /// Find the entities of one source.
 pub fn extract(doc: &SourceDoc) -> SourceEntities {
-    extract_text(&doc.text, &doc.map)
+    extract_with_tokens(doc, &tokenize(&doc.text))
+}
+
+/// [`extract`] with the tokens of `doc.text` already made (indexing tokenises once for the
+/// entities and the speakers).
+pub fn extract_with_tokens(doc: &SourceDoc, toks: &[Token]) -> SourceEntities {
+    let cands = candidates_of(&doc.text, toks);
+    build(&doc.text, &doc.map, cands)
 }
 
 /// Find the entities of a visible text whose `map` leads back to the file.
@@ -49,14 +56,18 @@ pub fn extract_text(text: &str, map: &OffsetMap) -> SourceEntities {
 
 /// Candidates of a visible text (exposed for tests and the note finder).
 pub fn candidates(text: &str) -> (Vec<Candidate>, Vec<(usize, usize)>) {
-    let toks = tokenize(text);
-    let ctx = Context::new(text, &toks);
+    candidates_of(text, &tokenize(text))
+}
+
+/// [`candidates`] with the text's tokens already made.
+fn candidates_of(text: &str, toks: &[Token]) -> (Vec<Candidate>, Vec<(usize, usize)>) {
+    let ctx = Context::new(text, toks);
     // Byte for byte the text's length: ASCII words' lowercase forms are slices of it.
     let ascii_lower = text.to_ascii_lowercase();
     let mut finder = Finder {
         text,
         ascii_lower: &ascii_lower,
-        toks: &toks,
+        toks,
         ctx: &ctx,
         out: Vec::new(),
         groups: Vec::new(),
@@ -64,8 +75,8 @@ pub fn candidates(text: &str) -> (Vec<Candidate>, Vec<(usize, usize)>) {
     };
     finder.runs();
     let mut cands = finder.out;
-    let links = acronym::definitions(text, &toks, &ctx, &mut cands);
-    describe::describe(text, &toks, &mut cands);
+    let links = acronym::definitions(text, toks, &ctx, &mut cands);
+    describe::describe(text, toks, &mut cands);
     (cands, links)
 }
 

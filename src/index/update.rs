@@ -595,21 +595,28 @@ fn add_source(
     };
     // A bug in the entity finder or in attribution must not stop indexing: the source then
     // has none.
-    let found = finds.entities.then(|| {
+    // Both passes read the same tokens of the visible text, made once.
+    let toks = finds
+        .entities
+        .then(|| crate::entities::tokens::tokenize(&doc.text));
+    let found = toks.as_deref().map(|toks| {
         let mut found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::entities::extract(doc)
+            crate::entities::extract::extract_with_tokens(doc, toks)
         }))
         .unwrap_or_default();
         found.locate(&doc.raw);
         found
     });
-    let speakers = found.as_ref().filter(|_| finds.speakers).map(|found| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::speakers::attribute(doc, found)
-        }))
-        .unwrap_or_default()
-        .to_json()
-    });
+    let speakers = match (&found, toks.as_deref()) {
+        (Some(found), Some(toks)) if finds.speakers => Some(
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::speakers::attribute::attribute_tokens(doc, toks, found)
+            }))
+            .unwrap_or_default()
+            .to_json(),
+        ),
+        _ => None,
+    };
     let found = found.map(|f| f.to_json());
     writer
         .add_document(source_record(f, doc, found.as_deref(), speakers.as_deref()))

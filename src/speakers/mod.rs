@@ -64,7 +64,10 @@ impl Claim {
     /// The surface as a person reads it: runs of whitespace (a line break in the note) as
     /// one space.
     pub fn display(&self) -> String {
-        self.surface.split_whitespace().collect::<Vec<_>>().join(" ")
+        self.surface
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
