@@ -41,6 +41,10 @@ use std::sync::LazyLock;
 /// How far the paragraph, and the text a pronoun's antecedent is looked for in, may reach.
 pub const WINDOW: usize = 4096;
 
+/// How much of the paragraph is read either side of the quotation: a cue is in its own
+/// sentence or the one before (a long paragraph costs no more than a short one).
+const READ_AROUND: usize = 1024;
+
 /// The speaker `note` gives the quotation whose words are `quoted` (note bytes, inside the
 /// marks; for a blockquote, the block's text), or `None` when it claims none.
 pub fn claim(note: &str, quoted: Range<usize>, blockquote: bool) -> Option<Claim> {
@@ -343,8 +347,13 @@ struct Line {
     closed: bool,
 }
 
+/// The line from `start`, read at most [`WINDOW`] bytes on (a longer line is cut there).
 fn line_at(note: &str, start: usize) -> (Range<usize>, Line) {
-    let end = note[start..].find('\n').map_or(note.len(), |i| start + i);
+    let mut limit = note.len().min(start.saturating_add(WINDOW));
+    while !note.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let end = note[start..limit].find('\n').map_or(limit, |i| start + i);
     let text = &note[start..end];
     let mut rest = text.trim_start();
     let mut depth = 0;
@@ -367,8 +376,18 @@ fn line_at(note: &str, start: usize) -> (Range<usize>, Line) {
     (start..end, line)
 }
 
+/// Where the line holding `at` starts, looked for at most [`WINDOW`] bytes back (a longer
+/// line is taken to start there).
 fn line_start(note: &str, at: usize) -> usize {
-    note[..at].rfind('\n').map_or(0, |i| i + 1)
+    let mut at = at.min(note.len());
+    while !note.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut lo = at.saturating_sub(WINDOW);
+    while !note.is_char_boundary(lo) {
+        lo += 1;
+    }
+    note[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1)
 }
 
 /// The paragraph (note bytes, whole lines) holding `from..to`, at most [`WINDOW`] bytes
@@ -378,7 +397,8 @@ fn paragraph(note: &str, from: usize, to: usize) -> Range<usize> {
     let depth = line.depth;
     let mut start = first.start;
     let mut starts_block = line.starts_block;
-    while start > 0 && !starts_block {
+    // (A line cut at the window is not followed past its cut.)
+    while start > 0 && !starts_block && note.as_bytes()[start - 1] == b'\n' {
         let (prev, l) = line_at(note, line_start(note, start - 1));
         if l.blank || l.closed || l.depth != depth || from - prev.start > WINDOW {
             break;
@@ -388,14 +408,24 @@ fn paragraph(note: &str, from: usize, to: usize) -> Range<usize> {
     }
     let (last, _) = line_at(note, line_start(note, to.max(from)));
     let mut end = last.end;
-    while end < note.len() {
+    while end < note.len() && note.as_bytes()[end] == b'\n' {
         let (next, l) = line_at(note, end + 1);
         if l.blank || l.starts_block || l.depth != depth || next.end - to > WINDOW {
             break;
         }
         end = next.end;
     }
-    start..end
+    // A paragraph of one long line (thousands of quotations in one line) is still read only
+    // around the quotation: every quotation's claim costs the same, whatever the note.
+    let mut lo = start.max(from.saturating_sub(READ_AROUND));
+    while !note.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let mut hi = end.min(to.max(from).saturating_add(READ_AROUND)).max(lo);
+    while !note.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    lo..hi.max(lo)
 }
 
 // ---------------------------------------------------------------------------------------
