@@ -16,12 +16,15 @@
 //!    Cues after it: `“…,” X said`, `“…,” said X`, `“…,” according to X`, `“…” — X`.
 //!    A quotation that is the object of a preposition or a naming verb (`accused X of “…”`,
 //!    `X called the plan “…”`, `Trump’s “Deal of the Century”`), a denial (`X never said`)
-//!    or a passive (`X was told “…”`) claims nobody. A quotation alone in its sentence
+//!    or a passive (`X was told “…”`) claims nobody; but a preposition inside a clause a
+//!    speech verb reports (`X said the US was guilty of “…”`: a finite verb between them) and
+//!    a noun that is whom the words were told (`X told the programme “…”`) do not block. A quotation alone in its sentence
 //!    takes the cue of the quotation ending the previous one (`“A,” he said. “B.”`).
 //! 4. A blockquote: the `— Name` credit line at its end, else a paragraph ending with a colon
 //!    right before it (`Al Sudani told reporters:`).
 //! 5. The subject phrase is a name (titles and possessive stripped for [`Claim::name`]), a
-//!    definite role (`the Iraqi prime minister`), an indefinite description
+//!    definite role (`the Iraqi prime minister`, `the harbour master`: lowercase nouns
+//!    before a title belong to it), an indefinite description
 //!    (`a militia commander`, `officials`) or a pronoun, resolved to the one person named in
 //!    the last sentence before it that names persons ([`crate::entities::extract::candidates`]).
 //!
@@ -96,7 +99,8 @@ const SPEECH_VERBS: &[&str] = &[
     "characterises", "dismiss", "dismissed", "dismisses", "denounce", "denounced",
     "denounces", "recount", "recounted", "recounts", "mused", "retorted", "countered",
     "chanted", "cried", "screamed", "whispered", "mentioned", "confirmed", "confirms",
-    "demanded", "demands", "wondered",
+    "demanded", "demands", "wondered", "assure", "assured", "assures", "assuring",
+    "reassured", "reassures",
 ];
 
 /// Verbs after which `as “…”` is what the subject said (`X described it as “…”`).
@@ -126,6 +130,14 @@ const BLOCKING_BEFORE: &[&str] = &[
     "policy", "initiative", "deal", "quote", "quotation", "line", "adage", "maxim",
     "in", "on", "at", "under", "over", "through", "during", "between", "among", "within",
     "without",
+];
+
+/// The prepositions of [`BLOCKING_BEFORE`].
+#[rustfmt::skip]
+const PREPOSITIONS: &[&str] = &[
+    "of", "about", "for", "against", "from", "with", "by", "into", "upon", "than", "like",
+    "via", "in", "on", "at", "under", "over", "through", "during", "between", "among",
+    "within", "without",
 ];
 
 /// Negations and denials before a verb: the note says the person did *not* say it.
@@ -184,7 +196,8 @@ const PERSON_NOUNS: &[&str] = &[
     "employee", "staffer", "insider", "scholar", "historian", "economist", "scientist",
     "researcher", "lawyer", "attorney", "mediator", "people", "men", "women", "children",
     "intermediary", "minister", "commentator", "columnist", "editor", "pundit", "leader",
-    "delegate", "envoy", "owner", "customer", "user", "participant",
+    "delegate", "envoy", "owner", "customer", "user", "participant", "engineer", "master",
+    "councillor", "councilor",
 ];
 
 /// Lowercase words that describe a person in a role or indefinite phrase
@@ -671,10 +684,34 @@ impl<'a> Para<'a> {
         if text.starts_with(char::is_lowercase) && lex::PARTICLES.contains(w.as_str()) {
             return Some(Class::Particle);
         }
-        if self.name_like(i) && !lex::is_stopword(&w) {
+        if self.name_like(i) && (!lex::is_stopword(&w) || is_acronym(text)) {
             return Some(Class::Name);
         }
+        if self.noun_adjunct(i) {
+            return Some(Class::Modifier);
+        }
         None
+    }
+
+    /// Whether the lowercase word at `i` is a noun modifying the title after it
+    /// (`the harbour master`, `the county engineer`): a plain word, not a function word,
+    /// verb form or adverb, right before a title or another such noun.
+    fn noun_adjunct(&self, i: usize) -> bool {
+        let text = self.text(i);
+        let plain = text.len() >= 3
+            && text.chars().all(|c| c.is_ascii_lowercase())
+            && !lex::is_stopword(text)
+            && !["ed", "ing", "ly"].iter().any(|e| text.ends_with(e))
+            && !listed(NAMING_WORDS, text)
+            && !listed(NEGATIONS, text)
+            && !listed(PASSIVE, text);
+        plain
+            && self.toks.get(i + 1).is_some_and(|t| t.is_word())
+            && match self.class(i + 1) {
+                Some(Class::Title) => true,
+                Some(Class::Modifier) => self.noun_adjunct(i + 1),
+                _ => false,
+            }
     }
 
     /// A speaker phrase ending right before token `end`, not before token `lo`.
@@ -859,7 +896,8 @@ impl<'a> Para<'a> {
         let glued = self.word(last).is_some();
         if glued {
             let w = self.lower(last);
-            if listed(BLOCKING_BEFORE, &w) || listed(NAMING_WORDS, &w) {
+            let blocking = listed(BLOCKING_BEFORE, &w) || listed(NAMING_WORDS, &w);
+            if blocking && !self.told_to(last, s) && !self.in_reported_clause(last, s) {
                 return Before::Blocked;
             }
         }
@@ -926,6 +964,37 @@ impl<'a> Para<'a> {
             return self.subject_of(k, s);
         }
         Before::Nothing
+    }
+
+    /// Whether the noun at token `w` right before a quotation is whom the words were told
+    /// (`X told the programme “…”`), not a title or a term (`the programme “…”`).
+    fn told_to(&self, w: usize, s: usize) -> bool {
+        const TOLD: &[&str] = &["told", "tell", "tells", "telling"];
+        let noun = self.word(w).is_some_and(|x| !listed(PREPOSITIONS, &x));
+        let det = w > s && self.is_word(w - 1, DEFINITE) && !self.is_word(w - 1, &["that"]);
+        noun && ((w > s && self.is_word(w - 1, TOLD))
+            || (det && w > s + 1 && self.is_word(w - 2, TOLD)))
+    }
+
+    /// Whether the preposition at token `w` right before a quotation sits in a clause that
+    /// a speech verb earlier in the sentence reports (`X said the US was guilty of “…”`):
+    /// a finite verb between them makes the quotation part of what X said.
+    fn in_reported_clause(&self, w: usize, s: usize) -> bool {
+        const FINITE: &[&str] = &[
+            "was", "were", "is", "are", "would", "will", "had", "has", "have", "could",
+        ];
+        if !self.word(w).is_some_and(|x| listed(PREPOSITIONS, &x)) {
+            return false;
+        }
+        let Some(v) = (s..w).rev().take(30).find(|&k| {
+            self.word(k)
+                .is_some_and(|x| listed(SPEECH_VERBS, &x) && !x.ends_with("ing"))
+        }) else {
+            return false;
+        };
+        let clean = (v + 1..w)
+            .all(|k| !self.is_mark(k) && !self.word(k).is_some_and(|x| listed(NAMING_WORDS, &x)));
+        clean && (v + 2..w).any(|k| self.is_word(k, FINITE))
     }
 
     fn found(&self, r: Option<Reading>) -> Before {
@@ -1473,7 +1542,11 @@ fn person_like(c: &Candidate, text: &str) -> bool {
                 .split_whitespace()
                 .next()
                 .unwrap_or("");
-            !c.roles.is_empty() || lex::given_name(&first.to_lowercase())
+            let first = first.to_lowercase();
+            // `Al Sudani`, `bin Salman`: a name particle before a capitalised part.
+            let particle = lex::PARTICLES.contains(first.as_str())
+                && text[c.range.clone()].split_whitespace().count() >= 2;
+            !c.roles.is_empty() || lex::given_name(&first) || particle
         }
         _ => false,
     }
@@ -2030,6 +2103,116 @@ mod tests {
                 q
             ),
             Some("Al Sudani".into())
+        );
+    }
+
+    #[test]
+    fn nouns_before_a_title_and_acronyms_belong_to_the_subject() {
+        let q = "No vessel will be turned away";
+        let role = |s: &str| Some((s.to_string(), Role, None));
+        assert_eq!(
+            inline(
+                "The harbour master said “No vessel will be turned away”.",
+                q
+            ),
+            role("The harbour master")
+        );
+        assert_eq!(
+            inline(
+                "According to the county engineer, “No vessel will be turned away”.",
+                q
+            ),
+            role("the county engineer")
+        );
+        assert_eq!(
+            inline(
+                "Harbour master Ines Varga said “No vessel will be turned away”.",
+                q
+            ),
+            named("Harbour master Ines Varga", "Ines Varga")
+        );
+        assert_eq!(
+            inline(
+                "The US State Department said “No vessel will be turned away”.",
+                q
+            ),
+            named("The US State Department", "US State Department")
+        );
+        // A verb form before a title is no part of it.
+        assert_eq!(
+            inline(
+                "Critics praised officials who said “No vessel will be turned away”.",
+                q
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn told_whom_and_reported_clauses_before_the_quotation() {
+        assert_eq!(
+            got(
+                "Mayor Kennedy told the programme “the bridge will reopen”.",
+                "the bridge will reopen"
+            ),
+            Some("Mayor Kennedy".into())
+        );
+        assert_eq!(
+            got(
+                "Bush assured Shannon Spann that “our cause is just”.",
+                "our cause is just"
+            ),
+            Some("Bush".into())
+        );
+        let v = "repeated violations of Iraqi sovereignty";
+        assert_eq!(
+            got(
+                "Sistani said the US was guilty of “repeated violations of Iraqi sovereignty”.",
+                v
+            ),
+            Some("Sistani".into())
+        );
+        assert_eq!(
+            got("The prime minister said the US was guilty of “repeated violations of Iraqi sovereignty”.", v),
+            Some("The prime minister".into())
+        );
+        // Still objects: no reported clause, or a naming verb, or a title after `the`.
+        assert_eq!(
+            got(
+                "Sistani spoke of “repeated violations of Iraqi sovereignty”.",
+                v
+            ),
+            None
+        );
+        assert_eq!(
+            got(
+                "Sistani told reporters about “repeated violations of Iraqi sovereignty”.",
+                v
+            ),
+            None
+        );
+        assert_eq!(
+            got(
+                "Sistani said the US was accused of “repeated violations of Iraqi sovereignty”.",
+                v
+            ),
+            None
+        );
+        assert_eq!(
+            got(
+                "Sistani watched the programme “repeated violations of Iraqi sovereignty”.",
+                v
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_pronoun_after_a_name_with_a_particle() {
+        let note = "Al Sudani was defiant. He said “we will end the presence of the coalition.”";
+        assert_eq!(
+            inline(note, Q),
+            Some(("He".into(), Pronoun, Some("Al Sudani".into())))
         );
     }
 }

@@ -10,6 +10,11 @@
 //!    ([`keys::variants`]), or the entity table's aliases (registry, other sources) for a name
 //!    of more than one part.
 //!
+//! A role claimed against the narrator is right when the source gives the narrator that
+//! role, else unknown (other holders named in the text do not speak its narration). A
+//! person claimed where an organisation speaks is wrong unless the source describes that
+//! person (title, description) as speaking for it.
+//!
 //! Invariant: [`SpeakerVerdict::Wrong`] needs a definite speaker in the source and a claim
 //! that names (or resolves to) someone else; every doubt (a surname two persons of the source
 //! bear, a role nobody or several hold, an unresolved pronoun, a person speaking for the
@@ -64,6 +69,7 @@ pub fn compare(
     };
     let cmp = Comparison {
         claim,
+        narration: matches!(said, Said::Narration),
         speaker: &speaker,
         found,
         table,
@@ -85,6 +91,8 @@ struct Speaker {
 
 struct Comparison<'a> {
     claim: &'a Claim,
+    /// The speaker is the narrator (the source's own voice), not an attribution's.
+    narration: bool,
     speaker: &'a Speaker,
     found: &'a [Found],
     table: Option<&'a EntityTable>,
@@ -159,6 +167,9 @@ impl Comparison<'_> {
                     && same_role(&claim.surface, &self.speaker.label)
                 {
                     return self.right();
+                }
+                if self.narration {
+                    return self.narrator_role(&claim.surface, speaker);
                 }
                 match self.role_holder(&claim.surface) {
                     Ok(person) => self.by_name(&person.name.clone(), speaker, false),
@@ -324,6 +335,25 @@ impl Comparison<'_> {
         if forms.iter().all(|f| f.len() < cp.len())
             && forms.iter().any(|f| !f.is_empty() && cp.ends_with(f))
         {
+            // Unless one person of the source bears that part, and it is the note's.
+            let fuller: Vec<&Found> = self
+                .found
+                .iter()
+                .filter(|f| matches!(f.kind, EntityKind::Person | EntityKind::Other))
+                .filter(|f| {
+                    std::iter::once(f.name.as_str())
+                        .chain(f.aliases.iter().map(|(a, _)| a.as_str()))
+                        .any(|a| {
+                            let p = parts(a);
+                            p.len() > sp.len() && p.ends_with(&sp)
+                        })
+                })
+                .collect();
+            if let [one] = fuller[..] {
+                if names_found(claim, one) {
+                    return Same::Yes;
+                }
+            }
             return Same::Doubt(format!("the source calls the speaker only {speaker}"));
         }
         // A given name or another inner part of the speaker's name.
@@ -359,10 +389,26 @@ impl Comparison<'_> {
                 })
         };
         let claimed = self.found.iter().find(|f| names_found(claim, f));
-        if speaks_for(own, claim)
-            || speaks_for(claimed, speaker)
-            || lookup_key(&self.speaker.label).contains(&ck)
-        {
+        // A person claimed where an organisation speaks: only a person the source describes
+        // as speaking for it (a title or description, not a sentence that mentions both).
+        let org_speaks = is_acronym(speaker)
+            || lex::KNOWN_ORGS.contains(lookup_key(speaker).as_str())
+            || own.is_some_and(|f| f.kind == EntityKind::Organization);
+        let person_claimed = claimed.map_or(cp.len() >= 2, |f| f.kind == EntityKind::Person);
+        let doubt = if org_speaks && person_claimed {
+            claimed.is_some_and(|p| {
+                p.descriptions
+                    .iter()
+                    .map(|d| d.text.as_str())
+                    .chain(p.roles.iter().map(String::as_str))
+                    .any(|d| mentions(d, speaker))
+            })
+        } else {
+            speaks_for(own, claim)
+                || speaks_for(claimed, speaker)
+                || lookup_key(&self.speaker.label).contains(&ck)
+        };
+        if doubt {
             return Same::Doubt(format!(
                 "the source gives these words to {speaker}, who speaks for {claim}"
             ));
@@ -393,6 +439,38 @@ impl Comparison<'_> {
             .any(|f| f.kind == EntityKind::Organization && names_found(name, f))
             || lex::KNOWN_ORGS.contains(lookup_key(name).as_str());
         cp.len() == 1 && !is_acronym(strip_possessive(name)) && !org && parts(speaker).len() >= 2
+    }
+
+    /// A role claim against the narrator: right when the source gives the narrator that
+    /// role, else unknown (others holding it in the text do not speak its narration).
+    fn narrator_role(&self, surface: &str, narrator: &str) -> SpeakerCheck {
+        let source = Some(narrator.to_string());
+        let role: Vec<String> = words(surface)
+            .into_iter()
+            .filter(|w| lex::is_role(w) || lex::is_role(singular(w)))
+            .collect();
+        let holds = !role.is_empty()
+            && self.speaker_found(narrator).is_some_and(|f| {
+                f.roles
+                    .iter()
+                    .chain(f.descriptions.iter().map(|d| &d.text))
+                    .any(|t| {
+                        let tw = words(t);
+                        role.iter()
+                            .all(|r| tw.iter().any(|w| singular(w) == singular(r)))
+                    })
+            });
+        let holder = self
+            .role_holder(surface)
+            .is_ok_and(|p| matches!(self.same(&p.name, narrator), Same::Yes));
+        if holds || holder {
+            self.right()
+        } else {
+            self.unknown(
+                source,
+                &format!("the source does not say the narrator {narrator} is {surface}"),
+            )
+        }
     }
 
     /// The one person of the source who holds the role `surface` (`the Iraqi prime
@@ -464,6 +542,12 @@ impl Comparison<'_> {
             _ => Err(format!("several people in the source are {surface}")),
         }
     }
+}
+
+/// Whether `text` has the words of `name` in a row (`dw` is not in `and writer`).
+fn mentions(text: &str, name: &str) -> bool {
+    let (t, n) = (words(text), words(name));
+    !n.is_empty() && t.windows(n.len()).any(|w| w == n.as_slice())
 }
 
 /// Whether `name` is the name or an alias of `f` (by lookup or particle-free key).
@@ -1125,5 +1209,76 @@ mod tests {
         assert_eq!(surname_of("Mohammed Shia Al Sudani"), "Al Sudani");
         assert_eq!(surname_of("Pat Ryder"), "Ryder");
         assert_eq!(surname_of("CNN"), "CNN");
+    }
+
+    #[test]
+    fn a_person_claimed_where_an_organisation_speaks_is_wrong_unless_speaking_for_it() {
+        let found = vec![
+            org("DW", &[]),
+            person(
+                "Tony Cartalucci",
+                &[],
+                &[],
+                "a Bangkok-based geopolitical researcher and writer",
+            ),
+            person("Anna Weber", &[], &["correspondent"], "DW correspondent"),
+        ];
+        let dw = quoted("DW", Some("DW"), SpeakerKind::Name);
+        let got = compare(
+            &name("Tony Cartalucci", "Tony Cartalucci"),
+            Said::Quoted(&dw),
+            None,
+            &found,
+            None,
+        );
+        assert_eq!(verdict(&got), (Wrong, Some("DW"), Some("DW")), "{got:?}");
+        let got = compare(
+            &name("Anna Weber", "Anna Weber"),
+            Said::Quoted(&dw),
+            None,
+            &found,
+            None,
+        );
+        assert_eq!(got.verdict, Unknown, "{got:?}");
+    }
+
+    #[test]
+    fn a_role_claim_against_the_narrator_is_never_wrong() {
+        let found = vec![
+            person("Barack Obama", &[], &[], ""),
+            person(
+                "George Washington",
+                &[],
+                &["President"],
+                "the first President",
+            ),
+        ];
+        let obama = Narrator {
+            name: "Barack Obama".into(),
+            from: "front matter",
+        };
+        let role = claim("The president", SpeakerKind::Role, None);
+        let got = compare(&role, Said::Narration, Some(&obama), &found, None);
+        assert_eq!(got.verdict, Unknown, "{got:?}");
+        let found = vec![person("Barack Obama", &[], &["President"], "")];
+        let got = compare(&role, Said::Narration, Some(&obama), &found, None);
+        assert_eq!(got.verdict, Right, "{got:?}");
+    }
+
+    #[test]
+    fn a_speaker_called_by_surname_is_the_one_person_with_the_full_name() {
+        let mut found = vec![
+            person("Priya Natarajan", &[], &[], ""),
+            person("Natarajan", &[], &[], ""),
+        ];
+        found[0].kind = EntityKind::Other;
+        let said = quoted("Natarajan", Some("Natarajan"), SpeakerKind::Name);
+        let claimed = name("Priya Natarajan", "Priya Natarajan");
+        let got = compare(&claimed, Said::Quoted(&said), None, &found, None);
+        assert_eq!(got.verdict, Right, "{got:?}");
+        // Two people bear it: the source does not say which.
+        found.push(person("Ravi Natarajan", &[], &[], ""));
+        let got = compare(&claimed, Said::Quoted(&said), None, &found, None);
+        assert_eq!(got.verdict, Unknown, "{got:?}");
     }
 }
