@@ -87,11 +87,14 @@ pub struct SourceIndex {
     /// [`SourceIndex::speaker_facts`] of recently checked sources, for one index state:
     /// reading and parsing a speech's attributions and entities again for every quotation of
     /// every keystroke would cost more than the check. At most [`SPEAKER_FACTS_KEPT`].
-    speaker_cache: Mutex<(
-        u64,
-        std::collections::HashMap<String, Option<Arc<SpeakerFacts>>>,
-    )>,
+    speaker_cache: Mutex<SpeakerFactsCache>,
 }
+
+/// An index state and the speaker facts of the sources read in it (`None`: no such source).
+type SpeakerFactsCache = (
+    u64,
+    std::collections::HashMap<String, Option<Arc<SpeakerFacts>>>,
+);
 
 /// How many sources' speaker facts [`SourceIndex`] keeps (dropped all at once past it).
 const SPEAKER_FACTS_KEPT: usize = 256;
