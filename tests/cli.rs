@@ -506,3 +506,115 @@ fn an_index_that_cannot_be_written_is_still_checked_with() {
     assert!(json["stale_index"].is_string(), "{json}");
     assert_eq!(files_under(&cache), before);
 }
+
+/// A quotation given to the wrong speaker: `wrong-speaker` with the source's attribution in
+/// every format (JSON `speaker` with its evidence, SARIF's second related location and
+/// `properties.speaker`, GitHub's title, the human `speaker:` line), exit status 1; and a
+/// right speaker in the same note stays verified.
+#[test]
+fn a_wrong_speaker_is_reported_in_every_format() {
+    let ws = workspace();
+    let note = "# N\n\n\
+        Pat Ryder said “We condemn the attacks targeting our security forces” [@003_0afb694efec83e04].\n\n\
+        Al Sudani said “We condemn the attacks targeting our security forces” [@003_0afb694efec83e04].\n";
+    std::fs::write(ws.path().join("examples/who.md"), note).unwrap();
+    let out = sourced(ws.path(), &["check", "examples/who.md", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let quotes = json["quotes"].as_array().unwrap();
+    assert_eq!(quotes.len(), 2);
+    assert_eq!(quotes[0]["status"], "wrong-speaker");
+    let s = &quotes[0]["speaker"];
+    assert_eq!(s["claimed"], "Pat Ryder");
+    assert_eq!(s["source"], "Mohammed Shia Al Sudani");
+    assert_eq!(s["verdict"], "wrong");
+    assert_eq!(
+        s["evidence"],
+        serde_json::json!({"path": "seeds/003_0afb694efec83e04.txt", "line": 11, "column": 150,
+                           "text": "the Iraqi prime minister stated"})
+    );
+    assert_eq!(quotes[1]["status"], "verified");
+    assert_eq!(quotes[1]["speaker"]["verdict"], "right");
+    assert_eq!(quotes[1]["speaker"]["claimed"], "Al Sudani");
+    assert_eq!(json["summary"]["wrong_speaker"], 1);
+    assert_eq!(json["summary"]["verified"], 1);
+
+    let out = sourced(
+        ws.path(),
+        &["check", "examples/who.md", "--format", "sarif"],
+    );
+    let sarif: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let run = &sarif["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"wrong-speaker"), "{rules:?}");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:#?}");
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "wrong-speaker");
+    assert_eq!(r["level"], "warning");
+    let related = r["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 2, "{related:#?}");
+    assert_eq!(related[1]["id"], 2);
+    assert_eq!(
+        related[1]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 11, "startColumn": 150})
+    );
+    assert_eq!(
+        r["properties"]["speaker"]["source"],
+        "Mohammed Shia Al Sudani"
+    );
+
+    let out = sourced(
+        ws.path(),
+        &["check", "examples/who.md", "--format", "github"],
+    );
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(
+        lines[0].starts_with("::warning file=examples/who.md,line=3,")
+            && lines[0].contains("title=Quote given to the wrong speaker::")
+            && lines[0].contains(
+                "the source attributes these words to Mohammed Shia Al Sudani, not Pat Ryder"
+            ),
+        "{text}"
+    );
+
+    let out = sourced(ws.path(), &["check", "examples/who.md"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(": warning: the source attributes these words to Mohammed Shia Al Sudani, not Pat Ryder\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  speaker: Mohammed Shia Al Sudani, at seeds/003_0afb694efec83e04.txt:11:150 (“the Iraqi prime minister stated”)\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 verified, 0 mismatch, 0 not found, 0 misattributed; 1 wrong speaker\n"),
+        "{text}"
+    );
+}
+
+/// A `[[speaker]]` rule that cannot apply stops the check with a message naming it.
+#[test]
+fn a_bad_speaker_rule_is_named() {
+    let ws = workspace();
+    std::fs::write(
+        ws.path().join("sourced.toml"),
+        "sources = [\"seeds\"]\n\n[[speaker]]\nsources = []\nspeaker = \"author\"\n",
+    )
+    .unwrap();
+    let out = sourced(ws.path(), &["check", "examples/notes.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("[[speaker]] number 1: `sources` is empty"),
+        "{err}"
+    );
+}
