@@ -44,8 +44,12 @@ pub struct Cue {
 /// Most tokens a speaker phrase, an appositive or the gap between a verb and its quotation
 /// may have: the grammar never looks further.
 const MAX_PHRASE: usize = 7;
-const MAX_APPOSITIVE: usize = 14;
+const MAX_APPOSITIVE: usize = 20;
 const MAX_GAP: usize = 6;
+/// Most words between a speech verb and a partial quotation in reported speech.
+const MAX_CLAUSE: usize = 10;
+/// Fewest words a partial quotation in reported speech has (fewer: a scare quote).
+const MIN_REPORTED_WORDS: usize = 4;
 
 /// Words between a speaker and a speech verb (`X later said`, `X would report`).
 fn is_verb_modifier(lower: &str) -> bool {
@@ -202,12 +206,56 @@ fn phrase_from(t: &Tokens, i: usize, end: usize) -> Option<(SpeakerKind, usize)>
         }
         let last = last?;
         // A lone `a`/`one` with nothing after it is no speaker.
-        return (last > i).then_some((kind, last));
+        if last <= i {
+            return None;
+        }
+        // `the county engineer, Rafael Ortiz,`: the role's name in apposition.
+        if kind == SpeakerKind::Role && t.punct(last + 1) == Some(',') {
+            if let Some(e) = appositive_name(t, last + 2, end) {
+                return Some((SpeakerKind::Name, e));
+            }
+        }
+        return Some((kind, last));
+    }
+    // `company spokeswoman Priya Natarajan`: lowercase role words before a name.
+    if let Some(n) = name_after_role_words(t, i, end) {
+        return Some((SpeakerKind::Name, name_end(t, n, end)));
     }
     if t.is_capitalised(i) && !elex::is_stopword(&lower) {
         return Some((SpeakerKind::Name, name_end(t, i, end)));
     }
     None
+}
+
+/// The first token of a name after lowercase role words starting at `i` (`company
+/// spokeswoman Priya Natarajan`, `harbour master Ines Varga`): at most three words, the
+/// last a role (`elex::is_role`), then a capitalised word.
+fn name_after_role_words(t: &Tokens, i: usize, end: usize) -> Option<usize> {
+    let mut j = i;
+    let mut role = false;
+    while j < end && j < i + 3 && !t.is_capitalised(j) {
+        let w = t.lower(j)?;
+        if is_speech_verb(&w) || is_verb_modifier(&w) || elex::is_stopword(&w) {
+            return None;
+        }
+        role = elex::is_role(&w);
+        j += 1;
+    }
+    (role
+        && j > i
+        && j < end
+        && t.is_capitalised(j)
+        && t.lower(j).is_some_and(|w| !elex::is_stopword(&w)))
+    .then_some(j)
+}
+
+/// The last token of a name at token `i` closed by a comma (`Rafael Ortiz,`), if any.
+fn appositive_name(t: &Tokens, i: usize, end: usize) -> Option<usize> {
+    if i >= end || !t.is_capitalised(i) || t.lower(i).is_some_and(|w| elex::is_stopword(&w)) {
+        return None;
+    }
+    let e = name_end(t, i, end);
+    (t.punct(e + 1) == Some(',')).then_some(e)
 }
 
 /// Whether token `i` continues a name: a capitalised word, a particle before a capitalised
@@ -290,15 +338,32 @@ fn speaker_before_verb(t: &Tokens, v: usize, start: usize) -> Option<(SpeakerPhr
     if e == start {
         return None;
     }
-    let mut last = e - 1;
+    let last = e - 1;
     if t.punct(last) == Some(',') {
         // The appositive's opening comma.
         let floor = last.saturating_sub(MAX_APPOSITIVE).max(start);
         let open = (floor..last).rev().find(|&k| t.punct(k) == Some(','))?;
-        if open == start {
-            return None;
-        }
-        last = open - 1;
+        // `Brennan’s deputy, his cousin Colm Brennan, said`: the name between the commas
+        // when nothing before them is a speaker.
+        let inner = (last > open + 1)
+            .then(|| phrase_before(t, last - 1, open + 1))
+            .flatten()
+            .filter(|(kind, _)| *kind == SpeakerKind::Name);
+        let outer = (open > start)
+            .then(|| phrase_before(t, open - 1, start))
+            .flatten();
+        let (kind, s, l) = match (outer, inner) {
+            (Some((kind, s)), _) => (kind, s, open - 1),
+            (None, Some((kind, s))) => (kind, s, last - 1),
+            (None, None) => return None,
+        };
+        return Some((
+            SpeakerPhrase {
+                range: t.span(s, l),
+                kind,
+            },
+            s,
+        ));
     }
     let (kind, s) = phrase_before(t, last, start)?;
     Some((
@@ -464,6 +529,24 @@ fn before_quote(t: &Tokens, quote: Range<usize>, sentence: Range<usize>) -> Opti
             break;
         }
     }
+    // `X said the union would return to talks “…”`, `he accused them of “…”`: a partial
+    // quotation in reported speech, the verb at most `MAX_CLAUSE` words before it, no
+    // clause break between, and the quotation long enough to be speech rather than a
+    // scare quote (`was planning an “imminent” attack`).
+    let quoted_words = t
+        .within(quote.clone())
+        .filter(|&k| t.toks[k].is_word())
+        .count();
+    let v = v.or_else(|| {
+        if quoted_words < MIN_REPORTED_WORDS {
+            return None;
+        }
+        let floor = last.saturating_sub(MAX_CLAUSE).max(start);
+        (floor..=last)
+            .rev()
+            .take_while(|&k| t.word(k).is_some())
+            .find(|&k| t.is_verb(k))
+    });
     if let Some(v) = v {
         if let Some((speaker, _)) = speaker_before_verb(t, v, start) {
             let evidence = speaker.range.start..t.toks[v].end();

@@ -51,6 +51,47 @@ fn fits(kind: PronounKind, entity: EntityKind) -> bool {
     }
 }
 
+/// Mentions of a bare surname that the entities left apart because several persons share
+/// it (`Brennan` of `Dale Brennan` and `Colm Brennan`): each stands for the person with that
+/// surname named last before it, as news text uses a surname after the full name.
+/// `person_mentions` are the persons' and organisations' mentions (file range, index).
+fn surname_mentions(
+    found: &[Found],
+    person_mentions: &[(Range<usize>, usize)],
+) -> Vec<(Range<usize>, usize)> {
+    let surname = |f: &Found| f.name.rsplit(' ').next().map(str::to_lowercase);
+    let mut out = Vec::new();
+    for f in found.iter().filter(|f| {
+        !matches!(f.kind, EntityKind::Person | EntityKind::Organization) && !f.name.contains(' ')
+    }) {
+        let key = f.name.to_lowercase();
+        let bearers: Vec<usize> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.kind == EntityKind::Person
+                    && p.name.contains(' ')
+                    && surname(p).as_deref() == Some(key.as_str())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if bearers.is_empty() {
+            continue;
+        }
+        for r in f.mention_ranges() {
+            let before = person_mentions.partition_point(|(m, _)| m.start < r.start);
+            let last = person_mentions[..before]
+                .iter()
+                .rev()
+                .find(|(_, i)| bearers.contains(i));
+            if let Some(&(_, i)) = last {
+                out.push((r, i));
+            }
+        }
+    }
+    out
+}
+
 impl<'a> Resolver<'a> {
     pub fn new(found: &'a [Found]) -> Self {
         let mut mentions: Vec<(Range<usize>, usize)> = found
@@ -59,6 +100,9 @@ impl<'a> Resolver<'a> {
             .filter(|(_, f)| matches!(f.kind, EntityKind::Person | EntityKind::Organization))
             .flat_map(|(i, f)| f.mention_ranges().map(move |r| (r, i)))
             .collect();
+        mentions.sort_by_key(|(r, _)| (r.start, r.end));
+        let surnames = surname_mentions(found, &mentions);
+        mentions.extend(surnames);
         mentions.sort_by_key(|(r, _)| (r.start, r.end));
         Resolver { found, mentions }
     }
