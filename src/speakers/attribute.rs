@@ -232,6 +232,30 @@ fn unclosed_opening(para: &str, pairs: &[(Range<usize>, usize)]) -> Option<usize
 /// Fewest words the part of a run-on quotation in its first paragraph has.
 const MIN_RUN_ON_WORDS: usize = 4;
 
+/// The last person described in bytes `within` as a noun phrase and `who` (`the struggling
+/// small-business owner who wrote to me`): from its determiner to its noun, at most
+/// `MAX_DESCRIBED` words.
+fn described_person(t: &Tokens, within: Range<usize>) -> Option<Range<usize>> {
+    let toks = t.within(within);
+    let who = toks
+        .clone()
+        .rev()
+        .find(|&k| t.toks[k].is_word() && t.text[t.toks[k].range()].eq_ignore_ascii_case("who"))?;
+    let noun = who
+        .checked_sub(1)
+        .filter(|&k| k >= toks.start && t.toks[k].is_word())?;
+    let floor = noun.saturating_sub(MAX_DESCRIBED).max(toks.start);
+    let det = (floor..noun).rev().find(|&k| {
+        let w = t.text[t.toks[k].range()].to_lowercase();
+        w == "the" || lexicon::is_indefinite_marker(&w)
+    })?;
+    let plain = (det + 1..noun).all(|k| t.toks[k].is_word() || t.toks[k].punct() == Some('-'));
+    plain.then(|| t.toks[det].start()..t.toks[noun].end())
+}
+
+/// Most words between the determiner and the noun of a described person.
+const MAX_DESCRIBED: usize = 5;
+
 /// Whether a quotation's words end a sentence (`.`, `!`, `?` last).
 fn ends_sentence(quoted: &str) -> bool {
     quoted
@@ -448,6 +472,18 @@ impl<'a> Pass<'a, '_> {
                         layout.sentence_of(visible_of(map, b, layout))
                     })
                 });
+                if name.is_none() {
+                    // `the small-business owner who wrote to me, “…,” he said`: a described
+                    // person, no name.
+                    let sentence = layout.sentences[sentence].0.start..c.speaker.range.start;
+                    if let Some(r) = described_person(&self.t, sentence) {
+                        return SpeakerRef {
+                            label: self.t.text[r].to_string(),
+                            name: None,
+                            kind: SpeakerKind::Indefinite,
+                        };
+                    }
+                }
                 let kind = self
                     .last
                     .as_ref()
@@ -917,6 +953,27 @@ mod tests {
         let commander = Some((Some("an unnamed Iraqi militia commander".into()), None));
         assert_eq!(who(&all, "all factions agreed"), commander);
         assert_eq!(who(&all, "It was decided"), commander);
+    }
+
+    #[test]
+    fn a_speech_verb_joined_by_and_keeps_the_first_verbs_speaker() {
+        let all = text_said(
+            "They coach Little League. One woman wrote to me and said, “We are strained but hopeful.” I have never been more hopeful.",
+        );
+        assert_eq!(
+            who(&all, "We are strained"),
+            Some((Some("One woman".into()), None))
+        );
+    }
+
+    #[test]
+    fn an_unresolved_pronoun_takes_a_person_described_with_who() {
+        let all = text_said(
+            "It lives on in the struggling small-business owner who wrote to me of his company, “None of us,” he said, “are willing to consider that we might fail.”",
+        );
+        let owner = Some((Some("the struggling small-business owner".into()), None));
+        assert_eq!(who(&all, "None of us"), owner);
+        assert_eq!(who(&all, "are willing to consider"), owner);
     }
 
     #[test]

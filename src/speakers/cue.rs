@@ -338,6 +338,15 @@ fn speaker_before_verb(t: &Tokens, v: usize, start: usize) -> Option<(SpeakerPhr
     if e == start {
         return None;
     }
+    // `X wrote to me and said`: the speaker of the speech verb the `and` joins this one to.
+    if t.lower(e - 1).as_deref() == Some("and") && e - 1 > start {
+        let floor = (e - 1).saturating_sub(MAX_GAP).max(start);
+        let first = (floor..e - 1)
+            .rev()
+            .take_while(|&k| t.word(k).is_some())
+            .find(|&k| t.is_verb(k))?;
+        return speaker_before_verb(t, first, start);
+    }
     let last = e - 1;
     if t.punct(last) == Some(',') {
         // The appositive's opening comma.
