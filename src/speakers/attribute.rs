@@ -3,19 +3,24 @@
 //! One pass over the visible text, tokenised once:
 //! 1. paragraphs (blocks are separated by blank lines in [`SourceDoc::text`]); quotations
 //!    between marks per paragraph ([`crate::text::quotemarks`]), so an unclosed mark never
-//!    runs past its paragraph;
+//!    runs past its paragraph: the last mark of a paragraph, opening and never closed, is a
+//!    quotation running on (`X reminded us, "… ¶ …"`) whose first-paragraph part is taken;
 //! 2. sentences, with quotations opaque (a `.` inside `“…”` ends no sentence of the text
 //!    around it, but a quotation ending with `.` and followed by a capital does);
 //! 3. each quotation's cue ([`super::cue::around`]) in its own sentence; without one, the
 //!    speaker of the previous sentence's quotation or statement, else the cue of the next
 //!    sentence's statement (`… He said.`), never across a paragraph; a quotation that opens
-//!    a paragraph after a colon introduction (`X added:`) takes that cue;
+//!    a paragraph after a colon introduction (`X added:`) takes that cue; one that opens a
+//!    paragraph with no cue near goes on with the speaker of the last quotation of the
+//!    paragraph right before (the news convention for a speaker's next paragraph);
 //! 4. an unmarked paragraph right after a colon introduction (`CNN … would report:`) is
 //!    attributed as a whole (one paragraph only);
 //! 5. transcripts: each turn's text takes its label ([`SpeakerKind::Label`]); quotations with
 //!    their own cue inside a turn keep their own speaker;
 //! 6. speakers resolved ([`super::resolve`]): names to the entity they mention, roles to the
-//!    one person with that role, pronouns to the recent speaker or nearest person.
+//!    one person with that role, pronouns to the recent speaker or nearest person, else to
+//!    a person described with `who` in the same sentence (`the small-business owner who …`,
+//!    an indefinite speaker).
 //!
 //! Never attributed: scare quotes of one to three words without a cue of their own, quoted
 //! titles (`titled “…”`, `called it “…”`), indirect speech (no marks: it stays narration).

@@ -8,14 +8,18 @@
 //! - after the quotation: `Q, X said`, `Q, said X`, `Q, X told reporters`,
 //!   `Q, X, the Y of Z, said`, `Q, as X put it`, `Q, according to X`;
 //! - before it: `X said Q`, `X said: Q`, `X told Y: Q`, `X said that Q`, `X would report: Q`,
-//!   `according to X, Q`, `in the words of X, Q`, `as X put it, Q`, `X: Q`;
+//!   `according to X, Q`, `in the words of X, Q`, `as X put it, Q`, `X: Q`,
+//!   `X wrote to me and said, Q`, `X, his cousin Y, said Q` (Y), and a partial quotation
+//!   of at least four words in reported speech (`X said the union would return “Q”`,
+//!   `he accused them of “Q”`: the verb at most ten words before it, no punctuation between);
 //! - [`statement`]: a sentence that is a speaker and a speech verb (`He said.`, `X added:`);
 //! - [`introduction`]: a sentence ending with a speech verb and a colon, whose speaker is
 //!   the phrase before the verb or the sentence's subject (`CNN in its article, “…,” would
 //!   report:`).
 //!
 //! A speaker phrase is a pronoun (`he`), a run of capitalised words (`Maj. Gen. Pat Ryder`,
-//! `Al Sudani`), a definite role (`the Iraqi prime minister`: `the` and at most five words,
+//! `Al Sudani`, also after lowercase role words: `company spokeswoman Priya Natarajan`),
+//! a definite role with its name in apposition (`the county engineer, Rafael Ortiz,`), a definite role (`the Iraqi prime minister`: `the` and at most five words,
 //! one of them a role from [`crate::entities::lexicon::is_role`]) or an indefinite
 //! description (`a militia commander`, `an unnamed Iraqi negotiator`, `one woman`).
 //! Invariant: every returned range lies inside the sentence given, the speaker inside the

@@ -2,12 +2,14 @@
 //! source, from its [`Found`] entities: mention ranges, roles, descriptions.
 //!
 //! Invariants: nothing is resolved across sources; an ambiguous case (two candidates equally
-//! near, two persons with the role) stays unresolved (`None`), never guessed. All positions
-//! are bytes of the source file, as entity mentions are.
+//! near, two persons with the role) stays unresolved (`None`), never guessed; a bare surname
+//! shared by several persons stands for the one named in full last before it (news usage).
+//! All positions are bytes of the source file, as entity mentions are.
 
 use super::lexicon::PronounKind;
 use crate::entities::lexicon as elex;
 use crate::entities::{EntityKind, Found};
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// A speaker already given in the text, for the pronouns after it.
@@ -59,30 +61,27 @@ fn surname_mentions(
     found: &[Found],
     person_mentions: &[(Range<usize>, usize)],
 ) -> Vec<(Range<usize>, usize)> {
-    let surname = |f: &Found| f.name.rsplit(' ').next().map(str::to_lowercase);
+    let mut bearers: HashMap<String, Vec<usize>> = HashMap::default();
+    for (i, p) in found.iter().enumerate() {
+        if p.kind == EntityKind::Person && p.name.contains(' ') {
+            if let Some(last) = p.name.rsplit(' ').next() {
+                bearers.entry(last.to_lowercase()).or_default().push(i);
+            }
+        }
+    }
     let mut out = Vec::new();
     for f in found.iter().filter(|f| {
         !matches!(f.kind, EntityKind::Person | EntityKind::Organization) && !f.name.contains(' ')
     }) {
-        let key = f.name.to_lowercase();
-        let bearers: Vec<usize> = found
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| {
-                p.kind == EntityKind::Person
-                    && p.name.contains(' ')
-                    && surname(p).as_deref() == Some(key.as_str())
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if bearers.is_empty() {
+        let Some(bearers) = bearers.get(&f.name.to_lowercase()) else {
             continue;
-        }
+        };
         for r in f.mention_ranges() {
             let before = person_mentions.partition_point(|(m, _)| m.start < r.start);
             let last = person_mentions[..before]
                 .iter()
                 .rev()
+                .take(LOOK_BACK)
                 .find(|(_, i)| bearers.contains(i));
             if let Some(&(_, i)) = last {
                 out.push((r, i));
