@@ -9,6 +9,7 @@
 //!   `Q, X, the Y of Z, said`, `Q, as X put it`, `Q, according to X`;
 //! - before it: `X said Q`, `X said: Q`, `X told Y: Q`, `X said that Q`, `X would report: Q`,
 //!   `according to X, Q`, `in the words of X, Q`, `as X put it, Q`, `X: Q`,
+//!   `a boy left his football with a note for his father: Q` (a written message),
 //!   `X wrote to me and said, Q`, `X, his cousin Y, said Q` (Y), and a partial quotation
 //!   of at least four words in reported speech (`X said the union would return “Q”`,
 //!   `he accused them of “Q”`: the verb at most ten words before it, no punctuation between);
@@ -573,6 +574,12 @@ fn before_quote(t: &Tokens, quote: Range<usize>, sentence: Range<usize>) -> Opti
             return Some(cue);
         }
     }
+    // `a little boy left his football with a note for his lost father: Q`.
+    if colon {
+        if let Some(cue) = written_message(t, start, last) {
+            return Some(cue);
+        }
+    }
     // `X: Q`, the whole lead-in a speaker phrase.
     if colon {
         let (kind, e) = phrase_from(t, start, last + 1)?;
@@ -588,6 +595,51 @@ fn before_quote(t: &Tokens, quote: Range<usize>, sentence: Range<usize>) -> Opti
         }
     }
     None
+}
+
+/// Words for a written message that may introduce its words after a colon.
+fn is_message_noun(lower: &str) -> bool {
+    matches!(
+        lower,
+        "note" | "letter" | "message" | "sign" | "card" | "placard" | "banner"
+    )
+}
+
+/// Words that open the object after a verb (`left his football`, `held a sign`).
+fn opens_object(lower: &str) -> bool {
+    matches!(
+        lower,
+        "a" | "an" | "the" | "his" | "her" | "their" | "its" | "my" | "our"
+    )
+}
+
+/// `a little boy left his football with a note for his lost father: Q`: a clause (tokens
+/// `start..=last`, before the colon) whose indefinite subject leaves or holds a written
+/// message (a message noun at most `MAX_GAP` words before the colon); the speaker is the
+/// subject, up to the word before the first word followed by an object opener.
+fn written_message(t: &Tokens, start: usize, last: usize) -> Option<Cue> {
+    let floor = last.saturating_sub(MAX_GAP).max(start);
+    let noun = (floor..=last)
+        .rev()
+        .find(|&k| t.lower(k).is_some_and(|w| is_message_noun(&w)))?;
+    let clause = (start..noun)
+        .rev()
+        .find(|&k| t.punct(k) == Some(','))
+        .map_or(start, |k| k + 1);
+    let det = t.lower(clause)?;
+    if !is_indefinite_marker(&det) || t.is_capitalised(clause + 1) {
+        return None;
+    }
+    let verb = (clause + 2..noun.min(clause + 2 + MAX_PHRASE))
+        .find(|&k| t.word(k).is_some() && t.lower(k + 1).is_some_and(|w| opens_object(&w)))?;
+    let subject = t.span(clause, verb - 1);
+    Some(Cue {
+        speaker: SpeakerPhrase {
+            range: subject.clone(),
+            kind: SpeakerKind::Indefinite,
+        },
+        evidence: subject.start..t.toks[noun].end(),
+    })
 }
 
 /// A sentence that is a speaker and a speech verb with little else (`He said.`,
@@ -792,6 +844,23 @@ mod tests {
         assert_eq!(
             who("One woman wrote: “I need help.”"),
             named("One woman", Indefinite)
+        );
+    }
+
+    #[test]
+    fn a_written_message_before_a_colon_is_its_subjects() {
+        assert_eq!(
+            who("At a memorial, a little boy left his football with a note for his father: “Dear Daddy, take this to heaven.”"),
+            named("a little boy", Indefinite)
+        );
+        // No indefinite subject, or no message: no cue.
+        assert_eq!(
+            who("At a memorial, the crowd left flowers and a note: “Rest well.”"),
+            None
+        );
+        assert_eq!(
+            who("At a memorial, a little boy left his football with his father: “Dear Daddy.”"),
+            None
         );
     }
 
