@@ -298,7 +298,7 @@ impl<'a> Finder<'a> {
                     continue;
                 }
             }
-            let p = pending.take();
+            let p = pending.take().or_else(|| self.lowercase_role_before(run));
             let comma_role = self.run_candidates(run, p);
             // `US President, Donald Trump`: a run of role words then a comma and a name.
             if let (Some(cr), Some(ns)) = (comma_role, next_start) {
@@ -307,6 +307,37 @@ impl<'a> Finder<'a> {
                 }
             }
         }
+    }
+
+    /// The lowercase role right before a run with no run before it (`“…,” company
+    /// spokeswoman Priya Natarajan said`), the run opening with a given name: a role word and
+    /// at most one word before it that is no function word, verb form or adverb.
+    fn lowercase_role_before(&self, run: &[RunWord]) -> Option<PendingRole> {
+        // Only before a given name: a role word before any capitalised word (`party leader
+        // Democratic …`) names nobody.
+        if !given_name(&run.first()?.lower) {
+            return None;
+        }
+        let first = run.first()?.tok;
+        let r = first.checked_sub(1)?;
+        self.lower_word(r)
+            .filter(|w| lex::is_role(&w.to_lowercase()))?;
+        let mut start = r;
+        if let Some(m) = r.checked_sub(1).and_then(|m| self.lower_word(m)) {
+            let m_lower = m.to_lowercase();
+            let plain = !lex::is_stopword(&m_lower)
+                && !["ed", "ing", "ly", "s"]
+                    .iter()
+                    .any(|e| m_lower.ends_with(e));
+            if plain {
+                start -= 1;
+            }
+        }
+        let range = self.toks[start].start()..self.toks[r].end();
+        Some(PendingRole {
+            roles: vec![self.text[range.clone()].to_string()],
+            description: range,
+        })
     }
 
     /// Candidates of one run; returns a pending role when the run ends with role words and no
@@ -1282,6 +1313,16 @@ mod tests {
 
     fn has(text: &str, name: &str, kind: EntityKind) -> bool {
         names(text).iter().any(|(n, k)| n == name && *k == kind)
+    }
+
+    #[test]
+    fn a_lowercase_role_opening_a_clause_is_the_next_names() {
+        // Nothing capitalised before the role: `“…,” county spokeswoman Priya Quill said`.
+        let t = "“We will appeal,” county spokeswoman Priya Quill said on Monday.";
+        let e = extract_text(t, &OffsetMap::identity(t.len()));
+        let f = e.found.iter().find(|f| f.name == "Priya Quill").unwrap();
+        assert_eq!(f.kind, EntityKind::Person);
+        assert_eq!(f.roles, ["county spokeswoman"]);
     }
 
     #[test]

@@ -8,14 +8,19 @@
 //! - after the quotation: `Q, X said`, `Q, said X`, `Q, X told reporters`,
 //!   `Q, X, the Y of Z, said`, `Q, as X put it`, `Q, according to X`;
 //! - before it: `X said Q`, `X said: Q`, `X told Y: Q`, `X said that Q`, `X would report: Q`,
-//!   `according to X, Q`, `in the words of X, Q`, `as X put it, Q`, `X: Q`;
+//!   `according to X, Q`, `in the words of X, Q`, `as X put it, Q`, `X: Q`,
+//!   `a boy left his football with a note for his father: Q` (a written message),
+//!   `X wrote to me and said, Q`, `X, his cousin Y, said Q` (Y), and a partial quotation
+//!   of at least four words in reported speech (`X said the union would return “Q”`,
+//!   `he accused them of “Q”`: the verb at most ten words before it, no punctuation between);
 //! - [`statement`]: a sentence that is a speaker and a speech verb (`He said.`, `X added:`);
 //! - [`introduction`]: a sentence ending with a speech verb and a colon, whose speaker is
 //!   the phrase before the verb or the sentence's subject (`CNN in its article, “…,” would
 //!   report:`).
 //!
 //! A speaker phrase is a pronoun (`he`), a run of capitalised words (`Maj. Gen. Pat Ryder`,
-//! `Al Sudani`), a definite role (`the Iraqi prime minister`: `the` and at most five words,
+//! `Al Sudani`, also after lowercase role words: `company spokeswoman Priya Natarajan`),
+//! a definite role with its name in apposition (`the county engineer, Rafael Ortiz,`), a definite role (`the Iraqi prime minister`: `the` and at most five words,
 //! one of them a role from [`crate::entities::lexicon::is_role`]) or an indefinite
 //! description (`a militia commander`, `an unnamed Iraqi negotiator`, `one woman`).
 //! Invariant: every returned range lies inside the sentence given, the speaker inside the
@@ -44,8 +49,12 @@ pub struct Cue {
 /// Most tokens a speaker phrase, an appositive or the gap between a verb and its quotation
 /// may have: the grammar never looks further.
 const MAX_PHRASE: usize = 7;
-const MAX_APPOSITIVE: usize = 14;
+const MAX_APPOSITIVE: usize = 20;
 const MAX_GAP: usize = 6;
+/// Most words between a speech verb and a partial quotation in reported speech.
+const MAX_CLAUSE: usize = 10;
+/// Fewest words a partial quotation in reported speech has (fewer: a scare quote).
+const MIN_REPORTED_WORDS: usize = 4;
 
 /// Words between a speaker and a speech verb (`X later said`, `X would report`).
 fn is_verb_modifier(lower: &str) -> bool {
@@ -202,12 +211,56 @@ fn phrase_from(t: &Tokens, i: usize, end: usize) -> Option<(SpeakerKind, usize)>
         }
         let last = last?;
         // A lone `a`/`one` with nothing after it is no speaker.
-        return (last > i).then_some((kind, last));
+        if last <= i {
+            return None;
+        }
+        // `the county engineer, Rafael Ortiz,`: the role's name in apposition.
+        if kind == SpeakerKind::Role && t.punct(last + 1) == Some(',') {
+            if let Some(e) = appositive_name(t, last + 2, end) {
+                return Some((SpeakerKind::Name, e));
+            }
+        }
+        return Some((kind, last));
+    }
+    // `company spokeswoman Priya Natarajan`: lowercase role words before a name.
+    if let Some(n) = name_after_role_words(t, i, end) {
+        return Some((SpeakerKind::Name, name_end(t, n, end)));
     }
     if t.is_capitalised(i) && !elex::is_stopword(&lower) {
         return Some((SpeakerKind::Name, name_end(t, i, end)));
     }
     None
+}
+
+/// The first token of a name after lowercase role words starting at `i` (`company
+/// spokeswoman Priya Natarajan`, `harbour master Ines Varga`): at most three words, the
+/// last a role (`elex::is_role`), then a capitalised word.
+fn name_after_role_words(t: &Tokens, i: usize, end: usize) -> Option<usize> {
+    let mut j = i;
+    let mut role = false;
+    while j < end && j < i + 3 && !t.is_capitalised(j) {
+        let w = t.lower(j)?;
+        if is_speech_verb(&w) || is_verb_modifier(&w) || elex::is_stopword(&w) {
+            return None;
+        }
+        role = elex::is_role(&w);
+        j += 1;
+    }
+    (role
+        && j > i
+        && j < end
+        && t.is_capitalised(j)
+        && t.lower(j).is_some_and(|w| !elex::is_stopword(&w)))
+    .then_some(j)
+}
+
+/// The last token of a name at token `i` closed by a comma (`Rafael Ortiz,`), if any.
+fn appositive_name(t: &Tokens, i: usize, end: usize) -> Option<usize> {
+    if i >= end || !t.is_capitalised(i) || t.lower(i).is_some_and(|w| elex::is_stopword(&w)) {
+        return None;
+    }
+    let e = name_end(t, i, end);
+    (t.punct(e + 1) == Some(',')).then_some(e)
 }
 
 /// Whether token `i` continues a name: a capitalised word, a particle before a capitalised
@@ -290,15 +343,41 @@ fn speaker_before_verb(t: &Tokens, v: usize, start: usize) -> Option<(SpeakerPhr
     if e == start {
         return None;
     }
-    let mut last = e - 1;
+    // `X wrote to me and said`: the speaker of the speech verb the `and` joins this one to.
+    if t.lower(e - 1).as_deref() == Some("and") && e - 1 > start {
+        let floor = (e - 1).saturating_sub(MAX_GAP).max(start);
+        let first = (floor..e - 1)
+            .rev()
+            .take_while(|&k| t.word(k).is_some())
+            .find(|&k| t.is_verb(k))?;
+        return speaker_before_verb(t, first, start);
+    }
+    let last = e - 1;
     if t.punct(last) == Some(',') {
         // The appositive's opening comma.
         let floor = last.saturating_sub(MAX_APPOSITIVE).max(start);
         let open = (floor..last).rev().find(|&k| t.punct(k) == Some(','))?;
-        if open == start {
-            return None;
-        }
-        last = open - 1;
+        // `Brennan’s deputy, his cousin Colm Brennan, said`: the name between the commas
+        // when nothing before them is a speaker.
+        let inner = (last > open + 1)
+            .then(|| phrase_before(t, last - 1, open + 1))
+            .flatten()
+            .filter(|(kind, _)| *kind == SpeakerKind::Name);
+        let outer = (open > start)
+            .then(|| phrase_before(t, open - 1, start))
+            .flatten();
+        let (kind, s, l) = match (outer, inner) {
+            (Some((kind, s)), _) => (kind, s, open - 1),
+            (None, Some((kind, s))) => (kind, s, last - 1),
+            (None, None) => return None,
+        };
+        return Some((
+            SpeakerPhrase {
+                range: t.span(s, l),
+                kind,
+            },
+            s,
+        ));
     }
     let (kind, s) = phrase_before(t, last, start)?;
     Some((
@@ -464,6 +543,24 @@ fn before_quote(t: &Tokens, quote: Range<usize>, sentence: Range<usize>) -> Opti
             break;
         }
     }
+    // `X said the union would return to talks “…”`, `he accused them of “…”`: a partial
+    // quotation in reported speech, the verb at most `MAX_CLAUSE` words before it, no
+    // clause break between, and the quotation long enough to be speech rather than a
+    // scare quote (`was planning an “imminent” attack`).
+    let quoted_words = t
+        .within(quote.clone())
+        .filter(|&k| t.toks[k].is_word())
+        .count();
+    let v = v.or_else(|| {
+        if quoted_words < MIN_REPORTED_WORDS {
+            return None;
+        }
+        let floor = last.saturating_sub(MAX_CLAUSE).max(start);
+        (floor..=last)
+            .rev()
+            .take_while(|&k| t.word(k).is_some())
+            .find(|&k| t.is_verb(k))
+    });
     if let Some(v) = v {
         if let Some((speaker, _)) = speaker_before_verb(t, v, start) {
             let evidence = speaker.range.start..t.toks[v].end();
@@ -474,6 +571,12 @@ fn before_quote(t: &Tokens, quote: Range<usize>, sentence: Range<usize>) -> Opti
     if let Some(cue) = phrase_cue(t, start, last + 1) {
         let k = t.toks.partition_point(|x| x.start() < cue.evidence.end);
         if t.punct(k) == Some(',') {
+            return Some(cue);
+        }
+    }
+    // `a little boy left his football with a note for his lost father: Q`.
+    if colon {
+        if let Some(cue) = written_message(t, start, last) {
             return Some(cue);
         }
     }
@@ -492,6 +595,51 @@ fn before_quote(t: &Tokens, quote: Range<usize>, sentence: Range<usize>) -> Opti
         }
     }
     None
+}
+
+/// Words for a written message that may introduce its words after a colon.
+fn is_message_noun(lower: &str) -> bool {
+    matches!(
+        lower,
+        "note" | "letter" | "message" | "sign" | "card" | "placard" | "banner"
+    )
+}
+
+/// Words that open the object after a verb (`left his football`, `held a sign`).
+fn opens_object(lower: &str) -> bool {
+    matches!(
+        lower,
+        "a" | "an" | "the" | "his" | "her" | "their" | "its" | "my" | "our"
+    )
+}
+
+/// `a little boy left his football with a note for his lost father: Q`: a clause (tokens
+/// `start..=last`, before the colon) whose indefinite subject leaves or holds a written
+/// message (a message noun at most `MAX_GAP` words before the colon); the speaker is the
+/// subject, up to the word before the first word followed by an object opener.
+fn written_message(t: &Tokens, start: usize, last: usize) -> Option<Cue> {
+    let floor = last.saturating_sub(MAX_GAP).max(start);
+    let noun = (floor..=last)
+        .rev()
+        .find(|&k| t.lower(k).is_some_and(|w| is_message_noun(&w)))?;
+    let clause = (start..noun)
+        .rev()
+        .find(|&k| t.punct(k) == Some(','))
+        .map_or(start, |k| k + 1);
+    let det = t.lower(clause)?;
+    if !is_indefinite_marker(&det) || t.is_capitalised(clause + 1) {
+        return None;
+    }
+    let verb = (clause + 2..noun.min(clause + 2 + MAX_PHRASE))
+        .find(|&k| t.word(k).is_some() && t.lower(k + 1).is_some_and(|w| opens_object(&w)))?;
+    let subject = t.span(clause, verb - 1);
+    Some(Cue {
+        speaker: SpeakerPhrase {
+            range: subject.clone(),
+            kind: SpeakerKind::Indefinite,
+        },
+        evidence: subject.start..t.toks[noun].end(),
+    })
 }
 
 /// A sentence that is a speaker and a speech verb with little else (`He said.`,
@@ -696,6 +844,23 @@ mod tests {
         assert_eq!(
             who("One woman wrote: “I need help.”"),
             named("One woman", Indefinite)
+        );
+    }
+
+    #[test]
+    fn a_written_message_before_a_colon_is_its_subjects() {
+        assert_eq!(
+            who("At a memorial, a little boy left his football with a note for his father: “Dear Daddy, take this to heaven.”"),
+            named("a little boy", Indefinite)
+        );
+        // No indefinite subject, or no message: no cue.
+        assert_eq!(
+            who("At a memorial, the crowd left flowers and a note: “Rest well.”"),
+            None
+        );
+        assert_eq!(
+            who("At a memorial, a little boy left his football with his father: “Dear Daddy.”"),
+            None
         );
     }
 

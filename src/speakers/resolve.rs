@@ -2,12 +2,14 @@
 //! source, from its [`Found`] entities: mention ranges, roles, descriptions.
 //!
 //! Invariants: nothing is resolved across sources; an ambiguous case (two candidates equally
-//! near, two persons with the role) stays unresolved (`None`), never guessed. All positions
-//! are bytes of the source file, as entity mentions are.
+//! near, two persons with the role) stays unresolved (`None`), never guessed; a bare surname
+//! shared by several persons stands for the one named in full last before it (news usage).
+//! All positions are bytes of the source file, as entity mentions are.
 
 use super::lexicon::PronounKind;
 use crate::entities::lexicon as elex;
 use crate::entities::{EntityKind, Found};
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// A speaker already given in the text, for the pronouns after it.
@@ -51,6 +53,44 @@ fn fits(kind: PronounKind, entity: EntityKind) -> bool {
     }
 }
 
+/// Mentions of a bare surname that the entities left apart because several persons share
+/// it (`Brennan` of `Dale Brennan` and `Colm Brennan`): each stands for the person with that
+/// surname named last before it, as news text uses a surname after the full name.
+/// `person_mentions` are the persons' and organisations' mentions (file range, index).
+fn surname_mentions(
+    found: &[Found],
+    person_mentions: &[(Range<usize>, usize)],
+) -> Vec<(Range<usize>, usize)> {
+    let mut bearers: HashMap<String, Vec<usize>> = HashMap::default();
+    for (i, p) in found.iter().enumerate() {
+        if p.kind == EntityKind::Person && p.name.contains(' ') {
+            if let Some(last) = p.name.rsplit(' ').next() {
+                bearers.entry(last.to_lowercase()).or_default().push(i);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for f in found.iter().filter(|f| {
+        !matches!(f.kind, EntityKind::Person | EntityKind::Organization) && !f.name.contains(' ')
+    }) {
+        let Some(bearers) = bearers.get(&f.name.to_lowercase()) else {
+            continue;
+        };
+        for r in f.mention_ranges() {
+            let before = person_mentions.partition_point(|(m, _)| m.start < r.start);
+            let last = person_mentions[..before]
+                .iter()
+                .rev()
+                .take(LOOK_BACK)
+                .find(|(_, i)| bearers.contains(i));
+            if let Some(&(_, i)) = last {
+                out.push((r, i));
+            }
+        }
+    }
+    out
+}
+
 impl<'a> Resolver<'a> {
     pub fn new(found: &'a [Found]) -> Self {
         let mut mentions: Vec<(Range<usize>, usize)> = found
@@ -59,6 +99,9 @@ impl<'a> Resolver<'a> {
             .filter(|(_, f)| matches!(f.kind, EntityKind::Person | EntityKind::Organization))
             .flat_map(|(i, f)| f.mention_ranges().map(move |r| (r, i)))
             .collect();
+        mentions.sort_by_key(|(r, _)| (r.start, r.end));
+        let surnames = surname_mentions(found, &mentions);
+        mentions.extend(surnames);
         mentions.sort_by_key(|(r, _)| (r.start, r.end));
         Resolver { found, mentions }
     }
