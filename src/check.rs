@@ -547,6 +547,10 @@ fn speaker_of(
     let (Some(claim), Some(best)) = (&quote.claim, &verdict.best) else {
         return Ok(None);
     };
+    // `She said “…”` with nobody named before it in the note: nothing to check.
+    if claim.kind == crate::speakers::SpeakerKind::Pronoun && claim.name.is_none() {
+        return Ok(None);
+    }
     if !matches!(
         verdict.status,
         Status::Verified | Status::Mismatch | Status::Misattributed

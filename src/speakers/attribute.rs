@@ -882,6 +882,32 @@ mod tests {
     }
 
     #[test]
+    fn an_honorific_before_the_name_and_a_name_after_an_indefinite_role() {
+        // The held-out set's articles (tests/fixtures/speakers-heldout): `Mr. Pell said`
+        // after a quotation gave it to nobody, and `a spokesman for the board, Colin
+        // Farrow` to an unnamed spokesman.
+        let d = doc(
+            "a.txt",
+            "Fares\n\nThe chairman, Graham Pell, spoke. \"Fuel has doubled in that time,\" Mr. Pell said.\n\n\
+             \"We have heard the islanders,\" said a spokesman for the board, Colin Farrow.\n",
+        );
+        let all = said(&d);
+        assert_eq!(
+            who(&all, "Fuel has doubled"),
+            by("Mr. Pell", Some("Graham Pell")),
+            "{all:#?}"
+        );
+        assert_eq!(
+            who(&all, "We have heard"),
+            by(
+                "a spokesman for the board, Colin Farrow",
+                Some("Colin Farrow")
+            ),
+            "{all:#?}"
+        );
+    }
+
+    #[test]
     fn a_role_with_its_name_in_apposition_gives_both_halves() {
         let all = text_said(
             "“The deck itself is sound,” said the county engineer, Rafael Ortiz, “but the bearings have rusted through.”",

@@ -903,8 +903,17 @@ impl<'a> Para<'a> {
         }
         // `X: “…”` with X opening the sentence.
         if self.punct(last) == Some(':') && last > s && self.word(last - 1).is_some() {
+            // The label is on the colon's own line (`Draft⏎CNN: “…”` is CNN's).
+            let s = (s..last)
+                .rev()
+                .find(|&k| self.toks[k].line_start)
+                .unwrap_or(s);
             if let Some(p) = self.phrase_before(last, s) {
-                if p.toks.start == s && !self.is_word(last - 1, SPEECH_VERBS) {
+                // One capitalised word before a colon is a label (`Seed:`, `Update:`,
+                // `Linked:`) unless something says it is a name (a given name, an acronym,
+                // a known organisation, the word capitalised mid-sentence elsewhere).
+                let label = p.toks.len() == 1 && !self.name_evidence(p.toks.start);
+                if p.toks.start == s && !self.is_word(last - 1, SPEECH_VERBS) && !label {
                     return match self.read(&p, s, false) {
                         Some(r) if r.kind != SpeakerKind::Indefinite => Before::Found(r),
                         _ => Before::Nothing,
@@ -1981,6 +1990,42 @@ mod tests {
         // A dash inside the quotation's own line is no credit.
         let w = "Parliament has voted — DW reports — to end the agreement.";
         assert_eq!(claim_of(&format!("> {w}\n"), w, true), None);
+    }
+
+    #[test]
+    fn a_label_before_a_colon_is_no_speaker() {
+        // tests/hostile_filesystem.rs wrote notes like these; `Seed` was taken for a name
+        // and the quotation given to the wrong speaker.
+        for label in ["Seed", "Linked", "Inner", "Update", "Quote"] {
+            let note = format!("{label}: “the words of the quotation here”.\n");
+            assert_eq!(
+                inline(&note, "the words of the quotation here"),
+                None,
+                "{label}"
+            );
+        }
+        // A line before it is not part of the name (one Markdown paragraph all the same).
+        assert_eq!(
+            inline(
+                "Draft\nCNN: “the words of the quotation here”.\n",
+                "the words of the quotation here"
+            ),
+            named("CNN", "CNN")
+        );
+        assert_eq!(
+            inline(
+                "CNN: “the words of the quotation here”.\n",
+                "the words of the quotation here"
+            ),
+            named("CNN", "CNN")
+        );
+        assert_eq!(
+            inline(
+                "Pat Ryder: “the words of the quotation here”.\n",
+                "the words of the quotation here"
+            ),
+            named("Pat Ryder", "Pat Ryder")
+        );
     }
 
     #[test]

