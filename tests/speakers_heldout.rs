@@ -24,9 +24,15 @@ use std::path::{Path, PathBuf};
 /// 0.493 (37/75). The floors are that recall minus 0.10 and those false alarms plus 0.05:
 /// a regression guard, not a target. Never tune the implementation or the cases toward
 /// this set; raise the floors when the implementation honestly improves.
+///
+/// Its three false alarms then showed three general defects, fixed with unit tests of their
+/// own (a name without its middle initials, a pronoun resolved to a person named paragraphs
+/// before, `Mr. Pell said`): 0.464 recall (13/28), 0.023 false alarms (1/44), accuracy 0.520
+/// (39/75). The false-alarm ceiling came down with them (0.023 + 0.05); the set is no longer
+/// blind to those three cases.
 const MIN_RECALL: f64 = 0.43;
 /// False alarms it may raise at most (got wrong / expected right).
-const MAX_FALSE_ALARMS: f64 = 0.14;
+const MAX_FALSE_ALARMS: f64 = 0.07;
 
 /// At least this many cases, and at least this share of them expected wrong.
 const MIN_CASES: usize = 45;
