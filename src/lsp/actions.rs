@@ -225,18 +225,20 @@ pub fn fixes(
     let uri = &target;
     let mut out = Vec::new();
     let title = data.source_title.as_deref();
+    // The quotation in the source's wording (preferred unless a speaker fix comes first).
+    let wording = |preferred: bool| {
+        data.replacement.as_ref().map(|text| {
+            action(
+                uri,
+                "Replace with the source's wording".into(),
+                TextEdit::new(data.quote_range, text.clone()),
+                diagnostic,
+                preferred,
+            )
+        })
+    };
     match data.status.as_str() {
-        "mismatch" => {
-            if let Some(text) = &data.replacement {
-                out.push(action(
-                    uri,
-                    "Replace with the source's wording".into(),
-                    TextEdit::new(data.quote_range, text.clone()),
-                    diagnostic,
-                    true,
-                ));
-            }
-        }
+        "mismatch" => out.extend(wording(true)),
         "wrong-speaker" => {
             if let (Some(range), Some(name)) = (data.speaker_range, &data.speaker) {
                 out.push(action(
@@ -247,15 +249,7 @@ pub fn fixes(
                     true,
                 ));
             }
-            if let Some(text) = &data.replacement {
-                out.push(action(
-                    uri,
-                    "Replace with the source's wording".into(),
-                    TextEdit::new(data.quote_range, text.clone()),
-                    diagnostic,
-                    false,
-                ));
-            }
+            out.extend(wording(false));
         }
         "misattributed" => {
             // (A page is cited by its address: a key edit would not cite it.)

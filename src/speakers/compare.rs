@@ -858,71 +858,50 @@ mod tests {
 
     #[test]
     fn middle_names_and_initials_left_out_are_the_same_person() {
+        // The verdict on `claim said` of the narration of `narrator`'s speech.
+        let narrated = |claim: &str, narrator: &str, found: &[Found]| {
+            let narrator = Narrator {
+                name: narrator.into(),
+                from: "front matter",
+            };
+            compare(
+                &name(claim, claim),
+                Said::Narration,
+                Some(&narrator),
+                found,
+                None,
+            )
+            .verdict
+        };
         // The 1989 State of the Union, narrated by George H. W. Bush: "George Bush said" was
         // called wrong (tests/fixtures/speakers-heldout, b89-narration-right).
-        let narrator = Narrator {
-            name: "George H. W. Bush".into(),
-            from: "front matter",
-        };
-        let c = compare(
-            &name("George Bush", "George Bush"),
-            Said::Narration,
-            Some(&narrator),
-            &[],
-            None,
+        assert_eq!(
+            narrated("George Bush", "George H. W. Bush", &[]),
+            SpeakerVerdict::Right
         );
-        assert_eq!(c.verdict, SpeakerVerdict::Right, "{c:?}");
-        // The other way round too, and a different first name is still another person.
-        let narrator = Narrator {
-            name: "George Bush".into(),
-            from: "front matter",
-        };
-        let c = compare(
-            &name("George W. Bush", "George W. Bush"),
-            Said::Narration,
-            Some(&narrator),
-            &[],
-            None,
+        // The other way round too; a different first name is another person, and so is a
+        // middle initial of its own (the son is not the father).
+        assert_eq!(
+            narrated("George W. Bush", "George Bush", &[]),
+            SpeakerVerdict::Right
         );
-        assert_eq!(c.verdict, SpeakerVerdict::Right, "{c:?}");
-        // A middle initial of its own is another person: the son is not the father.
-        let father = Narrator {
-            name: "George H. W. Bush".into(),
-            from: "front matter",
-        };
-        let c = compare(
-            &name("George W. Bush", "George W. Bush"),
-            Said::Narration,
-            Some(&father),
-            &[],
-            None,
+        assert_eq!(
+            narrated("Laura Bush", "George Bush", &[]),
+            SpeakerVerdict::Wrong
         );
-        assert_eq!(c.verdict, SpeakerVerdict::Wrong, "{c:?}");
-        let c = compare(
-            &name("Laura Bush", "Laura Bush"),
-            Said::Narration,
-            Some(&narrator),
-            &[],
-            None,
+        assert_eq!(
+            narrated("George W. Bush", "George H. W. Bush", &[]),
+            SpeakerVerdict::Wrong
         );
-        assert_eq!(c.verdict, SpeakerVerdict::Wrong, "{c:?}");
         // Two persons of the source fit: unknown.
         let found = [
             person("George H. W. Bush", &[], &[], ""),
             person("George W. Bush", &[], &[], ""),
         ];
-        let narrator = Narrator {
-            name: "George W. Bush".into(),
-            from: "front matter",
-        };
-        let c = compare(
-            &name("George Bush", "George Bush"),
-            Said::Narration,
-            Some(&narrator),
-            &found,
-            None,
+        assert_eq!(
+            narrated("George Bush", "George W. Bush", &found),
+            SpeakerVerdict::Unknown
         );
-        assert_eq!(c.verdict, SpeakerVerdict::Unknown, "{c:?}");
     }
 
     #[test]
