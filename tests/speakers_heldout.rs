@@ -12,11 +12,7 @@
 //! otherwise.
 
 mod common;
-use common::*;
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
-use std::path::{Path, PathBuf};
+use common::speaker_set::{SetRules, SpeakerSet, TagRules};
 
 /// Floors the implementation meets on this set, measured once with
 /// `cargo test --test speakers_heldout -- --nocapture` on the commit that added the set:
@@ -56,136 +52,24 @@ const TAGS: &[&str] = &[
     "colon",
 ];
 
-fn fixture() -> PathBuf {
-    repo().join("tests/fixtures/speakers-heldout")
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Label {
-    Right,
-    Wrong,
-    Unknown,
-}
-
-impl fmt::Display for Label {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Label::Right => "right",
-            Label::Wrong => "wrong",
-            Label::Unknown => "unknown",
-        })
+fn set() -> SpeakerSet {
+    SpeakerSet {
+        fixture: "tests/fixtures/speakers-heldout",
+        name: "held-out speaker set",
+        min_recall: MIN_RECALL,
+        max_false_alarms: MAX_FALSE_ALARMS,
+        rules: SetRules {
+            min_cases: MIN_CASES,
+            min_wrong: None,
+            min_wrong_share: MIN_WRONG_SHARE,
+            tags: TagRules::Allowed(TAGS),
+        },
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    id: String,
-    note: String,
-    expect: Label,
-    /// Who the source gives the words to, for a reader of a miss.
-    source: String,
-    tags: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Cases {
-    case: Vec<Case>,
-}
-
-fn cases() -> Vec<Case> {
-    let path = fixture().join("cases.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    toml::from_str::<Cases>(&text)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .case
-}
-
-/// The keys of the `[@key]` citations of a note, in order.
-fn cited_keys(note: &str) -> Vec<&str> {
-    note.match_indices("[@")
-        .filter_map(|(at, _)| {
-            let rest = &note[at + 2..];
-            rest.find(']').map(|end| &rest[..end])
-        })
-        .collect()
-}
-
-/// Citation key → source path relative to the fixture, for every file under `sources/`.
-fn source_keys() -> HashMap<String, String> {
-    fn walk(dir: &Path, root: &Path, out: &mut HashMap<String, String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, root, out);
-            } else {
-                let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                let before = out.insert(stem.clone(), rel.replace('\\', "/"));
-                assert!(before.is_none(), "two sources have the key {stem}");
-            }
-        }
-    }
-    let mut out = HashMap::new();
-    walk(&fixture().join("sources"), &fixture(), &mut out);
-    out
 }
 
 #[test]
 fn the_set_meets_its_own_rules() {
-    let cases = cases();
-    let keys = source_keys();
-    let mut ids = HashSet::new();
-    for c in &cases {
-        assert!(ids.insert(c.id.as_str()), "id {} is used twice", c.id);
-        assert!(
-            !c.id.is_empty()
-                && c.id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-            "id {:?} is not a plain file name (a-z, 0-9, -)",
-            c.id
-        );
-        let cited = cited_keys(&c.note);
-        assert_eq!(cited.len(), 1, "{}: cites {cited:?}, not one key", c.id);
-        assert!(
-            keys.contains_key(cited[0]),
-            "{}: [@{}] is no source's file stem",
-            c.id,
-            cited[0]
-        );
-        assert!(!c.source.trim().is_empty(), "{}: no source speaker", c.id);
-        assert!(!c.tags.is_empty(), "{}: no tags", c.id);
-        let mut own = HashSet::new();
-        for t in &c.tags {
-            assert!(TAGS.contains(&t.as_str()), "{}: unknown tag {t:?}", c.id);
-            assert!(own.insert(t), "{}: tag {t} twice", c.id);
-        }
-        if c.tags.iter().any(|t| t == "credit") {
-            assert!(
-                c.note.starts_with("> ") && c.note.contains("\n> — "),
-                "{}: a credit case is a blockquote with a `— Name` line",
-                c.id
-            );
-        }
-    }
-    let wrong = cases.iter().filter(|c| c.expect == Label::Wrong).count();
-    assert!(
-        cases.len() >= MIN_CASES,
-        "{} cases, want {MIN_CASES}",
-        cases.len()
-    );
-    assert!(
-        wrong as f64 >= MIN_WRONG_SHARE * cases.len() as f64,
-        "{wrong} of {} expected wrong, want a quarter",
-        cases.len()
-    );
+    set().assert_meets_its_own_rules();
 }
 
 /// Every case holds one quotation of at least 4 words, found word for word in the source it
@@ -193,238 +77,10 @@ fn the_set_meets_its_own_rules() {
 /// fixture's sources, without its speaker configuration.
 #[test]
 fn every_case_quotes_its_cited_source_word_for_word() {
-    let keys = source_keys();
-    let root = fixture();
-    let (checker, _index) = checker_at(&root, &["sources"]);
-    let mut bad = Vec::new();
-    for c in cases() {
-        let path = root.join("notes").join(format!("{}.md", c.id));
-        let results = checker.check_note(&path, &format!("{}\n", c.note)).unwrap();
-        let [r] = results.as_slice() else {
-            bad.push(format!("{}: {} quotations, not one", c.id, results.len()));
-            continue;
-        };
-        let status = r.verdict.status.as_str();
-        let at = r.verdict.best.as_ref().map(|m| m.path.as_str());
-        let want = keys.get(cited_keys(&c.note)[0]).map(String::as_str);
-        if r.quote.words < 4 {
-            bad.push(format!(
-                "{}: {} words in {:?}",
-                c.id, r.quote.words, r.quote.text
-            ));
-        } else if !matches!(status, "verified" | "wrong-speaker") || at != want {
-            bad.push(format!(
-                "{}: {status} at {at:?} (cites {want:?}): {:?}",
-                c.id, r.quote.text
-            ));
-        }
-    }
-    assert!(bad.is_empty(), "bad cases:\n{}", bad.join("\n"));
-}
-
-/// What the CLI said about one case's quotation.
-struct Outcome {
-    got: Label,
-    claimed: String,
-    source: String,
-}
-
-/// Copies `sources/` and `sourced.toml` of the fixture into `dir`, writes each case's note
-/// to `notes/ID.md`, runs `sourced check notes --format json` there once, and reads each
-/// case's outcome (or why its words did not verify).
-fn run_cli(dir: &Path, cases: &[Case]) -> HashMap<String, Result<Outcome, String>> {
-    fn copy_tree(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let path = entry.unwrap().path();
-            let target = to.join(path.file_name().unwrap());
-            if path.is_dir() {
-                copy_tree(&path, &target);
-            } else {
-                std::fs::copy(&path, &target).unwrap();
-            }
-        }
-    }
-    copy_tree(&fixture().join("sources"), &dir.join("sources"));
-    std::fs::copy(fixture().join("sourced.toml"), dir.join("sourced.toml")).unwrap();
-    std::fs::create_dir(dir.join("notes")).unwrap();
-    for c in cases {
-        std::fs::write(
-            dir.join("notes").join(format!("{}.md", c.id)),
-            format!("{}\n", c.note),
-        )
-        .unwrap();
-    }
-    let out = sourced(dir, &["check", "notes", "--format", "json"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "sourced check failed ({:?}):\n{stderr}",
-        out.status
-    );
-    let report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stderr}"));
-    let mut by_note: HashMap<String, Vec<&serde_json::Value>> = HashMap::new();
-    for q in report["quotes"].as_array().expect("quotes") {
-        let file = q["file"].as_str().expect("file");
-        let id = Path::new(file).file_stem().unwrap().to_string_lossy();
-        by_note.entry(id.into_owned()).or_default().push(q);
-    }
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
-    cases
-        .iter()
-        .map(|c| {
-            let quotes = by_note.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
-            let outcome = match quotes {
-                [q] => {
-                    let status = q["status"].as_str().unwrap_or("");
-                    let speaker = &q["speaker"];
-                    match status {
-                        "wrong-speaker" | "verified" => Ok(Outcome {
-                            got: if status == "wrong-speaker" {
-                                Label::Wrong
-                            } else if speaker["verdict"] == "right" {
-                                Label::Right
-                            } else {
-                                Label::Unknown
-                            },
-                            claimed: text(&speaker["claimed"]),
-                            source: text(&speaker["source"]),
-                        }),
-                        other => Err(format!("status {other}: {}", text(&q["text"]))),
-                    }
-                }
-                _ => Err(format!("{} quotations, not one", quotes.len())),
-            };
-            (c.id.clone(), outcome)
-        })
-        .collect()
-}
-
-/// Counts of expected × got over some cases.
-#[derive(Default)]
-struct Tally {
-    pairs: BTreeMap<(Label, Label), usize>,
-}
-
-impl Tally {
-    fn add(&mut self, expect: Label, got: Label) {
-        *self.pairs.entry((expect, got)).or_default() += 1;
-    }
-    fn count(&self, expect: Option<Label>, got: Option<Label>) -> usize {
-        self.pairs
-            .iter()
-            .filter(|((e, g), _)| expect.is_none_or(|x| x == *e) && got.is_none_or(|x| x == *g))
-            .map(|(_, n)| n)
-            .sum()
-    }
-    fn correct(&self) -> usize {
-        [Label::Right, Label::Wrong, Label::Unknown]
-            .into_iter()
-            .map(|l| self.count(Some(l), Some(l)))
-            .sum()
-    }
-}
-
-fn ratio(n: usize, d: usize) -> f64 {
-    if d == 0 {
-        0.0
-    } else {
-        n as f64 / d as f64
-    }
+    set().assert_every_case_quotes_its_cited_source_word_for_word();
 }
 
 #[test]
 fn speaker_checks_on_the_held_out_set() {
-    let cases = cases();
-    let dir = tempfile::tempdir().unwrap();
-    let outcomes = run_cli(dir.path(), &cases);
-
-    let unverified: Vec<String> = cases
-        .iter()
-        .filter_map(|c| match &outcomes[&c.id] {
-            Err(why) => Some(format!("{}: {why}", c.id)),
-            Ok(_) => None,
-        })
-        .collect();
-    assert!(
-        unverified.is_empty(),
-        "the words of these cases did not verify (a bad case, or a regression):\n{}",
-        unverified.join("\n")
-    );
-
-    let mut all = Tally::default();
-    let mut by_tag: BTreeMap<&str, Tally> = BTreeMap::new();
-    let mut misses = Vec::new();
-    for c in &cases {
-        let o = outcomes[&c.id].as_ref().unwrap();
-        all.add(c.expect, o.got);
-        for t in &c.tags {
-            by_tag.entry(t).or_default().add(c.expect, o.got);
-        }
-        if o.got != c.expect {
-            misses.push(format!(
-                "miss {}: expected {}, got {} (claimed {}, source {}; the source gives {})\n     {}",
-                c.id,
-                c.expect,
-                o.got,
-                o.claimed,
-                o.source,
-                c.source,
-                c.note.replace('\n', "\n     ")
-            ));
-        }
-    }
-
-    let n = cases.len();
-    let wrong = all.count(Some(Label::Wrong), None);
-    let right = all.count(Some(Label::Right), None);
-    let unknown = all.count(Some(Label::Unknown), None);
-    let caught = all.count(Some(Label::Wrong), Some(Label::Wrong));
-    let false_alarms = all.count(Some(Label::Right), Some(Label::Wrong));
-    let wrong_on_unknown = all.count(Some(Label::Unknown), Some(Label::Wrong));
-    let recall = ratio(caught, wrong);
-    let false_alarm_rate = ratio(false_alarms, right);
-
-    println!("held-out speaker set: {n} cases ({right} right, {wrong} wrong, {unknown} unknown)");
-    for m in &misses {
-        println!("{m}");
-    }
-    println!(
-        "\n{:<16} {:>5} {:>8} {:>9} {:>13} {:>13}",
-        "tag", "cases", "correct", "accuracy", "wrong caught", "false alarms"
-    );
-    for (tag, t) in &by_tag {
-        let cases = t.count(None, None);
-        println!(
-            "{tag:<16} {cases:>5} {:>8} {:>9.2} {:>13} {:>13}",
-            t.correct(),
-            ratio(t.correct(), cases),
-            format!(
-                "{}/{}",
-                t.count(Some(Label::Wrong), Some(Label::Wrong)),
-                t.count(Some(Label::Wrong), None)
-            ),
-            format!(
-                "{}/{}",
-                t.count(Some(Label::Right), Some(Label::Wrong)),
-                t.count(Some(Label::Right), None)
-            ),
-        );
-    }
-    println!(
-        "\naccuracy {:.3} ({}/{n}); wrong-speaker recall {recall:.3} ({caught}/{wrong}); \
-         false alarms {false_alarm_rate:.3} ({false_alarms}/{right} right claims); \
-         wrong-speaker on unknown {wrong_on_unknown}/{unknown}",
-        ratio(all.correct(), n),
-        all.correct(),
-    );
-    assert!(
-        recall >= MIN_RECALL,
-        "wrong-speaker recall {recall:.3} < {MIN_RECALL} ({caught}/{wrong})"
-    );
-    assert!(
-        false_alarm_rate <= MAX_FALSE_ALARMS,
-        "false alarms {false_alarm_rate:.3} > {MAX_FALSE_ALARMS} ({false_alarms}/{right})"
-    );
+    set().assert_speaker_checks_meet_the_floors();
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 pub mod http;
 pub mod pdf;
 pub mod rendition;
+pub mod speaker_set;
 pub mod trace;
 pub mod warc;
 
