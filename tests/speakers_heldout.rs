@@ -6,7 +6,7 @@
 //! `cargo test --test speakers_heldout -- --nocapture` to see the per-tag table and the
 //! misses.
 //!
-//! A thin copy of `tests/speakers.rs` (the same case format and scoring) with its own
+//! The same case format and scoring as `tests/speakers.rs` (`common::speaker_set`), with its own
 //! fixture, floors and tag vocabulary. A case is scored from its one quotation: `wrong` when
 //! the status is `wrong-speaker`, `right` when `speaker.verdict` is `right`, `unknown`
 //! otherwise.
