@@ -37,6 +37,43 @@ pub struct Metadata {
     pub speaker: Option<String>,
 }
 
+impl Metadata {
+    /// How a person names the source in a list, a heading or a message: its title, else
+    /// the file stem of `path` (never the whole path, never nothing). See [`label_of`].
+    pub fn label(&self, path: &str) -> String {
+        label_of(self.title.as_deref(), path)
+    }
+
+    /// Who wrote it and when, as far as known: `Robert Inlakesh, 2024-01-05`, or empty.
+    pub fn byline(&self) -> String {
+        byline_of(self.author.as_deref(), self.date.as_deref())
+    }
+}
+
+/// A source's name for people: its title (whitespace collapsed), else the file stem of
+/// `path` (hash-named files included: a stem is still a valid citation key). One function
+/// for every front end, so a source is named the same in the editor, the terminal and the
+/// HTML report.
+pub fn label_of(title: Option<&str>, path: &str) -> String {
+    if let Some(t) = title.map(str::trim).filter(|t| !t.is_empty()) {
+        return t.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    std::path::Path::new(path)
+        .file_stem()
+        .map_or_else(|| path.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Author and date, comma separated, as far as known (empty when neither is).
+pub fn byline_of(author: Option<&str>, date: Option<&str>) -> String {
+    [author, date]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A DOI as compared: lowercase, without a resolver prefix (`https://doi.org/`,
 /// `http://dx.doi.org/`, `doi:`) or percent-escapes; `None` if what is left does not look
 /// like a DOI (`10.`…`/`…).
@@ -179,6 +216,28 @@ pub fn extract(doc: &Document, html: Option<&HtmlMeta>) -> Metadata {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_source_is_labelled_by_its_title_else_its_file_stem() {
+        assert_eq!(
+            label_of(
+                Some("  Iraq Wants\n to Kick Out US Troops "),
+                "seeds/003_0afb.txt"
+            ),
+            "Iraq Wants to Kick Out US Troops"
+        );
+        assert_eq!(
+            label_of(None, "seeds/003_0afb694efec83e04.txt"),
+            "003_0afb694efec83e04"
+        );
+        assert_eq!(label_of(Some(" "), "a/b/report.pdf"), "report");
+        assert_eq!(
+            byline_of(Some("Robert Inlakesh"), Some("2024-01-05")),
+            "Robert Inlakesh, 2024-01-05"
+        );
+        assert_eq!(byline_of(None, Some("2024")), "2024");
+        assert_eq!(byline_of(None, None), "");
+    }
+
     use super::*;
     use crate::text::markdown;
 
