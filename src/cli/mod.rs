@@ -5,6 +5,7 @@
 //! or its folder cannot be written): no verdicts are given from an incomplete index.
 
 pub mod archive;
+pub mod demo;
 pub mod entities;
 pub mod github;
 pub mod human;
@@ -39,6 +40,9 @@ pub enum Command {
     Entities(entities::EntitiesArgs),
     /// Fetch web pages into the workspace as WARC files (the network is used only here).
     Archive(archive::ArchiveArgs),
+    /// Write the sample workspace (five articles and a note, built in) to a folder and
+    /// check it there: the main job from anywhere.
+    Demo(demo::DemoArgs),
     /// Run the language server over stdio.
     Lsp {
         /// Accepted for compatibility with editor clients; stdio is the only transport.
@@ -106,6 +110,7 @@ pub fn main() -> i32 {
         Command::Index(args) => run_index(args),
         Command::Entities(args) => entities::run(args),
         Command::Archive(args) => archive::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::ExtractPdf { job } => Ok(crate::corpus::isolate::serve(&job)),
         Command::Lsp { .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
