@@ -11,8 +11,8 @@
 #   5. the PDF fixtures rebuilt from their seeds by two producers (Chromium's print to PDF
 #      and pdflatex; qpdf encrypts one) and tests/pdf.rs run on them.
 # Installs what it needs first (tests/tools.sh): the Python tools in tests/requirements.txt,
-# and from Debian Emacs with eglot (emacs-nox, elpa-eglot), strace, chromium, qpdf and
-# texlive-latex-base.
+# and from Debian Emacs with eglot (emacs-nox, elpa-eglot, elpa-markdown-mode), strace,
+# chromium, qpdf and texlive-latex-base.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -6,7 +6,6 @@
 -- seeds and note.md (see tests/nvim/run.sh). Exits 0 when every check passes, 1 otherwise,
 -- printing one line per check.
 
-local bin = assert(os.getenv("SOURCED_BIN"), "SOURCED_BIN")
 local ws = assert(os.getenv("SOURCED_WS"), "SOURCED_WS")
 local failures, passes = 0, 0
 
@@ -38,10 +37,12 @@ vim.lsp.handlers["textDocument/diagnostic"] = function(err, result, ctx)
   return on_pull(err, result, ctx)
 end
 
--- The plugin from editors/nvim, as a user would load it.
-local repo = vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h:h:h")
-vim.opt.runtimepath:append(repo .. "/editors/nvim")
-require("sourced").setup({ cmd = { bin, "lsp" }, init_options = { debounceMs = 50 } })
+-- The plugin from editors/nvim, loaded by the README's set-up block exactly as a user copies
+-- it (run.sh extracts it into SOURCED_SETUP, with /path/to/sourced replaced by the clone's
+-- path, and puts SOURCED_BIN on PATH as `sourced`).
+local setup = assert(os.getenv("SOURCED_SETUP"), "SOURCED_SETUP")
+dofile(setup)
+check("the README's set-up finds the server on PATH", vim.fn.exepath("sourced") ~= "", vim.env.PATH)
 
 vim.cmd("edit " .. ws .. "/note.md")
 local buf = vim.api.nvim_get_current_buf()

@@ -22,5 +22,20 @@ for _ in $(seq 50); do
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/bridge.html')" 2>/dev/null && break
   sleep 0.1
 done
+# The README's set-up block, exactly as a user copies it, with the placeholder path replaced
+# by this clone's; the server on PATH as `sourced`, as the block expects.
+bash tests/readme-snippet.sh nvim-setup | sed "s#/path/to/sourced#$PWD#g" > "$ws/setup.lua"
+mkdir "$ws/bin"
+ln -s "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" "$ws/bin/sourced"
 # A fresh HOME so that no user configuration is loaded.
-HOME="$ws/home" SOURCED_BIN="$bin" SOURCED_WS="$ws" SOURCED_PAGE_URL="http://127.0.0.1:$port/bridge.html" timeout 120 nvim --headless --clean -l tests/nvim/e2e.lua
+HOME="$ws/home" PATH="$ws/bin:$PATH" SOURCED_SETUP="$ws/setup.lua" SOURCED_WS="$ws" \
+  SOURCED_PAGE_URL="http://127.0.0.1:$port/bridge.html" \
+  timeout 120 nvim --headless --clean -l tests/nvim/e2e.lua
+
+# The same set-up without `sourced` on PATH: the plugin says so.
+printf 'A note.\n' > "$ws/other.md"
+# Neovim's own folder (pip's scripts folder, not a pyenv shim, which needs a fuller PATH).
+nvim_dir=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+[ -x "$nvim_dir/nvim" ] || nvim_dir=$(dirname "$(command -v nvim)")
+HOME="$ws/home" PATH="$nvim_dir:/usr/bin:/bin" SOURCED_SETUP="$ws/setup.lua" SOURCED_WS="$ws" \
+  timeout 60 nvim --headless --clean -l tests/nvim/missing.lua

@@ -60,6 +60,7 @@ function M.setup(opts)
     })
     if M.options.enable then
       vim.lsp.enable("sourced")
+      M.warn_if_missing()
     end
   else
     vim.notify("sourced: Neovim 0.11+ is needed for setup(); see the README for nvim-lspconfig",
@@ -71,6 +72,24 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("SourcedArchive", function(cmd)
     M.archive({ urls = cmd.fargs })
   end, { nargs = "*", desc = "sourced: archive the pages this note cites (or the URLs given)" })
+end
+
+--- When the server's binary cannot be run, Neovim logs it to lsp.log only and nothing shows:
+--- say it once, at the first buffer the server would attach to.
+function M.warn_if_missing()
+  local group = vim.api.nvim_create_augroup("sourced_missing_binary", { clear = true })
+  vim.api.nvim_create_autocmd("FileType", {
+    group = group,
+    pattern = M.options.filetypes,
+    once = true,
+    callback = function()
+      local bin = M.binary()
+      if vim.fn.executable(bin) == 0 then
+        vim.notify(string.format("sourced: the language server `%s` is not executable or not on PATH, "
+          .. "so notes are not checked; see :checkhealth sourced", bin), vim.log.levels.WARN)
+      end
+    end,
+  })
 end
 
 --- `workspace/diagnostic/refresh`: pull the diagnostics of every buffer the client serves.
