@@ -8,6 +8,7 @@ pub mod archive;
 pub mod demo;
 pub mod entities;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod report;
 pub mod sarif;
@@ -100,6 +101,7 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Html,
 }
 
 /// Parse arguments, run, and return the exit code.
@@ -271,6 +273,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
         Format::Sarif => sarif::render(&report) + "\n",
         Format::Github => github::render(&report),
+        Format::Html => html::render(&report),
     };
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a message.

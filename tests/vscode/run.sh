@@ -10,8 +10,8 @@
 # with apt-get (sudo when not root), the npm packages of
 # editors/vscode and tests/vscode with `npm ci` (skipped when node_modules matches the lock
 # file). Everything it installs with npm stays in the two folders' node_modules (gitignored);
-# screenshots (vscode-NN-step.png, and VS Code's logs in vscode-logs/ when a check fails) go to
-# ${SOURCED_ARTIFACTS:-tests/vscode/artifacts}.
+# screenshots (vscode-NN-step.png, report-NN-step.png of the HTML report (report.mjs), and VS
+# Code's logs in vscode-logs/ when a check fails) go to ${SOURCED_ARTIFACTS:-tests/vscode/artifacts}.
 #
 # Environment: SOURCED_BIN (the server binary; default: target/release/sourced, built if
 # missing), SOURCED_ARTIFACTS, CODE_SERVER_PORT (default: a free port), E2E_TIMEOUT_SCALE
@@ -199,4 +199,21 @@ rm -rf "$artifacts"/vscode-*.png "$artifacts/vscode-logs"
 CODE_URL="http://127.0.0.1:$port/?folder=$ws" SOURCED_WS="$ws" CODE_LOGS="$tmp/data/logs" \
   SOURCED_ARTIFACTS="$artifacts" NODE_PATH="$here/node_modules" \
   timeout 600 node "$here/e2e.mjs"
+
+say "HTML report in Chromium (report.mjs)"
+# The sample note's report, made beside its sources (its links are relative to that folder);
+# `check` exits 1 there: the note holds quotations that are not verified.
+report_ws=$tmp/report
+mkdir -p "$report_ws/examples"
+cp -r seeds "$report_ws/seeds"
+cp examples/notes.md "$report_ws/examples/notes.md"
+printf 'sources = ["seeds"]\n' >"$report_ws/sourced.toml"
+report_rc=0
+(cd "$report_ws" && "$tmp/sourced" check --format html examples/notes.md >report.html) || report_rc=$?
+if [ "$report_rc" != 1 ]; then
+  echo "sourced check --format html exited $report_rc, not 1 (some quotes not verified)" >&2
+  exit 1
+fi
+rm -f "$artifacts"/report-*.png
+SOURCED_ARTIFACTS="$artifacts" timeout 300 node "$here/report.mjs" "$report_ws/report.html"
 say "done"
