@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The formats sources may have, as messages list them.
+pub const SOURCE_FORMATS: &str =
+    ".txt, .md, .html, .pdf, .docx, .srt, .vtt, .warc, .warc.gz, .wacz";
+
 /// Anything that stops a check.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
@@ -88,6 +92,9 @@ pub struct Checker {
     pub min_words: usize,
     /// Source folders, files or globs in effect.
     pub specs: Vec<String>,
+    /// Whether `specs` are the default (`seeds` and the web folder): neither `sourced.toml`
+    /// nor the caller names any source.
+    pub default_sources: bool,
     exclude: globset::GlobSet,
     /// Verdicts of earlier checks against this index.
     verdicts: VerdictCache,
@@ -170,6 +177,7 @@ impl Checker {
         };
         let min_words = workspace.config.min_words;
         let specs = workspace.sources_and_web_folder(source_overrides);
+        let default_sources = source_overrides.is_empty() && workspace.config.sources.is_empty();
         let speaker_rules = SpeakerRules::compile(&workspace.config.speaker, &workspace.root)
             .map_err(|message| ConfigError::Parse {
                 path: workspace
@@ -184,6 +192,7 @@ impl Checker {
             options,
             min_words,
             specs,
+            default_sources,
             exclude,
             verdicts: VerdictCache::default(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
@@ -209,8 +218,13 @@ impl Checker {
             self.workspace.walk_options(),
         );
         // The web folder is made by the first `sourced archive`: until then it is no news.
+        // Nor is a missing default folder (`seeds`) a problem with a file: with no source
+        // named anywhere, it means "no sources", which `OpenReport::no_sources` says.
+        let root = &self.workspace.root;
         warnings.retain(|w| {
-            !self.workspace.is_web_folder(&w.path) || self.workspace.web_folder().exists()
+            let missing_spec = self.specs.contains(&w.path) && !root.join(&w.path).exists();
+            let web = self.workspace.is_web_folder(&w.path);
+            !(missing_spec && (web || self.default_sources))
         });
         (files, warnings)
     }
@@ -227,20 +241,50 @@ impl Checker {
         }
         warnings.extend(refresh.warnings.iter().cloned());
         if files.is_empty() {
-            report.no_sources = Some(format!(
-                "no source files (.txt, .md, .html) found in {} (relative to {})",
-                self.specs
-                    .iter()
-                    .filter(|s| !self.workspace.is_web_folder(s))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                self.workspace.root.display()
-            ));
+            report.no_sources = Some(self.no_sources_message());
         }
         report.refresh = refresh;
         report.warnings = warnings;
         Ok(report)
+    }
+
+    /// Why there is no source to check with, for a workspace where none was found: no
+    /// source named anywhere (no `sourced.toml` `sources`, and no default folder with
+    /// documents), or none found where they are named.
+    pub fn no_sources_message(&self) -> String {
+        let root = self.workspace.root.display();
+        let named: Vec<String> = self
+            .specs
+            .iter()
+            .filter(|s| !self.workspace.is_web_folder(s))
+            .cloned()
+            .collect();
+        if self.default_sources {
+            let config = match &self.workspace.file {
+                Some(f) => format!("{} names none", f.display()),
+                None => format!("there is no {}", crate::config::FILE_NAME),
+            };
+            let folders: Vec<String> = named
+                .iter()
+                .map(|n| {
+                    if self.workspace.root.join(n).exists() {
+                        format!("{n}/ in {root} holds no source files")
+                    } else {
+                        format!("there is no {n}/ folder in {root}")
+                    }
+                })
+                .collect();
+            format!(
+                "no sources configured: {config}, and {}",
+                folders.join("; ")
+            )
+        } else {
+            format!(
+                "no source files ({}) found in {} (relative to {root})",
+                SOURCE_FORMATS,
+                named.join(", ")
+            )
+        }
     }
 
     /// Re-index just these files (changed, created or deleted on disk); paths outside the

@@ -717,7 +717,7 @@ async fn settings_override_the_config_and_progress_is_reported() {
     .await;
     let msg = c
         .wait_for("no sources message", |m| {
-            m["method"] == "window/showMessage"
+            m["method"] == "window/showMessageRequest"
         })
         .await;
     assert_eq!(msg["params"]["type"], 2);
@@ -728,8 +728,9 @@ async fn settings_override_the_config_and_progress_is_reported() {
             .contains("no source files"),
         "{msg}"
     );
+    // No quotation is checked against no source: one diagnostic says why.
     let diags = c.diagnostics(&uri, Some(1)).await;
-    assert_eq!(codes(&diags), ["not-found", "not-found"]);
+    assert_eq!(codes(&diags), ["no-sources"]);
     assert_eq!(c.shutdown().await, 0);
 }
 
@@ -763,13 +764,23 @@ async fn missing_sources_folder_is_reported_and_the_server_keeps_working() {
                 && m["params"]["message"]
                     .as_str()
                     .unwrap()
+                    .contains("sources folder not found")
+        })
+        .await;
+    assert_eq!(msg["params"]["type"], 2);
+    let msg = c
+        .wait_for("showMessageRequest", |m| {
+            m["method"] == "window/showMessageRequest"
+                && m["params"]["message"]
+                    .as_str()
+                    .unwrap()
                     .contains("no source files")
         })
         .await;
     assert_eq!(msg["params"]["type"], 2);
     let uri = note_uri(ws.path(), "x.md");
     c.open(&uri, "“a quote of five words here”\n").await;
-    assert_eq!(codes(&c.diagnostics(&uri, Some(1)).await), ["not-found"]);
+    assert_eq!(codes(&c.diagnostics(&uri, Some(1)).await), ["no-sources"]);
     assert_eq!(c.shutdown().await, 0);
 }
 

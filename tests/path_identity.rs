@@ -188,13 +188,14 @@ async fn a_watched_file_whose_name_is_not_utf8_is_reindexed_and_removed() {
         Vec::<String>::new()
     );
 
-    // Deleted: its record goes, and the quotation is not found again.
+    // Deleted: its record goes, and with it the workspace's last source: no quotation is
+    // checked, one diagnostic says there are no sources.
     std::fs::remove_file(&real).unwrap();
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": watched, "type": 3}]}),
     )
     .await;
-    assert_eq!(codes(c.diagnostics(&uri, Some(1)).await), ["not-found"]);
+    assert_eq!(codes(c.diagnostics(&uri, Some(1)).await), ["no-sources"]);
     c.shutdown().await;
 }

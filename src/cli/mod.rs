@@ -1,4 +1,5 @@
-//! The command line: `sourced check`, `sourced index`, `sourced archive`, `sourced lsp`.
+//! The command line: `sourced check`, `sourced index`, `sourced archive`, `sourced init`,
+//! `sourced lsp`.
 //!
 //! Exit codes: 0 every quote verified, 1 some quote is not, 2 usage or I/O errors, and an
 //! index that cannot be used (never completely built, and another process holds its writer
@@ -10,6 +11,7 @@ pub mod entities;
 pub mod github;
 pub mod html;
 pub mod human;
+pub mod init;
 pub mod report;
 pub mod sarif;
 
@@ -44,6 +46,8 @@ pub enum Command {
     /// Write the sample workspace (five articles and a note, built in) to a folder and
     /// check it there: the main job from anywhere.
     Demo(demo::DemoArgs),
+    /// Write a commented sourced.toml that names the folders of source documents found.
+    Init(init::InitArgs),
     /// Run the language server over stdio.
     Lsp {
         /// Accepted for compatibility with editor clients; stdio is the only transport.
@@ -113,6 +117,7 @@ pub fn main() -> i32 {
         Command::Entities(args) => entities::run(args),
         Command::Archive(args) => archive::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Init(args) => init::run(args),
         Command::ExtractPdf { job } => Ok(crate::corpus::isolate::serve(&job)),
         Command::Lsp { .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -187,7 +192,11 @@ fn open(
         eprintln!("sourced: warning: {w}");
     }
     if let Some(none) = &report.no_sources {
-        anyhow::bail!("{none}");
+        anyhow::bail!(
+            "{none}. No quotation is checked without sources: run `sourced init` to write a \
+             {} that names them, or pass --sources DIR",
+            config::FILE_NAME
+        );
     }
     Ok((checker, report))
 }

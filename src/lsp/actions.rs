@@ -9,7 +9,9 @@
 //! - verified but uncited: "Cite SOURCE" (` [@key]` after the closing quotation mark);
 //! - a link to a web page no source captured: "Archive this page" (the `sourced.archive`
 //!   command, which fetches it into the web folder), and "Archive the N uncaptured pages of
-//!   this note" when there are several.
+//!   this note" when there are several;
+//! - no sources (the `no-sources` diagnostic): **Create sourced.toml…**, the `sourced.init`
+//!   command (see `no_sources.rs`).
 //!
 //! Verified quotes have no diagnostic by default, so their "Cite" fix is also offered from
 //! the latest results of the note.
@@ -324,6 +326,11 @@ pub fn from_diagnostic(
 ) -> Vec<CodeAction> {
     if diagnostic.source.as_deref() != Some(super::describe::DIAGNOSTIC_SOURCE) {
         return Vec::new();
+    }
+    if super::no_sources::is_no_sources(diagnostic) {
+        return super::no_sources::action(uri, diagnostic)
+            .into_iter()
+            .collect();
     }
     let Some(data) = diagnostic
         .data

@@ -11,6 +11,7 @@
 //!   off the async runtime. Each failure is shown as a warning, each capture as a short
 //!   message, and the files written are handed to the indexer. Returns
 //!   `{"archived": [{url, finalUrl, path, status, contentType}], "failed": [{url, error}]}`.
+//! - `sourced.init` with `[{"note": uri}]`: create `sourced.toml` (see `no_sources.rs`).
 
 use super::documents::note_path;
 use super::schedule::{check_file, Freshness, Lookup};
@@ -29,7 +30,11 @@ pub const ARCHIVE: &str = "sourced.archive";
 
 /// Every command the server announces.
 pub fn all() -> Vec<String> {
-    vec![CHECK_WORKSPACE.to_string(), ARCHIVE.to_string()]
+    vec![
+        CHECK_WORKSPACE.to_string(),
+        ARCHIVE.to_string(),
+        super::no_sources::INIT.to_string(),
+    ]
 }
 
 /// The argument of `sourced.archive`.
@@ -58,6 +63,7 @@ impl Session {
         match command {
             CHECK_WORKSPACE => self.check_workspace().await.map(Some),
             ARCHIVE => self.archive(arguments).await.map(Some),
+            super::no_sources::INIT => self.init_command(arguments).await.map(Some),
             other => Err(Error::invalid_params(format!("unknown command {other:?}"))),
         }
     }

@@ -74,6 +74,8 @@ pub struct Folder {
     /// The entity table of one generation and registry fingerprint: built once, by the first
     /// caller, while later callers wait for that build instead of building their own.
     entities: Mutex<Option<EntitySlot>>,
+    /// The user was told that this folder has no sources (once per session).
+    pub(crate) told_no_sources: std::sync::atomic::AtomicBool,
 }
 
 type ReadRegistry = (PathBuf, Option<SystemTime>, Arc<Registry>);
@@ -103,6 +105,7 @@ impl Folder {
             registry: Mutex::new(None),
             registry_error: Mutex::new(None),
             entities: Mutex::new(None),
+            told_no_sources: Default::default(),
         }
     }
 

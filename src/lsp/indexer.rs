@@ -148,6 +148,7 @@ impl Session {
             }
             Some(Ok(mut report)) => {
                 report.messages.splice(0..0, messages);
+                let can_create = checker.workspace.file.is_none();
                 let changed = report.refresh.changed();
                 if !opened_as_is {
                     folder.replace(Some(checker));
@@ -157,6 +158,9 @@ impl Session {
                 self.set_status(folder, IndexStatus::Ready).await;
                 let summary = self.report_open(&report, started.elapsed()).await;
                 progress.end(summary).await;
+                if let Some(none) = report.no_sources {
+                    self.tell_no_sources(folder, none, can_create);
+                }
                 if !opened_as_is || changed {
                     self.index_changed();
                 }
@@ -217,28 +221,19 @@ impl Session {
                 .log_message(MessageType::WARNING, format!("{w}"))
                 .await;
         }
-        if !report.warnings.is_empty() {
-            let n = report.warnings.len();
+        if let Some(first) = report.warnings.first() {
+            // The first problem in full (a missing folder is not a file "not indexed").
+            let more = match report.warnings.len() - 1 {
+                0 => String::new(),
+                1 => " (and 1 more problem with the sources: see the log)".to_string(),
+                n => format!(" (and {n} more problems with the sources: see the log)"),
+            };
             self.client
-                .show_message(
-                    MessageType::WARNING,
-                    format!(
-                        "sourced: {n} source file{} could not be indexed (details in the log)",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                )
+                .show_message(MessageType::WARNING, format!("sourced: {first}{more}"))
                 .await;
         }
         if let Some(none) = &report.no_sources {
-            self.client
-                .show_message(
-                    MessageType::WARNING,
-                    format!(
-                        "sourced: {none}. Quotations cannot be verified until there are \
-                         sources: set `sources` in {FILE_NAME} or in the editor's sourced settings."
-                    ),
-                )
-                .await;
+            self.client.log_message(MessageType::WARNING, none).await;
         }
         let r = &report.refresh;
         let summary = format!(

@@ -24,6 +24,7 @@
 //! | `progress`    | `window/workDoneProgress` when the client supports it             |
 //! | `status`      | the `sourced/status` notification and request (index state)       |
 //! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`, `.archive`  |
+//! | `no_sources`  | a workspace without sources: one diagnostic, `sourced.init`       |
 //! | `transport`   | frames in and out: repairs or answers what tower-lsp cannot read  |
 //!
 //! Invariants (see each module's docs):
@@ -49,6 +50,7 @@ mod folder;
 mod handlers;
 mod hover;
 mod indexer;
+mod no_sources;
 pub mod position;
 mod progress;
 mod schedule;

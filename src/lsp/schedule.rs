@@ -9,12 +9,14 @@
 //!   and replace the stored ones only if not older (`Document::store`).
 //! - Diagnostics are pushed only by the latest check of the current version, and only to
 //!   clients that do not pull them.
+//! - Against an index with no source no quotation gets a verdict (see `no_sources.rs`).
 //! - Requests wait for results through [`Session::lookup`]: they wake the pending check
 //!   rather than start one of their own, so N requests after an edit cost one check.
 
 use super::diagnostics;
 use super::documents::Checked;
 use super::folder::{IndexSnapshot, IndexStatus};
+use super::no_sources;
 use super::session::Session;
 use super::settings::Settings;
 use super::state::Conf;
@@ -80,6 +82,38 @@ pub fn check_text(
     let citations = scan.citations.clone();
     let bib = c.note_bibliography(path, &text);
     checked.bibliography = bib.clone();
+    // Against no source every quotation would be "not found": none gets a verdict, and one
+    // diagnostic says why. Links to pages no source captured are still shown, with their
+    // "Archive this page" fix: archiving is one way to get sources.
+    if let Some(why) = no_sources::of(snap) {
+        let first = scan.quotes.first().map(|q| q.range.clone());
+        let unknown = match c.unknown_citations_in(path, &citations, &bib) {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!("citations of {}: {e}", path.display());
+                Vec::new()
+            }
+        };
+        checked.unknown = unknown
+            .into_iter()
+            .filter(|u| matches!(u.citation.target, extract::CitationTarget::Url(_)))
+            .collect();
+        checked.citations = citations;
+        checked.text = text;
+        let mut diagnostics = vec![no_sources::diagnostic(
+            &why,
+            &checked.rope,
+            first,
+            conf.encoding,
+        )];
+        diagnostics.extend(diagnostics::diagnostics(
+            &checked,
+            &conf.settings,
+            conf.encoding,
+        ));
+        checked.diagnostics = diagnostics;
+        return Some(checked);
+    }
     let result = c
         .unknown_citations_in(path, &citations, &bib)
         .and_then(|unknown| Ok((c.check_scan_in(path, scan, &bib, cancel)?, unknown)));
@@ -101,7 +135,8 @@ pub fn check_text(
 }
 
 /// Read a note from disk and check it (blocking; for notes that are not open). `None` if it
-/// cannot be read or is too large (logged).
+/// cannot be read or is too large (logged). Without sources it has no diagnostic: the open
+/// notes say so.
 pub fn check_file(snap: &IndexSnapshot, path: &Path, conf: &Conf, epoch: u64) -> Option<Checked> {
     let text = match crate::disk::read_bounded(path, MAX_NOTE_BYTES as u64, true)
         .map_err(|e| e.to_string())
@@ -113,7 +148,7 @@ pub fn check_file(snap: &IndexSnapshot, path: &Path, conf: &Conf, epoch: u64) ->
             return None;
         }
     };
-    check_text(
+    let mut checked = check_text(
         snap,
         path,
         Rope::from_str(&text),
@@ -121,7 +156,11 @@ pub fn check_file(snap: &IndexSnapshot, path: &Path, conf: &Conf, epoch: u64) ->
         conf,
         epoch,
         &CancelFlag::new(),
-    )
+    )?;
+    checked
+        .diagnostics
+        .retain(|d| !no_sources::is_no_sources(d));
+    Some(checked)
 }
 
 /// What a request about a note can work with.

@@ -26,6 +26,8 @@ pub struct ClientCaps {
     pub diagnostic_refresh: bool,
     /// Versioned `documentChanges` in workspace edits.
     pub document_changes: bool,
+    /// `window/showDocument`.
+    pub show_document: bool,
 }
 
 /// Settings and negotiated facts, fixed at `initialize` except `settings`.

@@ -6,8 +6,9 @@
 //!   "root": "/work/ws", "indexDir": "/work/ws/.sourced" }
 //! ```
 //!
-//! `state` is `waiting` (no workspace yet), `building`, `ready` or `error` (then `message`
-//! says why). With several workspace folders, `folders` holds each one's report and the
+//! `state` is `waiting` (no workspace yet), `building`, `ready`, `no-sources` (the index is
+//! ready and holds no source: quotations are not checked; `message` says why, e.g. "no
+//! sources configured") or `error` (then `message` says why). With several workspace folders, `folders` holds each one's report and the
 //! top-level fields sum them up (the first folder's `root`; the least ready `state`).
 
 use super::folder::{Folder, IndexStatus};
@@ -49,18 +50,21 @@ impl Notification for StatusNotification {
 /// Where one folder's index stands (blocking: counting sources reads the index).
 fn folder_report(folder: &Arc<Folder>) -> StatusReport {
     let status = folder.status();
-    let (sources, skipped, index_dir) = folder
-        .snapshot()
+    let snap = folder.snapshot();
+    let (sources, skipped, index_dir) = snap
+        .as_ref()
         .map(|snap| {
             let (sources, skipped) = snap.checker.index().counts();
             let dir = snap.checker.index().dir().display().to_string();
             (sources, skipped, Some(dir))
         })
         .unwrap_or((0, 0, None));
+    let none = snap.as_ref().and_then(super::no_sources::of);
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let (name, message) = match status {
         IndexStatus::Waiting => ("waiting", Some("waiting for a note to open".to_string())),
         IndexStatus::Building => ("building", Some("indexing the sources".to_string())),
+        IndexStatus::Ready if none.is_some() => ("no-sources", none.map(|n| n.summary)),
         IndexStatus::Ready => {
             let mut m = format!("{sources} source{}", plural(sources));
             if skipped > 0 {
@@ -102,9 +106,10 @@ pub fn report(state: &State) -> StatusReport {
     }
     let rank = |s: &str| match s {
         "error" => 0,
-        "building" => 1,
-        "waiting" => 2,
-        _ => 3,
+        "no-sources" => 1,
+        "building" => 2,
+        "waiting" => 3,
+        _ => 4,
     };
     let worst = reports
         .iter()

@@ -29,6 +29,8 @@ pub struct TestClient {
     pub log: Vec<Value>,
     /// What `workspace/configuration` answers with (the `sourced` section).
     pub configuration: Arc<Mutex<Value>>,
+    /// What other server-to-client requests are answered with, by method (default `null`).
+    pub answers: Arc<Mutex<HashMap<String, Value>>>,
     server: Option<JoinHandle<i32>>,
     reader: JoinHandle<()>,
 }
@@ -70,11 +72,13 @@ impl TestClient {
         let writer: Writer = Arc::new(tokio::sync::Mutex::new(client_out));
         let pending: Pending = Arc::default();
         let configuration = Arc::new(Mutex::new(Value::Null));
+        let answers: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
         let (tx, incoming) = mpsc::unbounded_channel();
         let reader = {
             let writer = writer.clone();
             let pending = pending.clone();
             let configuration = configuration.clone();
+            let answers = answers.clone();
             tokio::spawn(async move {
                 let mut r = BufReader::new(client_in);
                 while let Some(msg) = read_frame(&mut r).await {
@@ -96,7 +100,12 @@ impl TestClient {
                                     let v = configuration.lock().unwrap().clone();
                                     Value::Array(vec![v; n])
                                 }
-                                _ => Value::Null,
+                                other => answers
+                                    .lock()
+                                    .unwrap()
+                                    .get(other)
+                                    .cloned()
+                                    .unwrap_or(Value::Null),
                             };
                             let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
                             let _ = writer.lock().await.write_all(&frame(&reply)).await;
@@ -117,6 +126,7 @@ impl TestClient {
             incoming,
             log: Vec::new(),
             configuration,
+            answers,
             server: Some(server),
             reader,
         }

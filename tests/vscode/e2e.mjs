@@ -8,7 +8,7 @@
 // Prints one `ok - …` / `not ok - …` line per check and a count; exits 1 if a check failed.
 // A screenshot of each step goes to SOURCED_ARTIFACTS.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
 
 const url = must("CODE_URL");
@@ -382,6 +382,90 @@ async function run() {
     starts: `${before} -> ${starts()}`,
   });
   await shot("restarted");
+
+  // 12. A start without configuration: a second folder with only a note (no sourced.toml, no
+  // seeds/), opened in a new window of the same code-server. No quotation is reported as not
+  // found; the status bar is a warning ("no sources"), never "✓ … 0 sources"; the note's one
+  // diagnostic and a message say that no sources are configured.
+  const bare = join(dirname(ws), "bare");
+  mkdirSync(bare, { recursive: true });
+  writeFileSync(
+    join(bare, "note.md"),
+    "# Notes\n\nA fabricated one: \u201cThe Martian ambassador praised the excellent cheese of the lunar republic\u201d.\n",
+  );
+  const first = page;
+  page = await first.context().newPage();
+  page.setDefaultTimeout(30000 * slow);
+  await first.close();
+  await page.goto(url.replace(/\?folder=[^&]*/, `?folder=${bare}`));
+  const bareLoaded = await until(async () => (await page.$(".monaco-workbench .part.statusbar")) !== null, 90000, 500);
+  check("VS Code opens a folder with only a note", bareLoaded);
+  await until(async () => (await text(".explorer-folders-view")).includes("note.md"), 30000);
+  check("Quick Open opens the note of the folder without sources", await openFile("note.md"));
+  /** The sourced status bar item: its text and whether it shows the check or the warning icon. */
+  const sourcedItem = () =>
+    page.evaluate(() => {
+      const item = [...document.querySelectorAll(".statusbar-item")].find((e) => /sourced/.test(e.innerText));
+      return item
+        ? {
+            text: item.innerText.trim(),
+            check: item.querySelector(".codicon-check") !== null,
+            warning: item.querySelector(".codicon-warning") !== null,
+            classes: item.className,
+          }
+        : null;
+    });
+  const noSourcesItem = await until(async () => {
+    const i = await sourcedItem();
+    return i && /no sources/.test(i.text) ? i : null;
+  }, 60000);
+  const item = noSourcesItem || (await sourcedItem());
+  check(
+    'the status bar says "sourced: no sources" with the warning icon, not "✓ … 0 sources"',
+    item && /sourced: no sources/.test(item.text) && item.warning && !item.check && !/0 sources/.test(item.text),
+    item,
+  );
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+Shift+M");
+  const told = await until(async () => {
+    const r = await problems();
+    return r.some((x) => x.text.includes("no sources configured")) ? r : null;
+  }, 30000);
+  const bareRows = told || (await problems());
+  check(
+    "Problems: one information diagnostic says that no sources are configured",
+    bareRows.filter((r) => r.text.includes("no sources configured")).length === 1 &&
+      bareRows.every((r) => !r.error && !r.warning),
+    bareRows,
+  );
+  check(
+    'Problems: no quotation is reported as "quote not found"',
+    bareRows.every((r) => !r.text.includes("not found")),
+    bareRows,
+  );
+  // The message, once, with its action (a toast, or in the notification center once the
+  // toast is hidden).
+  let message = await until(async () => {
+    const t = await text(".notifications-toasts .notification-toast");
+    return t.includes("no sources configured") ? t : null;
+  }, 15000);
+  if (!message) {
+    await palette("Notifications: Show Notifications").catch(() => {});
+    message = await until(async () => {
+      const t = await text(".notifications-center");
+      return t.includes("no sources configured") ? t : null;
+    }, 10000);
+  }
+  check(
+    'a message says that no sources are configured, with "Create sourced.toml…"',
+    message && message.includes("Create sourced.toml"),
+    message || (await text(".notifications-toasts, .notifications-center")),
+  );
+  check(
+    "no message says a source file could not be indexed",
+    !/could not be indexed/.test(await text(".notifications-toasts, .notifications-center")),
+  );
+  await shot("no-sources");
 }
 
 await main();

@@ -2,7 +2,9 @@
 // its settings in sync, shows the index state in the status bar, and adds the commands
 // "Restart Server", "Show Index Status", "Show Output" and "Archive Uncaptured Pages of This
 // Note" (the server's `sourced.archive` for the active note). "Check All Notes in Workspace"
-// (`sourced.checkWorkspace`) is the server's own command, registered by the client.
+// (`sourced.checkWorkspace`) and "Create sourced.toml…" (`sourced.init`, what the status bar
+// runs when the workspace has no sources) are the server's own commands, registered by the
+// client.
 import * as vscode from "vscode";
 import {
   ErrorCodes,
@@ -16,10 +18,11 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { resolveServer } from "./server";
-import { IndexStatus, StatusItem, describe, isIndexStatus } from "./status";
+import { INIT_COMMAND, IndexStatus, StatusItem, describe, isIndexStatus } from "./status";
 
 const STATUS_METHOD = "sourced/status";
 const CHECK_WORKSPACE = "sourced.checkWorkspace";
+const CREATE_CONFIG = "Create sourced.toml…";
 
 interface CheckResult {
   notes: number;
@@ -240,7 +243,11 @@ class SourcedExtension implements vscode.Disposable {
     const text = lines.join(" ");
     this.output.info(text);
     const actions = view.kind === "stopped" ? ["Restart Server", "Show Output"] : ["Show Output"];
-    const show = index?.state === "error" || view.kind === "stopped" ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    if (index?.state === "no-sources") {
+      actions.unshift(CREATE_CONFIG);
+    }
+    const warn = index?.state === "error" || index?.state === "no-sources" || view.kind === "stopped";
+    const show = warn ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     const choice = await show(text, ...actions);
     await this.onChoice(choice);
   }
@@ -257,6 +264,8 @@ class SourcedExtension implements vscode.Disposable {
       this.output.show(true);
     } else if (choice === "Restart Server") {
       await this.restart();
+    } else if (choice === CREATE_CONFIG) {
+      await vscode.commands.executeCommand(INIT_COMMAND);
     }
   }
 

@@ -1,10 +1,11 @@
 // The status-bar item: the server's state and, when the server reports it (`sourced/status`),
-// the index state: building, N sources, or the error.
+// the index state: building, N sources, no sources (a warning: quotations are not checked;
+// a click runs "Create sourced.toml…"), or the error.
 import * as vscode from "vscode";
 
 /** The params of the `sourced/status` notification and the result of the request. */
 export interface IndexStatus {
-  state: "waiting" | "building" | "ready" | "error";
+  state: "waiting" | "building" | "ready" | "no-sources" | "error";
   sources: number;
   skipped: number;
   message: string | null;
@@ -24,6 +25,12 @@ export function isIndexStatus(v: unknown): v is IndexStatus {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The command the server runs to create `sourced.toml` (`workspace/executeCommand`). */
+export const INIT_COMMAND = "sourced.init";
+
+/** Whether the view is the index of a workspace without sources. */
+export const hasNoSources = (view: View): boolean => view.kind === "running" && view.index?.state === "no-sources";
 
 /** A one-line summary, as in the status bar's tooltip and the status message. */
 export function describe(view: View): string {
@@ -46,6 +53,8 @@ export function describe(view: View): string {
           return s.skipped > 0
             ? `${plural(s.sources, "source")} indexed, ${plural(s.skipped, "file")} skipped`
             : `${plural(s.sources, "source")} indexed`;
+        case "no-sources":
+          return `${s.message ?? "no sources"}: quotations are not checked`;
         case "error":
           return `index error: ${s.message ?? "unknown"}`;
         default:
@@ -97,6 +106,10 @@ export class StatusItem implements vscode.Disposable {
             text = `$(warning) sourced: ${plural(s.sources, "source")}, ${s.skipped} skipped`;
             background = new vscode.ThemeColor("statusBarItem.warningBackground");
           }
+        } else if (s.state === "no-sources") {
+          // Never "✓ 0 sources": nothing is checked until there are sources.
+          text = "$(warning) sourced: no sources";
+          background = new vscode.ThemeColor("statusBarItem.warningBackground");
         } else if (s.state === "error") {
           text = "$(error) sourced: index error";
           background = new vscode.ThemeColor("statusBarItem.errorBackground");
@@ -108,11 +121,13 @@ export class StatusItem implements vscode.Disposable {
     }
     this.item.text = text;
     this.item.backgroundColor = background;
+    const noSources = hasNoSources(view);
+    this.item.command = noSources ? INIT_COMMAND : "sourced.showIndexStatus";
     const tip = new vscode.MarkdownString(`**Sourced**: ${describe(view)}`);
     if (view.kind === "running" && view.index?.root) {
       tip.appendMarkdown(`\n\nWorkspace: \`${view.index.root}\``);
     }
-    tip.appendMarkdown("\n\nClick for the index status.");
+    tip.appendMarkdown(noSources ? "\n\nClick to create `sourced.toml` naming the sources folder." : "\n\nClick for the index status.");
     this.item.tooltip = tip;
   }
 

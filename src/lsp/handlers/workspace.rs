@@ -42,6 +42,11 @@ fn caps_of(c: &ClientCapabilities) -> ClientCaps {
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.document_changes)
             .unwrap_or(false),
+        show_document: c
+            .window
+            .as_ref()
+            .and_then(|w| w.show_document.as_ref())
+            .is_some_and(|s| s.support),
     }
 }
 
