@@ -23,7 +23,11 @@ async fn status_is_pushed_and_can_be_asked_for() {
     let commands = &init["capabilities"]["executeCommandProvider"]["commands"];
     assert_eq!(
         commands,
-        &json!(["sourced.checkWorkspace", "sourced.archive"])
+        &json!([
+            "sourced.checkWorkspace",
+            "sourced.archive",
+            "sourced.showSource"
+        ])
     );
     c.wait_for("building status", |m| is_status(m, "building"))
         .await;

@@ -11,6 +11,8 @@
 //!   off the async runtime. Each failure is shown as a warning, each capture as a short
 //!   message, and the files written are handed to the indexer. Returns
 //!   `{"archived": [{url, finalUrl, path, status, contentType}], "failed": [{url, error}]}`.
+//! - `sourced.showSource` with `[{"location": Location}]` (what a code lens carries): asks
+//!   the client to open the source there (`window/showDocument`). Returns `{"shown": bool}`.
 
 use super::documents::note_path;
 use super::schedule::{check_file, Freshness, Lookup};
@@ -27,9 +29,15 @@ use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 pub const CHECK_WORKSPACE: &str = "sourced.checkWorkspace";
 pub const ARCHIVE: &str = "sourced.archive";
 
+pub use super::lens::SHOW_SOURCE;
+
 /// Every command the server announces.
 pub fn all() -> Vec<String> {
-    vec![CHECK_WORKSPACE.to_string(), ARCHIVE.to_string()]
+    vec![
+        CHECK_WORKSPACE.to_string(),
+        ARCHIVE.to_string(),
+        SHOW_SOURCE.to_string(),
+    ]
 }
 
 /// The argument of `sourced.archive`.
@@ -58,6 +66,7 @@ impl Session {
         match command {
             CHECK_WORKSPACE => self.check_workspace().await.map(Some),
             ARCHIVE => self.archive(arguments).await.map(Some),
+            SHOW_SOURCE => self.show_source(arguments).await.map(Some),
             other => Err(Error::invalid_params(format!("unknown command {other:?}"))),
         }
     }

@@ -19,11 +19,13 @@
 //! | `actions`     | quick fixes built from a diagnostic's `data`, versioned edits     |
 //! | `hover`, `definition`, `completion`, `symbols` | the other requests' content        |
 //! | `entities`    | named entities: hover card, locations, workspace symbols, names    |
+//! | `lens`        | a code lens per quotation: verdict and source title, opens it     |
+//! | `links`       | document links from citations to their sources' files             |
 //! | `sources`     | source files read from disk for locations and hover paragraphs    |
 //! | `describe`    | shared wording: word diff, source names                           |
 //! | `progress`    | `window/workDoneProgress` when the client supports it             |
 //! | `status`      | the `sourced/status` notification and request (index state)       |
-//! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`, `.archive`  |
+//! | `commands`    | `workspace/executeCommand`: `.checkWorkspace`, `.archive`, `.showSource`|
 //! | `transport`   | frames in and out: repairs or answers what tower-lsp cannot read  |
 //!
 //! Invariants (see each module's docs):
@@ -49,6 +51,8 @@ mod folder;
 mod handlers;
 mod hover;
 mod indexer;
+mod lens;
+mod links;
 pub mod position;
 mod progress;
 mod schedule;
