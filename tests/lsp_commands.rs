@@ -23,7 +23,12 @@ async fn status_is_pushed_and_can_be_asked_for() {
     let commands = &init["capabilities"]["executeCommandProvider"]["commands"];
     assert_eq!(
         commands,
-        &json!(["sourced.checkWorkspace", "sourced.archive", "sourced.init"])
+        &json!([
+            "sourced.checkWorkspace",
+            "sourced.archive",
+            "sourced.init",
+            "sourced.showSource"
+        ])
     );
     c.wait_for("building status", |m| is_status(m, "building"))
         .await;

@@ -211,11 +211,15 @@ async fn example_notes_get_a_diagnostic_per_problem() {
     let ((line, col), _) = find(&text, "The 5,000 troops");
     assert_eq!(start_of(m), (line as u64, col as u64));
     let msg = m["message"].as_str().unwrap();
+    // The first line: verdict, what differs, the source's title; the word diff after it.
+    assert_eq!(
+        msg.lines().next().unwrap(),
+        "quote differs from “Iraq Wants to Kick Out US Troops”: 2,500 → 5,000"
+    );
     assert!(
-        msg.contains("The [-2,500-]{+5,000+} troops who remain"),
+        msg.contains("\nThe [-2,500-]{+5,000+} troops who remain"),
         "{msg}"
     );
-    assert!(msg.contains("Iraq Wants to Kick Out US Troops"), "{msg}");
     let related = &m["relatedInformation"][0]["location"];
     assert!(related["uri"]
         .as_str()
@@ -234,15 +238,14 @@ async fn example_notes_get_a_diagnostic_per_problem() {
         .contains("is [-not-] showing"));
     // Misattributed: names the real source and carries its key.
     let mis = &diags[3];
-    assert!(mis["message"]
-        .as_str()
-        .unwrap()
-        .contains(&format!("cited to {S000}")));
+    assert!(mis["message"].as_str().unwrap().starts_with(&format!(
+        "quote cited to [@{S000}] but found in “Biden Regime"
+    )));
     assert!(mis["message"].as_str().unwrap().contains(S002));
     assert_eq!(mis["data"]["sourceKey"], S002);
     // Not found, without a hint: the closest passage shares only a few common words.
     let nf = &diags[4];
-    assert_eq!(nf["message"], "quote not found in sources");
+    assert_eq!(nf["message"], "quote not found in the 5 sources");
     // Closing the note clears its diagnostics.
     c.notify(
         "textDocument/didClose",
@@ -280,7 +283,7 @@ async fn hover_definition_and_actions_on_quotes_and_citations() {
         assert!(md.contains(want), "{want:?} in {md}");
     }
     assert!(md.contains("> **The US carried out airstrikes on Thursday against multiple Iranian-backed militia sites in Iraq**, according to the US Defense Department."), "{md}");
-    // Hover on a mismatch: the diff.
+    // Hover on a mismatch: the diff, as a block clients colour.
     let h = c
         .request(
             "textDocument/hover",
@@ -289,7 +292,9 @@ async fn hover_definition_and_actions_on_quotes_and_citations() {
         .await;
     let md = h["contents"]["value"].as_str().unwrap();
     assert!(
-        md.contains("mismatch") && md.contains("The [-2,500-]{+5,000+} troops"),
+        md.contains("mismatch")
+            && md.contains("```diff\n- The 2,500 troops")
+            && md.contains("\n+ The 5,000 troops"),
         "{md}"
     );
 

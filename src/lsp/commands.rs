@@ -12,6 +12,8 @@
 //!   message, and the files written are handed to the indexer. Returns
 //!   `{"archived": [{url, finalUrl, path, status, contentType}], "failed": [{url, error}]}`.
 //! - `sourced.init` with `[{"note": uri}]`: create `sourced.toml` (see `no_sources.rs`).
+//! - `sourced.showSource` with `[{"location": Location}]` (what a code lens carries): asks
+//!   the client to open the source there (`window/showDocument`). Returns `{"shown": bool}`.
 
 use super::documents::note_path;
 use super::schedule::{check_file, Freshness, Lookup};
@@ -28,12 +30,15 @@ use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 pub const CHECK_WORKSPACE: &str = "sourced.checkWorkspace";
 pub const ARCHIVE: &str = "sourced.archive";
 
+pub use super::lens::SHOW_SOURCE;
+
 /// Every command the server announces.
 pub fn all() -> Vec<String> {
     vec![
         CHECK_WORKSPACE.to_string(),
         ARCHIVE.to_string(),
         super::no_sources::INIT.to_string(),
+        SHOW_SOURCE.to_string(),
     ]
 }
 
@@ -64,6 +69,7 @@ impl Session {
             CHECK_WORKSPACE => self.check_workspace().await.map(Some),
             ARCHIVE => self.archive(arguments).await.map(Some),
             super::no_sources::INIT => self.init_command(arguments).await.map(Some),
+            SHOW_SOURCE => self.show_source(arguments).await.map(Some),
             other => Err(Error::invalid_params(format!("unknown command {other:?}"))),
         }
     }

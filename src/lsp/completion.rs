@@ -1,8 +1,12 @@
 //! Completion of citation keys: after `[@` (or `; @` inside a citation bracket) the keys of
-//! the note's bibliography are offered (detail `Author (year)`, the title as documentation),
-//! then the keys of the sources that no entry names (their titles as detail).
+//! the note's bibliography are offered, then the keys of the sources that no entry names.
+//!
+//! Each row names its source in the list itself (`labelDetails`, which editors show on every
+//! row, not only the highlighted one): the key as label (what is inserted and sorted), the
+//! title as `detail` (` — Title`, cut at a word), author and year as `description`. The
+//! filter text holds the key and the title, so typing words of a title finds its key.
 
-use super::describe::byline;
+use super::describe::{full_byline, label, short_byline, shorten};
 use super::position::{self, Encoding};
 use crate::bibliography::{Bibliography, Entry, Target};
 use crate::index::SourceInfo;
@@ -12,8 +16,8 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionResponse, CompletionTextEdit, Documentation,
-    MarkupContent, MarkupKind, Position, Range, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionItemLabelDetails, CompletionResponse,
+    CompletionTextEdit, Documentation, MarkupContent, MarkupKind, Position, Range, TextEdit,
 };
 
 /// `@` starting a key (as `quotes::extract` reads citations), and the key typed so far.
@@ -82,21 +86,25 @@ pub fn completion(
                 .is_some_and(|d| named_dois.contains(d))
     };
     for info in catalog.iter().filter(|i| !has_entry(i)) {
-        let by = byline(Some(info));
+        let name = label(&info.path, Some(info));
+        let full = full_byline(&info.path, Some(info));
+        let year = short_byline(Some(info));
         for key in &info.keys {
             items.push(CompletionItem {
                 label: key.clone(),
+                label_details: Some(CompletionItemLabelDetails {
+                    // A hash-named key's row shows the title; a key that is the title's own
+                    // stem needs no repetition.
+                    detail: (name != *key).then(|| format!(" — {}", shorten(&name, DETAIL))),
+                    description: (!year.is_empty()).then(|| year.clone()),
+                }),
                 kind: Some(CompletionItemKind::REFERENCE),
-                detail: info.meta.title.clone(),
+                detail: Some(name.clone()),
                 documentation: Some(Documentation::MarkupContent(MarkupContent {
                     kind: MarkupKind::Markdown,
-                    value: if by.is_empty() {
-                        format!("`{}`", info.path)
-                    } else {
-                        format!("{by}\n\n`{}`", info.path)
-                    },
+                    value: format!("{full}\n\n`{}`", info.path),
                 })),
-                filter_text: Some(key.clone()),
+                filter_text: Some(filter_text(key, &name)),
                 sort_text: Some(key.clone()),
                 text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, key.clone()))),
                 ..Default::default()
@@ -109,9 +117,25 @@ pub fn completion(
     Some(CompletionResponse::Array(items))
 }
 
+/// Characters of a title shown in a completion row.
+const DETAIL: usize = 50;
+
+/// What the editor filters on: the key, then the title (so words of either find the row).
+fn filter_text(key: &str, title: &str) -> String {
+    if title == key {
+        key.to_string()
+    } else {
+        format!("{key} {title}")
+    }
+}
+
 /// A bibliography entry as a completion item.
 fn entry_item(e: &Entry, range: Range) -> CompletionItem {
     let byline = e.short_byline();
+    let title = e
+        .title
+        .as_deref()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
     let mut doc = String::new();
     if let Some(t) = &e.title {
         doc.push_str(&format!("*{t}*"));
@@ -122,6 +146,12 @@ fn entry_item(e: &Entry, range: Range) -> CompletionItem {
     doc.push_str(&format!("\n\n`{}`", e.origin.label()));
     CompletionItem {
         label: e.key.clone(),
+        label_details: Some(CompletionItemLabelDetails {
+            detail: title
+                .as_deref()
+                .map(|t| format!(" — {}", shorten(t, DETAIL))),
+            description: (!byline.is_empty()).then(|| byline.clone()),
+        }),
         kind: Some(CompletionItemKind::REFERENCE),
         detail: Some(if byline.is_empty() {
             e.title.clone().unwrap_or_default()
@@ -132,7 +162,7 @@ fn entry_item(e: &Entry, range: Range) -> CompletionItem {
             kind: MarkupKind::Markdown,
             value: doc.trim_start().to_string(),
         })),
-        filter_text: Some(e.key.clone()),
+        filter_text: Some(filter_text(&e.key, title.as_deref().unwrap_or(&e.key))),
         sort_text: Some(e.key.clone()),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
             range,

@@ -3,13 +3,16 @@
 
 use super::actions::FixData;
 use super::describe::{
-    citation_of, older_capture_of_cited_page, percent, shorten, source_name, word_diff,
+    citation_of, first_line, older_capture_of_cited_page, percent, place, quoted_label, shorten,
+    what_differs, word_diff, FIRST_LINE,
 };
 use super::documents::Checked;
 use super::position::{self, Encoding};
 use super::settings::Settings;
+use crate::check::QuoteResult;
+use crate::index::SourceInfo;
 use crate::quotes::extract::CitationTarget;
-use crate::quotes::verdict::Status;
+use crate::quotes::verdict::{SourceMatch, Status};
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
 };
@@ -27,69 +30,7 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
             continue;
         };
         let info = v.best.as_ref().and_then(|m| snap.source_info(&m.path));
-        let name = v.best.as_ref().map(|m| source_name(m, info.as_ref()));
-        let message = match (v.status, &v.best) {
-            (Status::NotFound, None) => "quote not found in sources".to_string(),
-            (Status::NotFound, Some(m)) => format!(
-                "quote not found in sources; closest passage ({} similar) in {}: “{}”",
-                percent(m.similarity),
-                name.clone().unwrap_or_default(),
-                shorten(&m.context, 160)
-            ),
-            (Status::Mismatch, Some(m)) => {
-                let mut text = format!(
-                    "quote differs from the source ({} similar): {}",
-                    percent(m.similarity),
-                    word_diff(&m.diff),
-                );
-                for f in &m.findings {
-                    text.push('\n');
-                    text.push_str(&f.message);
-                }
-                text.push_str("\nsource: ");
-                text.push_str(&name.clone().unwrap_or_default());
-                text
-            }
-            (Status::Misattributed, Some(m)) => {
-                let cited = r.cited.as_deref();
-                match older_capture_of_cited_page(cited, info.as_ref()) {
-                    Some(when) => format!(
-                        "quote not in the newest capture of {}: it is in the capture of {when}; \
-                         the page changed since",
-                        cited.unwrap_or_default()
-                    ),
-                    None => format!(
-                        "quote cited to {} but found in {} (cite {})",
-                        cited.unwrap_or("another source"),
-                        name.clone().unwrap_or_default(),
-                        citation_of(m, info.as_ref())
-                    ),
-                }
-            }
-            (Status::TooLong, _) => crate::quotes::matcher::too_long_message(&r.quote.text),
-            (Status::WrongSpeaker, Some(m)) => {
-                let s = r.speaker.as_ref();
-                let mut text = crate::speakers::wrong_speaker_message(
-                    s.and_then(|s| s.check.source.as_deref()),
-                    s.map(|s| s.claim.display()).as_deref(),
-                );
-                if !m.diff.is_empty() {
-                    text.push_str(&format!(
-                        "\nand the quote differs from the source ({} similar): {}",
-                        percent(m.similarity),
-                        word_diff(&m.diff)
-                    ));
-                }
-                text.push_str("\nsource: ");
-                text.push_str(&name.clone().unwrap_or_default());
-                text
-            }
-            (Status::Verified, _) => format!(
-                "quote found in {}",
-                name.clone().unwrap_or_else(|| "the sources".into())
-            ),
-            (status, None) => format!("quote {}", status.as_str()),
-        };
+        let message = message(checked, r, info.as_ref());
         let mut related = Vec::new();
         let label = match v.status {
             Status::NotFound => "closest passage",
@@ -166,6 +107,122 @@ pub fn diagnostics(checked: &Checked, settings: &Settings, enc: Encoding) -> Vec
         });
     }
     out
+}
+
+/// A quotation's message: a first line of at most [`FIRST_LINE`] characters saying the
+/// verdict, what differs and the source's title (what the Problems panel shows), then the
+/// word diff, the findings and the source's place on the following lines. The first words
+/// stay as clients match them: `quote not found`, `quote differs from`, `quote cited to`,
+/// `quote not in the newest capture`, `the source attributes these words to`.
+pub fn message(checked: &Checked, r: &QuoteResult, info: Option<&SourceInfo>) -> String {
+    let v = &r.verdict;
+    let title = |m: &SourceMatch| quoted_label(&m.path, info, FIRST_LINE);
+    let mut lines = Vec::new();
+    match (v.status, &v.best) {
+        (Status::NotFound, None) => {
+            let (n, _) = checked.index.checker.index().counts();
+            lines.push(format!(
+                "quote not found in the {n} source{}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        (Status::NotFound, Some(m)) => {
+            lines.push(first_line(
+                "quote not found; closest: ",
+                &title(m),
+                &format!(" ({} similar)", percent(m.similarity)),
+            ));
+            lines.push(format!("closest passage: “{}”", shorten(&m.context, 160)));
+            lines.push(format!("source: {}", place(&m.path, info)));
+        }
+        (Status::Mismatch, Some(m)) => {
+            let what = what_differs(&m.diff);
+            let tail = if what.is_empty() {
+                String::new()
+            } else {
+                format!(": {what}")
+            };
+            lines.push(first_line("quote differs from ", &title(m), &tail));
+            lines.push(format!(
+                "{} ({} similar)",
+                word_diff(&m.diff),
+                percent(m.similarity)
+            ));
+            lines.extend(m.findings.iter().map(|f| f.message.clone()));
+            lines.push(format!("source: {}", place(&m.path, info)));
+        }
+        (Status::Misattributed, Some(m)) => {
+            let cited = r.cited.as_deref();
+            match older_capture_of_cited_page(cited, info) {
+                Some(when) => {
+                    lines.push(first_line(
+                        "quote not in the newest capture of ",
+                        cited.unwrap_or_default(),
+                        "",
+                    ));
+                    lines.push(format!(
+                        "it is in the capture of {when}; the page changed since"
+                    ));
+                }
+                None => {
+                    let lead =
+                        format!("quote cited to {} but found in ", shorten(&cited_as(r), 30));
+                    lines.push(first_line(&lead, &title(m), ""));
+                    lines.push(format!("cite it as {}", citation_of(m, info)));
+                    lines.push(format!("source: {}", place(&m.path, info)));
+                }
+            }
+        }
+        (Status::TooLong, _) => lines.push(crate::quotes::matcher::too_long_message(&r.quote.text)),
+        (Status::WrongSpeaker, Some(m)) => {
+            let s = r.speaker.as_ref();
+            let said = crate::speakers::wrong_speaker_message(
+                s.and_then(|s| s.check.source.as_deref()),
+                s.map(|s| s.claim.display()).as_deref(),
+            );
+            let fits = said.chars().count() + 5 + 16 <= FIRST_LINE;
+            if fits {
+                lines.push(first_line(&format!("{said} ("), &title(m), ")"));
+            } else {
+                lines.push(shorten(&said, FIRST_LINE));
+            }
+            if !m.diff.is_empty() {
+                lines.push(format!(
+                    "and the quote differs from the source ({} similar): {}",
+                    percent(m.similarity),
+                    word_diff(&m.diff)
+                ));
+            }
+            if fits {
+                lines.push(format!("source: {}", place(&m.path, info)));
+            } else {
+                lines.push(format!(
+                    "source: {} ({})",
+                    quoted_label(&m.path, info, usize::MAX),
+                    place(&m.path, info)
+                ));
+            }
+        }
+        (Status::Verified, Some(m)) => lines.push(first_line("quote found in ", &title(m), "")),
+        (status, _) => lines.push(format!("quote {}", status.as_str())),
+    }
+    lines.join("\n")
+}
+
+/// How the note cites the quotation: `[@key]`, `<https://…>` for a web page, a link's
+/// destination as written.
+fn cited_as(r: &QuoteResult) -> String {
+    let Some(cited) = r.cited.as_deref() else {
+        return "another source".to_string();
+    };
+    let target = r.quote.citations.iter().map(|c| &c.target).find(|t| {
+        matches!(t, CitationTarget::Key(k) | CitationTarget::Link(k) | CitationTarget::Url(k) if k == cited)
+    });
+    match target {
+        Some(CitationTarget::Key(k)) => format!("[@{k}]"),
+        Some(CitationTarget::Url(u)) => format!("<{u}>"),
+        _ => cited.to_string(),
+    }
 }
 
 /// A hint on each speaker a note names that the source does not ("the source does not say

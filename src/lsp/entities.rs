@@ -6,7 +6,7 @@
 //! or `entities.toml` changes); byte ranges are in the source files and in the note's text,
 //! turned into positions by [`super::position`] only.
 
-use super::describe::key_of;
+use super::describe::{first_words, label, last_words, shorten};
 use super::folder::{Entities, IndexSnapshot};
 use super::position::{self, Encoding};
 use super::sources;
@@ -24,9 +24,15 @@ use tower_lsp_server::ls_types::{
 };
 
 /// Context snippets shown on a hover.
-const SNIPPETS: usize = 3;
+const SNIPPETS: usize = 2;
 /// Sources listed with their mention counts on a hover.
-const SOURCES_LISTED: usize = 8;
+const SOURCES_LISTED: usize = 3;
+/// Descriptions shown on a hover.
+const DESCRIPTIONS: usize = 2;
+/// Characters of a description, of a snippet, of a source's title on a hover.
+const DESCRIPTION_CHARS: usize = 100;
+const SNIPPET_CHARS: usize = 180;
+const TITLE_CHARS: usize = 40;
 /// Workspace symbols returned at most.
 const SYMBOLS: usize = 200;
 /// Entity completions offered at most.
@@ -89,12 +95,14 @@ fn line_in(snap: &IndexSnapshot, root: &Path, path: &str, at: usize) -> usize {
         })
 }
 
-/// `[name:line](file://…#Lline)`, or the path in backticks when there is no URI.
+/// `[Title:line](file://…#Lline)` (the title cut at a word), or the path in backticks when
+/// there is no URI.
 fn source_link(snap: &IndexSnapshot, root: &Path, path: &str, line: usize) -> String {
+    let name = shorten(&label(path, snap.source_info(path).as_ref()), TITLE_CHARS);
     let label = if line > 0 {
-        format!("{}:{line}", key_of(path))
+        format!("{name}:{line}")
     } else {
-        key_of(path)
+        name
     };
     match link(snap, root, path, line) {
         Some(l) => format!("[{}]({l})", escape(&label)),
@@ -110,17 +118,28 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
     if e.registered {
         out.push_str(" · `entities.toml`");
     }
-    if !e.aliases.is_empty() {
-        let aliases: Vec<String> = e.aliases.iter().map(|a| escape(a)).collect();
-        let _ = write!(out, "\n\nalso: {}", aliases.join(", "));
+    // Other names and roles on one line under the name (a name's own words are no other
+    // name: `Soleimani` of `Qassem Soleimani`).
+    let aliases: Vec<String> = e
+        .aliases
+        .iter()
+        .filter(|a| !repeats(&e.name, a))
+        .map(|a| escape(a))
+        .collect();
+    let mut more = Vec::new();
+    if !aliases.is_empty() {
+        more.push(format!("also: {}", aliases.join(", ")));
     }
     if !e.roles.is_empty() {
-        let _ = write!(out, "\n\nroles: {}", escape(&e.roles.join(", ")));
+        more.push(format!("roles: {}", escape(&e.roles.join(", "))));
+    }
+    if !more.is_empty() {
+        let _ = write!(out, "  \n{}", more.join(" · "));
     }
     if !e.descriptions.is_empty() {
         out.push('\n');
     }
-    for d in e.descriptions.iter().take(5) {
+    for d in e.descriptions.iter().take(DESCRIPTIONS) {
         let from = match &d.range {
             Some(r) => source_link(
                 snap,
@@ -130,7 +149,11 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
             ),
             None => format!("`{}`", d.source),
         };
-        let _ = write!(out, "\n- {} — {from}", escape(&d.text));
+        let _ = write!(
+            out,
+            "\n- {} — {from}",
+            escape(&shorten(&d.text, DESCRIPTION_CHARS))
+        );
     }
     if e.mentions == 0 {
         out.push_str("\n\nNot mentioned in the sources.");
@@ -160,16 +183,24 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
             if s.first.context.trim().is_empty() {
                 continue;
             }
-            let surface = snap
-                .sources()
-                .get(&snap.sources().text_file(root, &s.path))
-                .and_then(|t| t.text.get(s.first.range.clone()).map(str::to_string))
-                .unwrap_or_default();
+            let text = snap.sources().get(&snap.sources().text_file(root, &s.path));
+            let around = text
+                .as_ref()
+                .and_then(|t| in_source(&t.text, s.first.range.clone()));
+            let shown = match around {
+                Some(a) => a,
+                None => {
+                    let surface = text
+                        .as_ref()
+                        .and_then(|t| t.text.get(s.first.range.clone()).map(str::to_string))
+                        .unwrap_or_default();
+                    emphasise(&s.first.context, &surface)
+                }
+            };
             let line = first_line(s, snap, root);
             let _ = write!(
                 out,
-                "\n> {} — {}\n",
-                emphasise(&s.first.context, &surface),
+                "\n> {shown} — {}\n",
                 source_link(snap, root, &s.path, line)
             );
         }
@@ -197,9 +228,89 @@ fn first_line(s: &crate::entities::EntitySource, snap: &IndexSnapshot, root: &Pa
     }
 }
 
-/// `context` escaped, with the first occurrence of `surface` in bold; on one line.
+/// Whether an alias only repeats the name: the same words, or some of them (`Soleimani`
+/// of `Qassem Soleimani`), whatever the case and apostrophes.
+fn repeats(name: &str, alias: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '’'))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.replace(['’', '\''], "").to_lowercase())
+            .collect()
+    };
+    let (name, alias) = (words(name), words(alias));
+    !alias.is_empty()
+        && alias.iter().all(|a| {
+            name.iter()
+                .any(|n| n == a || n.trim_start_matches("al-") == a)
+        })
+}
+
+/// `context` cut to [`SNIPPET_CHARS`] around the first occurrence of `surface`, at word
+/// boundaries (`…` where words were left out).
+fn snippet(context: &str, surface: &str) -> String {
+    let context = context.split_whitespace().collect::<Vec<_>>().join(" ");
+    if context.chars().count() <= SNIPPET_CHARS {
+        return context;
+    }
+    let at = (!surface.is_empty())
+        .then(|| context.find(surface))
+        .flatten()
+        .unwrap_or(0);
+    // Start a third of the room before the name, at a word.
+    let lead_room = SNIPPET_CHARS / 3;
+    let before: Vec<(usize, char)> = context[..at].char_indices().collect();
+    let start = if before.len() <= lead_room {
+        0
+    } else {
+        let from = before[before.len() - lead_room].0;
+        context[from..at].find(' ').map_or(at, |i| from + i + 1)
+    };
+    let rest = shorten(&context[start..], SNIPPET_CHARS);
+    if start > 0 {
+        format!("…{rest}")
+    } else {
+        rest
+    }
+}
+
+/// Words of the source shown before and after a mention in a snippet.
+const SNIPPET_WORDS_BEFORE: usize = 10;
+const SNIPPET_WORDS_AFTER: usize = 18;
+
+/// The mention at `range` of a source's `text` in its sentence's words, cut at word
+/// boundaries of the source itself, escaped, the mention in bold; on one line. `None` if the
+/// range is not in the text.
+fn in_source(text: &str, range: Range<usize>) -> Option<String> {
+    let surface = text.get(range.clone())?;
+    if surface.trim().is_empty() {
+        return None;
+    }
+    let (before, _, after) = sources::paragraph(text, range);
+    let one_line = |s: &str| {
+        let lead = s.starts_with(char::is_whitespace);
+        let tail = s.ends_with(char::is_whitespace);
+        let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        format!(
+            "{}{joined}{}",
+            if lead && !joined.is_empty() { " " } else { "" },
+            if tail && !joined.is_empty() { " " } else { "" }
+        )
+    };
+    let before = one_line(&last_words(&before, SNIPPET_WORDS_BEFORE));
+    let after = one_line(&first_words(&after, SNIPPET_WORDS_AFTER));
+    Some(format!(
+        "{}**{}**{}",
+        escape(&before),
+        escape(one_line(surface).trim()),
+        escape(&after)
+    ))
+}
+
+/// `context` escaped and cut at word boundaries, with the first occurrence of `surface` in
+/// bold; on one line.
 fn emphasise(context: &str, surface: &str) -> String {
-    let mut context = context.split_whitespace().collect::<Vec<_>>().join(" ");
+    let surface_one_line = surface.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut context = snippet(context, &surface_one_line);
     // Cut mid-sentence by the extractor: say so.
     if context.starts_with(|c: char| c.is_lowercase() || c == ',') {
         context.insert(0, '…');

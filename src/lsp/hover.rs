@@ -1,9 +1,13 @@
 //! Hover on a quotation: the verdict, the source (title, author, date, path and line), the
-//! source paragraph with the matched words in bold, and the word diff of a mismatch. Hover on
+//! source passage with the matched words in bold, and the difference as a `diff` block; what
+//! the quotation's diagnostic says (editors show it above the hover) is not repeated. Hover on
 //! a `[@key]` citation: the source it names. Hover on an entity's name: its card
 //! ([`super::entities::card`]), after the quote's hover when the name is inside a quotation.
 
-use super::describe::{byline, citation_of, older_capture_of_cited_page, percent, word_diff};
+use super::describe::{
+    byline, citation_of, first_words, full_byline, label, last_words, older_capture_of_cited_page,
+    percent, shorten,
+};
 use super::documents::Checked;
 use super::entities;
 use super::folder::IndexSnapshot;
@@ -11,7 +15,7 @@ use super::position::{self, Encoding};
 use super::sources;
 use crate::check::QuoteResult;
 use crate::quotes::extract::{Citation, CitationTarget};
-use crate::quotes::verdict::{SourceMatch, Status};
+use crate::quotes::verdict::{DiffOp, Op, SourceMatch, Status};
 use std::fmt::Write;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
@@ -130,16 +134,7 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
     }
     for p in paths {
         let info = snap.source_info(&p);
-        let by = byline(info.as_ref());
-        let _ = writeln!(
-            out,
-            "- {}`{p}`",
-            if by.is_empty() {
-                String::new()
-            } else {
-                format!("{by} — ")
-            }
-        );
+        let _ = writeln!(out, "- {} · `{p}`", escape(&full_byline(&p, info.as_ref())));
     }
     Some(out)
 }
@@ -157,9 +152,8 @@ fn web_citation(url: &str, captures: &[String], snap: &IndexSnapshot) -> String 
     };
     let info = snap.source_info(newest);
     let meta = info.as_ref().map(|i| &i.meta);
-    let by = byline(info.as_ref());
-    if !by.is_empty() {
-        let _ = writeln!(out, "{by}\n");
+    if info.is_some() {
+        let _ = writeln!(out, "{}\n", escape(&full_byline(newest, info.as_ref())));
     }
     let when = meta
         .and_then(|m| m.captured.as_deref())
@@ -207,31 +201,30 @@ fn bib_entry(e: &crate::bibliography::Entry) -> String {
     out
 }
 
-fn headline(r: &QuoteResult) -> String {
-    let v = &r.verdict;
-    match v.status {
-        Status::Verified => "✓ **verified**: found word for word".to_string(),
-        Status::Mismatch => format!(
-            "≠ **mismatch**: the source's wording differs ({} similar)",
-            percent(v.similarity())
-        ),
-        Status::NotFound => "✗ **not found** in the sources".to_string(),
-        Status::TooLong => format!(
-            "… **not checked**: {}",
-            crate::quotes::matcher::too_long_message(&r.quote.text)
-        ),
-        Status::Misattributed => format!(
-            "⚠ **misattributed**: cited to `{}` but found in another source",
-            r.cited.as_deref().unwrap_or("?")
-        ),
-        Status::WrongSpeaker => format!(
-            "⚠ **wrong speaker**: {}",
-            crate::speakers::wrong_speaker_message(
-                r.speaker.as_ref().and_then(|s| s.check.source.as_deref()),
-                r.speaker.as_ref().map(|s| s.claim.display()).as_deref(),
-            )
-        ),
+/// The verdict as a tag: a sign and a word (what a code lens says too).
+fn tag(status: Status) -> &'static str {
+    match status {
+        Status::Verified => "✓ **verified**",
+        Status::Mismatch => "≠ **mismatch**",
+        Status::NotFound => "✗ **not found**",
+        Status::TooLong => "… **not checked**",
+        Status::Misattributed => "⇄ **misattributed**",
+        Status::WrongSpeaker => "⚠ **wrong speaker**",
     }
+}
+
+/// The diagnostic published for this quotation, if any (editors show it above the hover).
+fn diagnostic_of<'a>(
+    checked: &'a Checked,
+    r: &QuoteResult,
+    enc: Encoding,
+) -> Option<&'a tower_lsp_server::ls_types::Diagnostic> {
+    let range = position::range(&checked.rope, r.quote.range.clone(), enc);
+    let code = r.verdict.status.as_str();
+    checked.diagnostics.iter().find(|d| {
+        d.range == range
+            && matches!(&d.code, Some(tower_lsp_server::ls_types::NumberOrString::String(c)) if c == code)
+    })
 }
 
 /// Who said it, for a quotation whose note names a speaker: "Said by Y" with the line of
@@ -282,17 +275,30 @@ fn speaker_line(
     })
 }
 
-/// The Markdown for one quote.
+/// The Markdown for one quote: what its diagnostic (shown above a hover by editors) does not
+/// say. The verdict and the source (title, author, date, where), the source passage with the
+/// matched words in bold, who said it, the difference as a `diff` block (which every client
+/// colours), then what the diagnostic leaves out: findings, where else it is. The
+/// diagnostic's own lines are not repeated; a quotation without one gets them here.
 pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnapshot) -> String {
-    let mut out = format!("**sourced** · {}\n\n", headline(r));
     let v = &r.verdict;
+    let diagnostic = diagnostic_of(checked, r, enc);
+    let mut out = format!("{} · ", tag(v.status));
     let Some(m) = &v.best else {
+        match v.status {
+            Status::TooLong if diagnostic.is_none() => {
+                out.push_str(&crate::quotes::matcher::too_long_message(&r.quote.text));
+            }
+            Status::TooLong => out.push_str("longer than sourced checks"),
+            _ => out.push_str("no passage of the sources comes close"),
+        }
+        out.push('\n');
         return out;
     };
     if v.status == Status::NotFound {
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "Closest passage ({} similar):\n",
+            "closest passage ({} similar) in ",
             percent(m.similarity)
         );
     }
@@ -313,19 +319,23 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnap
         Status::Mismatch | Status::Misattributed | Status::WrongSpeaker
     ) && !m.diff.is_empty()
     {
-        let _ = writeln!(
-            out,
-            "\nDiff (`[-source-]{{+note+}}`):\n\n```text\n{}\n```",
-            word_diff(&m.diff)
-        );
+        let _ = write!(out, "\n{}", diff_block(&m.diff));
     }
-    if v.status != Status::Verified && !m.findings.is_empty() {
+    // The findings and the citation to use are in the diagnostic's message when there is one.
+    let said = diagnostic.map(|d| d.message.as_str()).unwrap_or_default();
+    let findings: Vec<&str> = m
+        .findings
+        .iter()
+        .map(|f| f.message.as_str())
+        .filter(|f| v.status != Status::Verified && !said.contains(f))
+        .collect();
+    if !findings.is_empty() {
         let _ = writeln!(out);
-        for f in &m.findings {
-            let _ = writeln!(out, "- {}", f.message);
+        for f in findings {
+            let _ = writeln!(out, "- {f}");
         }
     }
-    if v.status == Status::Misattributed {
+    if v.status == Status::Misattributed && diagnostic.is_none() {
         let info = snap.source_info(&m.path);
         match older_capture_of_cited_page(r.cited.as_deref(), info.as_ref()) {
             Some(when) => {
@@ -341,13 +351,96 @@ pub fn quote(checked: &Checked, r: &QuoteResult, enc: Encoding, snap: &IndexSnap
         }
     }
     if !v.also.is_empty() {
-        let _ = writeln!(out, "\nAlso found in:");
-        for a in &v.also {
-            let line = line_of(checked, a, enc, snap);
-            let _ = writeln!(out, "- `{}`{line}", a.path);
-        }
+        let names: Vec<String> = v
+            .also
+            .iter()
+            .map(|a| {
+                let info = snap.source_info(&a.path);
+                format!(
+                    "*{}*{}",
+                    escape(&shorten(&label(&a.path, info.as_ref()), 50)),
+                    line_of(checked, a, enc, snap)
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "\nAlso in {}.", names.join(", "));
     }
     out
+}
+
+/// Unchanged runs longer than this many words are cut in a [`diff_block`]…
+const DIFF_LONG_RUN: usize = 24;
+/// …to this many words on each side of a difference.
+const DIFF_CONTEXT: usize = 8;
+/// Characters per line of a [`diff_block`] (longer lines are wrapped, each keeping its sign).
+const DIFF_WIDTH: usize = 64;
+
+/// The difference as a fenced `diff` block: the source's words on `-` lines, the note's on
+/// `+` lines, whole passages wrapped at word boundaries, long unchanged runs cut to a few
+/// words around each change.
+fn diff_block(diff: &[DiffOp]) -> String {
+    let last = diff.len().saturating_sub(1);
+    let (mut source, mut note) = (Vec::new(), Vec::new());
+    for (i, d) in diff.iter().enumerate() {
+        match d.op {
+            Op::Equal => {
+                let words: Vec<&str> = d.note.split_whitespace().collect();
+                let keep_head = if i == 0 { 0 } else { DIFF_CONTEXT };
+                let keep_tail = if i == last { 0 } else { DIFF_CONTEXT };
+                let run = if words.len() > DIFF_LONG_RUN {
+                    let mut run: Vec<&str> = words[..keep_head].to_vec();
+                    run.push("…");
+                    run.extend(&words[words.len() - keep_tail..]);
+                    run.join(" ")
+                } else {
+                    words.join(" ")
+                };
+                source.push(run.clone());
+                note.push(run);
+            }
+            _ => {
+                source.push(d.source.clone());
+                note.push(d.note.clone());
+            }
+        }
+    }
+    let side = |sign: char, parts: &[String]| {
+        let text = parts
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join(" ");
+        wrap(&text, DIFF_WIDTH)
+            .into_iter()
+            .map(|l| format!("{sign} {l}\n"))
+            .collect::<String>()
+    };
+    let body = format!("{}{}", side('-', &source), side('+', &note));
+    // A fence longer than any run of backticks in the words.
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}diff\n{body}{fence}\n")
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word stands
+/// alone on its line).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn line_of(checked: &Checked, m: &SourceMatch, enc: Encoding, snap: &IndexSnapshot) -> String {
@@ -362,7 +455,10 @@ fn line_of(checked: &Checked, m: &SourceMatch, enc: Encoding, snap: &IndexSnapsh
         .unwrap_or_default()
 }
 
-/// Who wrote the source, where it is, and the paragraph with the match in bold.
+/// Words of the source paragraph shown on each side of the match.
+const PASSAGE_WORDS: usize = 20;
+
+/// The source (title, author, date), where it is, and the passage with the match in bold.
 fn source_block(
     out: &mut String,
     checked: &Checked,
@@ -375,25 +471,10 @@ fn source_block(
     if let (Some(i), Some(e)) = (info.as_mut(), entry) {
         e.enrich(&mut i.meta);
     }
-    let title = info.as_ref().and_then(|i| i.meta.title.clone());
-    let rest: Vec<String> = info
-        .as_ref()
-        .map(|i| {
-            [&i.meta.author, &i.meta.date]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
-    match title {
-        Some(t) => {
-            let _ = write!(out, "*{}*", escape(&t));
-        }
-        None => out.push_str("Source"),
-    }
-    if !rest.is_empty() {
-        let _ = write!(out, " — {}", escape(&rest.join(", ")));
+    let _ = write!(out, "*{}*", escape(&label(&m.path, info.as_ref())));
+    let by = byline(info.as_ref());
+    if !by.is_empty() {
+        let _ = write!(out, " — {}", escape(&by));
     }
     match info.as_ref().filter(|i| i.rendition.is_some()) {
         // A source that is not a text file: where a person finds the passage in the
@@ -428,6 +509,8 @@ fn source_block(
         Some(t) => sources::paragraph(&t.text, m.range.clone()),
         None => (String::new(), m.text.clone(), String::new()),
     };
+    let before = last_words(&before, PASSAGE_WORDS);
+    let after = first_words(&after, PASSAGE_WORDS);
     let para = format!("{before}{}{after}", bold(&matched));
     for line in para.lines() {
         let _ = writeln!(out, "> {}", line.trim_end_matches('\r'));
@@ -471,5 +554,51 @@ mod tests {
         assert_eq!(bold(" two words "), " **two words** ");
         assert_eq!(bold("a\n\nb"), "**a**\n\n**b**");
         assert_eq!(bold(""), "");
+    }
+
+    fn op(op: Op, source: &str, note: &str) -> DiffOp {
+        DiffOp {
+            op,
+            note: note.into(),
+            source: source.into(),
+            note_range: 0..0,
+            why: None,
+        }
+    }
+
+    #[test]
+    fn a_diff_block_has_the_source_on_minus_lines_and_the_note_on_plus_lines() {
+        let long = "w ".repeat(30);
+        let block = diff_block(&[
+            op(Op::Equal, "The", "The"),
+            op(Op::Replace, "2,500", "5,000"),
+            op(Op::Equal, &long, &long),
+            op(Op::Delete, "not", ""),
+            op(Op::Equal, "end `x`", "end `x`"),
+        ]);
+        let words = |n| vec!["w"; n].join(" ");
+        assert_eq!(
+            block,
+            format!(
+                "```diff\n- The 2,500 {} … {} not end `x`\n+ The 5,000 {} … {} end `x`\n```\n",
+                words(8),
+                words(8),
+                words(8),
+                words(8)
+            )
+        );
+        // Backticks in the words never close the fence.
+        let block = diff_block(&[op(Op::Replace, "a ``` b", "c")]);
+        assert!(
+            block.starts_with("````diff\n") && block.ends_with("\n````\n"),
+            "{block}"
+        );
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces() {
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("toolongword x", 4), ["toolongword", "x"]);
+        assert_eq!(wrap("", 4), [""]);
     }
 }

@@ -196,6 +196,7 @@ impl Session {
     fn index_changed(&self) {
         self.recheck_all(Duration::ZERO);
         self.refresh_inlay_hints();
+        self.refresh_code_lenses();
         self.refresh_diagnostics();
     }
 

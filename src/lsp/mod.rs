@@ -19,11 +19,13 @@
 //! | `actions`     | quick fixes built from a diagnostic's `data`, versioned edits     |
 //! | `hover`, `definition`, `completion`, `symbols` | the other requests' content        |
 //! | `entities`    | named entities: hover card, locations, workspace symbols, names    |
+//! | `lens`        | a code lens per quotation: verdict and source title, opens it     |
+//! | `links`       | document links from citations to their sources' files             |
 //! | `sources`     | source files read from disk for locations and hover paragraphs    |
 //! | `describe`    | shared wording: word diff, source names                           |
 //! | `progress`    | `window/workDoneProgress` when the client supports it             |
 //! | `status`      | the `sourced/status` notification and request (index state)       |
-//! | `commands`    | `workspace/executeCommand`: `sourced.checkWorkspace`, `.archive`  |
+//! | `commands`    | `workspace/executeCommand`: `.checkWorkspace`, `.archive`, `.init`, `.showSource` |
 //! | `no_sources`  | a workspace without sources: one diagnostic, `sourced.init`       |
 //! | `transport`   | frames in and out: repairs or answers what tower-lsp cannot read  |
 //!
@@ -51,6 +53,8 @@ mod handlers;
 mod hover;
 mod indexer;
 mod no_sources;
+mod lens;
+mod links;
 pub mod position;
 mod progress;
 mod schedule;

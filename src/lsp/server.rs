@@ -118,6 +118,14 @@ impl LanguageServer for Server {
         self.session.inlay_hint(params).await
     }
 
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.session.code_lens(params).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.session.document_link(params).await
+    }
+
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,

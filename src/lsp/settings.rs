@@ -3,7 +3,7 @@
 //!
 //! ```json
 //! { "sourced": {
-//!     "sources": ["sources"], "minWords": 4, "inlayHints": true,
+//!     "sources": ["sources"], "minWords": 4, "inlayHints": true, "codeLens": true,
 //!     "severity": { "notFound": "error", "mismatch": "warning",
 //!                   "misattributed": "warning", "verified": "off" } } }
 //! ```
@@ -27,6 +27,8 @@ pub struct Settings {
     pub severity: Severities,
     /// Show the source after each verified quote.
     pub inlay_hints: bool,
+    /// A code lens above each quotation: its verdict and source.
+    pub code_lens: bool,
     /// Wait after an edit before checking a note.
     pub debounce: Duration,
     /// Hold the index back this long before opening it (for tests of the "building" state).
@@ -40,6 +42,7 @@ impl Default for Settings {
             min_words: None,
             severity: Severities::default(),
             inlay_hints: true,
+            code_lens: true,
             debounce: DEFAULT_DEBOUNCE,
             index_delay: Duration::ZERO,
         }
@@ -95,6 +98,7 @@ struct Raw {
     min_words: Option<usize>,
     severity: Option<RawSeverity>,
     inlay_hints: Option<bool>,
+    code_lens: Option<bool>,
     debounce_ms: Option<u64>,
     index_delay_ms: Option<u64>,
 }
@@ -163,6 +167,9 @@ impl Settings {
         if cleared("inlayHints") {
             out.inlay_hints = defaults.inlay_hints;
         }
+        if cleared("codeLens") {
+            out.code_lens = defaults.code_lens;
+        }
         if cleared("debounceMs") {
             out.debounce = defaults.debounce;
         }
@@ -221,6 +228,9 @@ impl Settings {
         if let Some(b) = raw.inlay_hints {
             out.inlay_hints = b;
         }
+        if let Some(b) = raw.code_lens {
+            out.code_lens = b;
+        }
         if let Some(ms) = raw.debounce_ms {
             out.debounce = Duration::from_millis(ms.min(60_000));
         }
@@ -267,6 +277,11 @@ mod tests {
         assert_eq!(s2.debounce, Duration::from_millis(10));
         assert_eq!(s2.sources, ["a"]);
         assert_eq!(s2.min_words, Some(6));
+        assert!(s2.code_lens);
+        let (off, _) = s2.merged(&json!({"codeLens": false}));
+        assert!(!off.code_lens);
+        let (back, _) = off.merged(&json!({"sourced": {"codeLens": null}}));
+        assert!(back.code_lens);
     }
 
     #[test]

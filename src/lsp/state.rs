@@ -20,6 +20,8 @@ pub struct ClientCaps {
     pub watch_registration: bool,
     pub configuration: bool,
     pub inlay_hint_refresh: bool,
+    /// `workspace/codeLens/refresh`.
+    pub code_lens_refresh: bool,
     /// `textDocument/diagnostic`: the client pulls diagnostics, so none are pushed.
     pub pull_diagnostics: bool,
     /// `workspace/diagnostic/refresh`.

@@ -92,6 +92,10 @@ def accept_server_requests(client: LanguageClient) -> None:
     def inlay_refresh(params):
         return None
 
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def code_lens_refresh(params):
+        return None
+
     @client.feature("sourced/status")
     def on_status(params):
         client.status_reports.append(params)

@@ -255,16 +255,17 @@ async function run() {
     return r.some((x) => x.text.includes("not found")) && r.some((x) => x.text.includes("differs")) ? r : null;
   }, 30000);
   rows = rows || (await problems());
-  const notFound = rows.find((r) => r.text.includes("quote not found in sources"));
+  const notFound = rows.find((r) => r.text.includes("quote not found in the 5 sources"));
   check(
     "Problems: the fabricated quote is an error at line 7",
     notFound && notFound.error && /\[Ln 7, Col 20\]/.test(notFound.text),
     rows,
   );
-  const mismatch = rows.find((r) => r.text.includes("quote differs from the source"));
+  // The first line says the verdict, the source's title and what differs.
+  const mismatch = rows.find((r) => r.text.includes("quote differs from “Iraq Wants to Kick Out US Troops”: 2,500 → 5,000"));
   check(
-    "Problems: the altered quote is a warning at line 5 with the diff",
-    mismatch && mismatch.warning && /\[Ln 5, Col 21\]/.test(mismatch.text) && mismatch.text.includes("2,500"),
+    "Problems: the altered quote is a warning at line 5 naming the source's title and the change",
+    mismatch && mismatch.warning && /\[Ln 5, Col 21\]/.test(mismatch.text),
     rows,
   );
   check(
@@ -306,6 +307,36 @@ async function run() {
   );
   await shot("hover-quote");
 
+  // 5b. Hover on the altered quote (line 5): VS Code shows the diagnostic above the hover;
+  // the hover adds the source's title and the difference as a coloured diff block, and does
+  // not say the diagnostic's first line again.
+  const diagnosticLine = "quote differs from “Iraq Wants to Kick Out US Troops”: 2,500 → 5,000";
+  const [ml, mc] = where("5,000", 5);
+  const mismatchHover = await hoverAt(ml, mc, "- The 2,500 troops");
+  const times = mismatchHover.split(diagnosticLine).length - 1;
+  check(
+    "hover on an altered quote names the source's title and shows the diff block",
+    mismatchHover.includes("Iraq Wants to Kick Out US Troops") &&
+      mismatchHover.includes("- The 2,500 troops") &&
+      mismatchHover.includes("+ The 5,000 troops"),
+    mismatchHover,
+  );
+  check(
+    "the hover does not repeat the diagnostic's message line (VS Code shows it once, above)",
+    times <= 1,
+    { times, mismatchHover },
+  );
+  // VS Code tokenizes a fenced `diff` block: `-` and `+` lines get different token classes.
+  const tokenClasses = await page.evaluate(() => [
+    ...new Set(
+      [...document.querySelectorAll(".monaco-editor .monaco-hover:not(.hidden) [class*='mtk']")].flatMap((e) =>
+        [...e.classList].filter((c) => /^mtk\d+$/.test(c)),
+      ),
+    ),
+  ]);
+  check("the diff block in the hover is coloured (two or more token colours)", tokenClasses.length >= 2, tokenClasses);
+  await shot("hover-mismatch");
+
   // 6. Hover on an entity: the card of the Popular Mobilization Forces, with its other names.
   const [el, ec] = where("Mobilization", 3);
   const entityHover = await hoverAt(el, ec, "PMF");
@@ -315,6 +346,46 @@ async function run() {
     entityHover,
   );
   await shot("hover-entity");
+
+  // 6b. Completion after `[@` at the end of line 1: the rows show the seeds' titles (the
+  // server's labelDetails), not only their hash-named keys. Undone afterwards.
+  await goTo(1, note[0].length + 1);
+  await page.keyboard.press("End");
+  await page.keyboard.type(" [@", { delay: 30 });
+  const suggestRows = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll(".suggest-widget .monaco-list-row")].map((r) => r.innerText.replace(/\s+/g, " ").trim()),
+    );
+  const suggestions = await until(async () => {
+    let r = await suggestRows();
+    if (!r.some((x) => x.includes("Iraq Wants to Kick Out US Troops"))) {
+      await page.keyboard.press("Control+Space");
+      await page.waitForTimeout(500);
+      r = await suggestRows();
+    }
+    return r.some((x) => x.includes("Iraq Wants to Kick Out US Troops")) ? r : null;
+  }, 20000, 500);
+  const rowsShown = suggestions || (await suggestRows());
+  check(
+    "completion after [@ lists the seeds with their titles in the rows",
+    ["Iraq Wants to Kick Out US Troops", "The US Is Occupying Iraq For A Second Time"].every((t) =>
+      rowsShown.some((x) => x.includes(t)),
+    ) && rowsShown.some((x) => x.includes("003_0afb694efec83e04")),
+    rowsShown,
+  );
+  await shot("completion");
+  await page.keyboard.press("Escape");
+  // Undo the typing (auto-closed brackets may take more than one step).
+  const typedGone = await until(async () => {
+    const lines = await text(".monaco-editor .view-lines");
+    if (!lines.includes("[@")) {
+      return true;
+    }
+    await page.keyboard.press("Control+Z");
+    await page.waitForTimeout(200);
+    return false;
+  }, 10000, 200);
+  check("the typed [@ is undone", typedGone, await text(".monaco-editor .view-lines"));
 
   // 7. F12 on the quote: the source file opens at the quoted line (9).
   await page.keyboard.press("Escape");

@@ -13,11 +13,15 @@
 //! | `actions`    | codeAction                                                         |
 //! | `completion` | completion                                                         |
 //! | `symbols`    | documentSymbol, workspace/symbol, inlayHint                        |
+//! | `lens`       | codeLens, the lenses' command (`sourced.showSource`), their refresh|
+//! | `links`      | documentLink                                                       |
 
 mod actions;
 mod completion;
 mod documents;
 mod hover;
+mod lens;
+mod links;
 mod navigation;
 mod pull;
 mod symbols;

@@ -33,6 +33,10 @@ fn caps_of(c: &ClientCapabilities) -> ClientCaps {
             .and_then(|w| w.inlay_hint.as_ref())
             .and_then(|i| i.refresh_support)
             .unwrap_or(false),
+        code_lens_refresh: ws
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false),
         pull_diagnostics: doc.and_then(|d| d.diagnostic.as_ref()).is_some(),
         diagnostic_refresh: ws
             .and_then(|w| w.diagnostics.as_ref())
@@ -87,6 +91,13 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             ..Default::default()
         }),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         document_symbol_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
@@ -302,6 +313,9 @@ impl Session {
         }
         if old.inlay_hints != new.inlay_hints {
             self.refresh_inlay_hints();
+        }
+        if old.code_lens != new.code_lens {
+            self.refresh_code_lenses();
         }
     }
 
