@@ -345,20 +345,22 @@ fn note_text(note: &Note, room: usize, style: &Style) -> String {
         .join("\n")
 }
 
+/// Plain `text` wrapped at word boundaries to `room` characters (10 at least).
+fn wrapped(text: &str, room: usize) -> String {
+    wrap::fill(&wrap::words(text, None), room.max(10))
+        .iter()
+        .map(|line| wrap::show(line, |_, t| t.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// One block as text, without a trailing newline.
 fn render_block(b: &Block<'_>, note: Option<&str>, style: &Style, width: usize) -> String {
     let last_line = b.place.end_line.max(b.place.line);
     let gutter = gutter(last_line);
     // The title wrapped after `warning[code]: `.
     let head = b.name.chars().count() + b.code.map_or(0, |c| c.chars().count() + 2) + 2;
-    let title_text = wrap::fill(
-        &wrap::words(&b.title, None),
-        width.saturating_sub(head).max(10),
-    )
-    .iter()
-    .map(|line| wrap::show(line, |_, t| t.to_string()))
-    .collect::<Vec<_>>()
-    .join("\n");
+    let title_text = wrapped(&b.title, width.saturating_sub(head));
     let mut title = b.level.clone().primary_title(title_text.as_str());
     if let Some(code) = b.code {
         title = title.id(code);
@@ -443,6 +445,7 @@ pub fn render_at(report: &Report, style: &Style, verbose: bool, width: usize) ->
             "the index may be out of date (it could not be updated: {stale}); the verdicts are \
              from the index as last completely built"
         );
+        let title = wrapped(&title, width.saturating_sub("note: ".len()));
         let group = Group::with_title(Level::NOTE.primary_title(title.as_str()));
         let renderer = if style.color {
             Renderer::styled()
@@ -563,5 +566,27 @@ mod tests {
         assert!(out.contains('\u{1b}'), "{out}");
         let out = render_block(&block(place), Some("“abc”\n"), &Style { color: false }, 80);
         assert!(!out.contains('\u{1b}'), "{out}");
+    }
+
+    #[test]
+    fn a_stale_index_is_said_before_the_summary() {
+        let mut report = Report::new();
+        report.stale_index = Some("another process holds its writer".to_string());
+        let out = render_at(&report, &Style { color: false }, false, 100);
+        assert_eq!(
+            out,
+            "note: the index may be out of date (it could not be updated: another process \
+             holds its writer); the\n      verdicts are from the index as last completely \
+             built\n\n0 quotes: 0 verified, 0 mismatch, 0 not found, 0 misattributed\n"
+        );
+    }
+
+    #[test]
+    fn nothing_to_report_is_the_summary_alone() {
+        let out = render_at(&Report::new(), &Style { color: false }, false, 100);
+        assert_eq!(
+            out,
+            "0 quotes: 0 verified, 0 mismatch, 0 not found, 0 misattributed\n"
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! characters unless the budget is below 5; `span` is the byte range of the kept part within
 //! the window's text, on character boundaries, so a marker drawn under it stands under the
 //! same characters as in the line. A kept part wider than the budget is cut at its end (at a
-//! word end when one fits).
+//! word end when one fits), a one-character mark before it (`“`) kept.
 
 use std::ops::Range;
 
@@ -38,11 +38,15 @@ pub fn window(line: &str, keep: Range<usize>, budget: usize) -> Window {
     let cost = |a: usize, b: usize| (b - a) + if a > 0 { 2 } else { 0 } + if b < n { 2 } else { 0 };
     let (mut a, mut b) = (start, end);
     if cost(a, b) > budget {
+        // An opening mark just before the kept part stays with it (`“The`, not `The`).
+        if budget >= 8 && a > 0 && !ws(a - 1) && (a < 2 || ws(a - 2)) {
+            a -= 1;
+        }
         let room = budget.saturating_sub(if a > 0 { 2 } else { 0 } + 2).max(1);
         let mut cut = (a + room).min(n);
         let word_end = |i: usize| i < n && !ws(i - 1) && ws(i);
         let mut w = cut;
-        while w > a + 1 && !word_end(w) {
+        while w > start + 1 && !word_end(w) {
             w -= 1;
         }
         if word_end(w) {
@@ -132,7 +136,7 @@ mod tests {
     fn a_kept_part_wider_than_the_budget_is_cut_at_a_word_end() {
         let line = "x “aaa bbb ccc ddd eee fff”";
         let w = window(line, 3..26, 16);
-        assert_eq!(w.text, "… aaa bbb ccc …");
+        assert_eq!(w.text, "… “aaa bbb ccc …");
         assert_eq!(kept(&w), "aaa bbb ccc");
     }
 
@@ -143,5 +147,30 @@ mod tests {
         // A budget too small for any window still gives one, on character boundaries.
         let w = window("ééééé ééééé", 2..9, 1);
         assert!(w.text.is_char_boundary(w.span.start) && w.text.is_char_boundary(w.span.end));
+    }
+
+    proptest::proptest! {
+        /// Any line, any part, any budget of 5 or more: the window fits, its span is on
+        /// character boundaries, and what it marks is the start of the kept part (never
+        /// nothing of a part that has characters).
+        #[test]
+        fn a_window_fits_and_marks_the_kept_characters(
+            line in "[a-zé“” \t]{0,200}",
+            start in 0usize..220,
+            len in 0usize..220,
+            budget in 5usize..120,
+        ) {
+            let w = window(&line, start..start + len, budget);
+            let chars: Vec<char> = line.chars().collect();
+            proptest::prop_assert!(w.text.chars().count() <= budget);
+            proptest::prop_assert!(w.text.is_char_boundary(w.span.start));
+            proptest::prop_assert!(w.text.is_char_boundary(w.span.end));
+            let a = start.min(chars.len());
+            let b = (start + len).min(chars.len());
+            let kept: String = chars[a..b].iter().collect();
+            let marked = &w.text[w.span.clone()];
+            proptest::prop_assert!(kept.starts_with(marked));
+            proptest::prop_assert!(kept.is_empty() || !marked.is_empty());
+        }
     }
 }
