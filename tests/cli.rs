@@ -92,21 +92,33 @@ fn json_output_has_the_documented_shape() {
 #[test]
 fn human_output_is_compiler_style() {
     let ws = workspace();
-    let out = sourced(ws.path(), &["check", "examples/notes.md"]);
+    // A fixed width: the notes are wrapped to it.
+    let out = Command::new(env!("CARGO_BIN_EXE_sourced"))
+        .args(["check", "examples/notes.md"])
+        .current_dir(ws.path())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
     let text = stdout(&out);
     assert!(
-        text.contains("examples/notes.md:51:2: error: quote not found in sources"),
+        text.contains(
+            "error[not-found]: quote not found in sources\n  --> examples/notes.md:51:2\n"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("examples/notes.md:39:19: warning: quote differs from the source"),
+        text.contains(
+            "warning[mismatch]: quote differs from “The US Is Occupying Iraq For A Second Time” \
+             (95% similar)\n  --> examples/notes.md:39:19\n"
+        ),
         "{text}"
     );
     assert!(text.contains("[-not-]"), "{text}");
     assert!(text.contains("[-2,500-]{+5,000+}"), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
     assert!(
-        text.ends_with("12 quotes: 7 verified, 3 mismatch, 1 not found, 1 misattributed\n"),
+        text.ends_with("\n\n12 quotes: 7 verified, 3 mismatch, 1 not found, 1 misattributed\n"),
         "{text}"
     );
     insta::assert_snapshot!("check_human", text);
@@ -587,12 +599,14 @@ fn a_wrong_speaker_is_reported_in_every_format() {
 
     let out = sourced(ws.path(), &["check", "examples/who.md"]);
     let text = stdout(&out);
+    // The notes are wrapped to the terminal's width: compare the words.
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        text.contains(": warning: the source attributes these words to Mohammed Shia Al Sudani, not Pat Ryder\n"),
+        words.contains("warning[wrong-speaker]: the source attributes these words to Mohammed Shia Al Sudani, not Pat Ryder --> examples/who.md:3:"),
         "{text}"
     );
     assert!(
-        text.contains("  speaker: Mohammed Shia Al Sudani, at seeds/003_0afb694efec83e04.txt:11:150 (“the Iraqi prime minister stated”)\n"),
+        words.contains("= speaker: Mohammed Shia Al Sudani, at seeds/003_0afb694efec83e04.txt:11:150 (“the Iraqi prime minister stated”)"),
         "{text}"
     );
     assert!(

@@ -207,7 +207,7 @@ fn the_terminal_names_the_pages() {
     let out = sourced(ws.path(), &["check", "n.md"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("  source: sources/one-column.pdf pp. 1–2"),
+        text.contains("  = source: sources/one-column.pdf pp. 1–2"),
         "{text}"
     );
 }

@@ -133,7 +133,7 @@ fn the_terminal_names_the_cue_and_the_speaker() {
     let out = sourced(ws.path(), &["check", "notes/n.md"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("  source: sources/speech.srt 00:00:04–00:00:09\n"),
+        text.contains("  = source: sources/speech.srt 00:00:04–00:00:09\n"),
         "{text}"
     );
 }
