@@ -11,7 +11,9 @@ fn repo_file(rel: &str) -> String {
 /// The commands of the first `sh` block after `## Quick start` (comments and blank lines
 /// dropped).
 fn quick_start_commands(readme: &str) -> Vec<String> {
-    let section = &readme[readme.find("## Quick start").expect("a Quick start section")..];
+    let section = &readme[readme
+        .find("## Quick start")
+        .expect("a Quick start section")..];
     let block = &section[section.find("```sh\n").expect("an sh block") + 6..];
     let block = &block[..block.find("```").expect("the block's end")];
     block
@@ -48,12 +50,19 @@ fn the_quick_start_has_the_main_job_and_the_test_command_that_ci_runs() {
 fn the_editor_set_up_blocks_the_editor_tests_run_are_in_the_readme() {
     let readme = repo_file("README.md");
     for (marker, fence, must) in [
-        ("<!-- nvim-setup -->", "```lua", "require(\"sourced\").setup("),
+        (
+            "<!-- nvim-setup -->",
+            "```lua",
+            "require(\"sourced\").setup(",
+        ),
         ("<!-- emacs-setup -->", "```elisp", "eglot-server-programs"),
     ] {
         let at = readme.find(marker).unwrap_or_else(|| panic!("{marker}"));
         let after = readme[at + marker.len()..].trim_start();
-        assert!(after.starts_with(fence), "{marker} is not followed by {fence}");
+        assert!(
+            after.starts_with(fence),
+            "{marker} is not followed by {fence}"
+        );
         let block = &after[..after[3..].find("```").unwrap() + 3];
         assert!(block.contains(must), "{marker}: {block}");
     }
