@@ -9,21 +9,7 @@ use std::process::{Command, Output};
 
 /// A workspace in a temp folder: the seeds, the sample note, a sourced.toml.
 fn workspace() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("seeds")).unwrap();
-    std::fs::create_dir_all(dir.path().join("examples")).unwrap();
-    for e in std::fs::read_dir(repo.join("seeds")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.path().join("seeds").join(e.file_name())).unwrap();
-    }
-    std::fs::copy(
-        repo.join("examples/notes.md"),
-        dir.path().join("examples/notes.md"),
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("sourced.toml"), "sources = [\"seeds\"]\n").unwrap();
-    dir
+    common::sample_workspace()
 }
 
 fn stdout(o: &Output) -> String {

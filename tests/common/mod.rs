@@ -18,6 +18,26 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A workspace in a temp folder: the seeds in `seeds/`, the sample note in
+/// `examples/notes.md`, and a `sourced.toml` naming `seeds`.
+pub fn sample_workspace() -> tempfile::TempDir {
+    let repo = repo();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("seeds")).unwrap();
+    std::fs::create_dir_all(dir.path().join("examples")).unwrap();
+    for e in std::fs::read_dir(repo.join("seeds")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join("seeds").join(e.file_name())).unwrap();
+    }
+    std::fs::copy(
+        repo.join("examples/notes.md"),
+        dir.path().join("examples/notes.md"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("sourced.toml"), "sources = [\"seeds\"]\n").unwrap();
+    dir
+}
+
 /// `sourced ARGS` run in `dir` (colours off), to its end.
 pub fn sourced(dir: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_sourced"))
