@@ -222,16 +222,22 @@ async fn the_hover_of_a_mismatch_adds_to_its_diagnostic_in_a_short_card() {
     let (mut c, uri, text, diags) = started(ws.path(), fast()).await;
     let md = hover(&mut c, &uri, &text, "5,000 troops", 0).await;
     let lines: Vec<&str> = md.lines().collect();
-    assert!(lines.len() <= 15, "{} lines:\n{md}", lines.len());
+    // VS Code shows the diagnostic above the hover in the same card, which has about a
+    // dozen lines before it scrolls.
+    assert!(lines.len() <= 10, "{} lines:\n{md}", lines.len());
     // It starts with the verdict and the source's title, never the diagnostic's lines.
-    assert_eq!(lines[0], format!("≠ **mismatch** · *{IRAQ}*  "));
+    assert!(
+        lines[0].starts_with(&format!("≠ **mismatch** · *{IRAQ}* · `"))
+            && lines[0].ends_with(&format!("{S003}.txt` line 15")),
+        "{md}"
+    );
     let diagnostic = by_code(&diags, "mismatch")[0]["message"].as_str().unwrap();
     for said in diagnostic.lines() {
         assert!(!md.contains(said), "{said:?} repeated in\n{md}");
     }
     // The source passage with the matched words in bold (the article has a no-break space).
     assert!(
-        md.replace('\u{a0}', " ").contains("> …that its troops are in Baghdad at the invitation of local authorities to help fight Islamic State (IS, formerly ISIS). **The 2,500 troops who remain the country a decade later are free to act in “self-defense**,” according to Washington."),
+        md.replace('\u{a0}', " ").contains("> …local authorities to help fight Islamic State (IS, formerly ISIS). **The 2,500 troops who remain the country a decade later are free to act in “self-defense**,” according to Washington."),
         "{md}"
     );
     // The difference as a diff block: the source's words on `-` lines, the note's on `+`.

@@ -12,7 +12,7 @@ use super::settings::Settings;
 use crate::check::QuoteResult;
 use crate::index::SourceInfo;
 use crate::quotes::extract::CitationTarget;
-use crate::quotes::verdict::{SourceMatch, Status};
+use crate::quotes::verdict::{Op, SourceMatch, Status};
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
 };
@@ -142,14 +142,28 @@ pub fn message(checked: &Checked, r: &QuoteResult, info: Option<&SourceInfo>) ->
             } else {
                 format!(": {what}")
             };
-            lines.push(first_line("quote differs from ", &title(m), &tail));
+            let first = first_line("quote differs from ", &title(m), &tail);
+            // The whole word diff, unless the first line already names the one change: the
+            // hover shows the diff too, and VS Code puts both in one card that scrolls
+            // after about a dozen lines.
+            let one_change_said =
+                m.diff.iter().filter(|d| d.op != Op::Equal).count() == 1 && first.ends_with(&what);
+            lines.push(first);
+            if !one_change_said {
+                lines.push(word_diff(&m.diff));
+            }
+            let said = lines.join("\n");
+            lines.extend(
+                m.findings
+                    .iter()
+                    .filter(|f| !said.contains(&f.message))
+                    .map(|f| f.message.clone()),
+            );
             lines.push(format!(
-                "{} ({} similar)",
-                word_diff(&m.diff),
+                "source: {} ({} similar)",
+                place(&m.path, info),
                 percent(m.similarity)
             ));
-            lines.extend(m.findings.iter().map(|f| f.message.clone()));
-            lines.push(format!("source: {}", place(&m.path, info)));
         }
         (Status::Misattributed, Some(m)) => {
             let cited = r.cited.as_deref();

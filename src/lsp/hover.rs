@@ -373,7 +373,7 @@ const DIFF_LONG_RUN: usize = 24;
 /// …to this many words on each side of a difference.
 const DIFF_CONTEXT: usize = 8;
 /// Characters per line of a [`diff_block`] (longer lines are wrapped, each keeping its sign).
-const DIFF_WIDTH: usize = 64;
+const DIFF_WIDTH: usize = 78;
 
 /// The difference as a fenced `diff` block: the source's words on `-` lines, the note's on
 /// `+` lines, whole passages wrapped at word boundaries, long unchanged runs cut to a few
@@ -456,7 +456,7 @@ fn line_of(checked: &Checked, m: &SourceMatch, enc: Encoding, snap: &IndexSnapsh
 }
 
 /// Words of the source paragraph shown on each side of the match.
-const PASSAGE_WORDS: usize = 20;
+const PASSAGE_WORDS: usize = 6;
 
 /// The source (title, author, date), where it is, and the passage with the match in bold.
 fn source_block(
@@ -496,7 +496,9 @@ fn source_block(
             let _ = writeln!(out, "\n");
         }
         None => {
-            let _ = writeln!(out, "  \n`{}`{}\n", m.path, line_of(checked, m, enc, snap));
+            // On the title's line: a hover card under VS Code's diagnostic has about a
+            // dozen lines before it scrolls.
+            let _ = writeln!(out, " · `{}`{}\n", m.path, line_of(checked, m, enc, snap));
         }
     }
     let abs = snap.sources().text_file(&checked.root, &m.path);

@@ -335,6 +335,13 @@ async function run() {
     ),
   ]);
   check("the diff block in the hover is coloured (two or more token colours)", tokenClasses.length >= 2, tokenClasses);
+  // The card (the diagnostic and the hover together) fits without scrolling.
+  const fit = await page.evaluate(() => {
+    const content = document.querySelector(".monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content");
+    const frame = content && content.closest(".monaco-scrollable-element");
+    return content && frame ? { content: content.scrollHeight, frame: frame.clientHeight } : null;
+  });
+  check("the mismatch's hover card fits without scrolling", fit && fit.content <= fit.frame + 2, fit);
   await shot("hover-mismatch");
 
   // 6. Hover on an entity: the card of the Popular Mobilization Forces, with its other names.
