@@ -122,10 +122,15 @@ async fn hover_shows_entity_cards_and_unknown_names() {
     let h = at(&mut c, "textDocument/hover", &uri, "Then", 1).await;
     assert_eq!(h, Value::Null);
 
-    // A name inside a quotation: the quote's hover first, then the card.
+    // A name inside a quotation: the first line of the quote's hover (verdict, source,
+    // place), then the card.
     let text = hover_text(&mut c, &uri, "Mobilization Forces", 2).await;
     let (quote, card) = text.split_once("\n\n---\n\n").expect("a rule");
-    assert!(quote.contains("verified"), "{quote}");
+    assert!(
+        quote.starts_with("✓ **verified** · *Iraq Wants to Kick Out US Troops*")
+            && !quote.contains('\n'),
+        "{quote}"
+    );
     assert!(
         card.starts_with("**Popular Mobilization Forces** · organization"),
         "{card}"

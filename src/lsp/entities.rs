@@ -24,7 +24,7 @@ use tower_lsp_server::ls_types::{
 };
 
 /// Context snippets shown on a hover.
-const SNIPPETS: usize = 2;
+const SNIPPETS: usize = 1;
 /// Sources listed with their mention counts on a hover.
 const SOURCES_LISTED: usize = 3;
 /// Descriptions shown on a hover.
@@ -158,25 +158,28 @@ pub fn card(e: &Entity, ents: &Entities, snap: &IndexSnapshot) -> String {
     if e.mentions == 0 {
         out.push_str("\n\nNot mentioned in the sources.");
     } else {
+        // One paragraph, not a list: a card under a quotation's verdict must fit VS Code's
+        // hover (about a dozen lines) without scrolling.
+        let listed: Vec<String> = e
+            .sources
+            .iter()
+            .take(SOURCES_LISTED)
+            .map(|s| {
+                let line = first_line(s, snap, root);
+                format!("{} ({}×)", source_link(snap, root, &s.path, line), s.count)
+            })
+            .collect();
         let _ = write!(
             out,
-            "\n\n{} mention{} in {} source{}:",
+            "\n\n{} mention{} in {} source{}: {}",
             e.mentions,
             plural(e.mentions),
             e.sources.len(),
-            plural(e.sources.len())
+            plural(e.sources.len()),
+            listed.join(", ")
         );
-        for s in e.sources.iter().take(SOURCES_LISTED) {
-            let line = first_line(s, snap, root);
-            let _ = write!(
-                out,
-                "\n- {} ({}×)",
-                source_link(snap, root, &s.path, line),
-                s.count
-            );
-        }
         if e.sources.len() > SOURCES_LISTED {
-            let _ = write!(out, "\n- … and {} more", e.sources.len() - SOURCES_LISTED);
+            let _ = write!(out, ", and {} more", e.sources.len() - SOURCES_LISTED);
         }
         out.push('\n');
         for s in e.sources.iter().take(SNIPPETS) {
@@ -274,8 +277,8 @@ fn snippet(context: &str, surface: &str) -> String {
 }
 
 /// Words of the source shown before and after a mention in a snippet.
-const SNIPPET_WORDS_BEFORE: usize = 10;
-const SNIPPET_WORDS_AFTER: usize = 18;
+const SNIPPET_WORDS_BEFORE: usize = 6;
+const SNIPPET_WORDS_AFTER: usize = 12;
 
 /// The mention at `range` of a source's `text` in its sentence's words, cut at word
 /// boundaries of the source itself, escaped, the mention in bold; on one line. `None` if the

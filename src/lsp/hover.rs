@@ -58,6 +58,10 @@ pub fn hover(
     if let Some(r) = checked.quote_at(offset) {
         let mut text = quote(checked, r, enc, snap);
         if let Some((_, card)) = entity {
+            // On a name: the card is what was asked for. The quotation's verdict keeps its
+            // first line (verdict, source, place), so that the card fits without scrolling;
+            // the rest of the quotation's hover is anywhere else on it.
+            text.truncate(text.find('\n').unwrap_or(text.len()));
             text.push_str("\n\n---\n\n");
             text.push_str(&card);
         }

@@ -169,6 +169,16 @@ async function hoverAt(line, column, expect) {
   return got || last;
 }
 
+/** The height of the visible hover's content and of its frame (it scrolls when the first
+ * is taller), or null when no hover shows. */
+async function hoverHeights() {
+  return page.evaluate(() => {
+    const content = document.querySelector(".monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content");
+    const frame = content && content.closest(".monaco-scrollable-element");
+    return content && frame ? { content: content.scrollHeight, frame: frame.clientHeight } : null;
+  });
+}
+
 const note = readFileSync(join(ws, "note.md"), "utf8").split("\n");
 /** 1-based line and column of the first `word` in note.md at or after `line`. */
 function where(word, line) {
@@ -336,11 +346,7 @@ async function run() {
   ]);
   check("the diff block in the hover is coloured (two or more token colours)", tokenClasses.length >= 2, tokenClasses);
   // The card (the diagnostic and the hover together) fits without scrolling.
-  const fit = await page.evaluate(() => {
-    const content = document.querySelector(".monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content");
-    const frame = content && content.closest(".monaco-scrollable-element");
-    return content && frame ? { content: content.scrollHeight, frame: frame.clientHeight } : null;
-  });
+  const fit = await hoverHeights();
   check("the mismatch's hover card fits without scrolling", fit && fit.content <= fit.frame + 2, fit);
   await shot("hover-mismatch");
 
@@ -352,6 +358,8 @@ async function run() {
     entityHover.includes("Popular Mobilization Forces") && /organi[sz]ation/i.test(entityHover) && entityHover.includes("PMF"),
     entityHover,
   );
+  const entityFit = await hoverHeights();
+  check("the entity card (a name inside a quotation) fits without scrolling", entityFit && entityFit.content <= entityFit.frame + 2, entityFit);
   await shot("hover-entity");
 
   // 6b. Completion after `[@` at the end of line 1: the rows show the seeds' titles (the
