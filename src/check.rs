@@ -800,15 +800,34 @@ impl UnknownCitation {
         }
     }
 
-    /// What a person reads: what names nothing, and the keys it may have meant.
+    /// What a person reads: what names nothing ([`Self::problem`]), and the keys it may
+    /// have meant.
     pub fn message(&self) -> String {
-        let what = match (&self.citation.target, &self.entry_in) {
+        let what = self.problem();
+        let entry_without_source = self.kind() == UnknownKind::EntryWithoutSource;
+        if self.nearest.is_empty() || entry_without_source {
+            return what;
+        }
+        let hints: Vec<String> = self
+            .nearest
+            .iter()
+            .map(|(key, title)| match title {
+                Some(t) => format!("[@{key}] (“{t}”)"),
+                None => format!("[@{key}]"),
+            })
+            .collect();
+        format!("{what}; did you mean {}?", hints.join(" or "))
+    }
+
+    /// What names nothing, without the keys it may have meant.
+    pub fn problem(&self) -> String {
+        match (&self.citation.target, &self.entry_in) {
             (CitationTarget::Key(k), Some(bib)) => {
                 let name = bib.file_name().unwrap_or(bib.as_os_str()).to_string_lossy();
-                return format!(
+                format!(
                     "‘{k}’ is in {name} but none of its files, URL or DOI is a source \
                      (and no source has this file name or id)"
-                );
+                )
             }
             (CitationTarget::Key(k), None) if self.with_bibliography => format!(
                 "unknown citation key ‘{k}’: in no bibliography, and no source has this file name or id"
@@ -821,19 +840,7 @@ impl UnknownCitation {
                 "no capture of ‘{u}’ among the sources: the quotation is checked against \
                  every source (`sourced archive {u}` keeps a copy of the page)"
             ),
-        };
-        if self.nearest.is_empty() {
-            return what;
         }
-        let hints: Vec<String> = self
-            .nearest
-            .iter()
-            .map(|(key, title)| match title {
-                Some(t) => format!("[@{key}] (“{t}”)"),
-                None => format!("[@{key}]"),
-            })
-            .collect();
-        format!("{what}; did you mean {}?", hints.join(" or "))
     }
 }
 

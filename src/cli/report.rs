@@ -75,6 +75,10 @@ pub struct UnknownCitationReport {
     pub nearest: Vec<NearestSource>,
     /// What a person reads: what names nothing, and the nearest sources.
     pub message: String,
+    /// What names nothing, without the nearest sources (the human output's title; its
+    /// `help:` names them).
+    #[serde(skip)]
+    pub problem: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -516,6 +520,7 @@ impl<'a> Positions<'a> {
                 kind: u.kind().as_str(),
                 bibliography: u.entry_in.as_deref().map(|b| self.show(b)),
                 message: u.message(),
+                problem: u.problem(),
                 nearest: u
                     .nearest
                     .iter()

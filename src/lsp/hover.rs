@@ -493,7 +493,7 @@ fn source_block(
                     _ => u.as_str().to_string(),
                 }
             });
-            let _ = write!(out, "  \n`{}` {}", m.path, escape(&label));
+            let _ = write!(out, " · `{}` {}", m.path, escape(&label));
             if let Some(link) = original {
                 let _ = write!(out, " · [open the original]({link})");
             }

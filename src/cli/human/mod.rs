@@ -284,11 +284,8 @@ fn quote_block<'a>(q: &'a QuoteReport, verbose: bool, width: usize) -> Option<Bl
 
 fn citation_block(u: &UnknownCitationReport) -> Block<'_> {
     let mut notes = Vec::new();
-    let mut title = u.message.clone();
+    let title = u.problem.clone();
     if !u.nearest.is_empty() {
-        if let Some((what, _)) = u.message.split_once("; did you mean ") {
-            title = what.to_string();
-        }
         let hints: Vec<String> = u
             .nearest
             .iter()
