@@ -94,6 +94,27 @@ local mismatch = find(function(d)
 end)
 check("an altered quote is a warning with the diff", mismatch ~= nil and mismatch.message:find("2,500", 1, true) ~= nil, diags)
 
+-- Code lenses above the quotations (the plugin asks for them): verdict and source title.
+local lenses = {}
+vim.wait(15000, function()
+  lenses = vim.lsp.codelens.get(buf)
+  for _, l in ipairs(lenses) do
+    if l.command and l.command.title:find("Iraq Wants to Kick Out US Troops", 1, true) then
+      return true
+    end
+  end
+  return false
+end, 100)
+local titles = {}
+for _, l in ipairs(lenses) do
+  titles[#titles + 1] = { line = l.range.start.line, title = l.command and l.command.title }
+end
+table.sort(titles, function(a, b) return a.line < b.line end)
+check("code lenses show each quotation's verdict and source title",
+  #titles == 3 and titles[1].line == 2 and titles[1].title == "✓ verified · Iraq Wants to Kick Out US Troops"
+  and titles[2].title:find("≠ differs", 1, true) ~= nil and titles[3].title:find("✗ not found", 1, true) ~= nil,
+  titles)
+
 -- Hover on the verified quote (line 3 of note.md, inside the quotation).
 local client = vim.lsp.get_clients({ bufnr = buf, name = "sourced" })[1]
 local function request(method, line, col)

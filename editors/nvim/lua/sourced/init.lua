@@ -16,6 +16,7 @@ local M = {}
 ---@field init_options? table      passed to the server at start (debounceMs, indexDelayMs …)
 ---@field settings? table          workspace settings, e.g. { sourced = { minWords = 4 } }
 ---@field enable? boolean          start the server for matching buffers (default: true)
+---@field codelens? boolean        show the verdict and source above each quotation (default: true)
 
 M.defaults = {
   cmd = { "sourced", "lsp" },
@@ -24,6 +25,7 @@ M.defaults = {
   init_options = {},
   settings = {},
   enable = true,
+  codelens = true,
 }
 
 M.options = vim.deepcopy(M.defaults)
@@ -61,6 +63,9 @@ function M.setup(opts)
     if M.options.enable then
       vim.lsp.enable("sourced")
       M.warn_if_missing()
+      if M.options.codelens then
+        M.show_code_lenses()
+      end
     end
   else
     vim.notify("sourced: Neovim 0.11+ is needed for setup(); see the README for nvim-lspconfig",
@@ -72,6 +77,33 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("SourcedArchive", function(cmd)
     M.archive({ urls = cmd.fargs })
   end, { nargs = "*", desc = "sourced: archive the pages this note cites (or the URLs given)" })
+end
+
+--- Neovim shows code lenses only when asked: ask when the server attaches, when the note's
+--- diagnostics change (a check finished) and when leaving insert mode.
+function M.show_code_lenses()
+  local group = vim.api.nvim_create_augroup("sourced_codelens", { clear = true })
+  vim.api.nvim_create_autocmd("LspAttach", {
+    group = group,
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if not client or client.name ~= "sourced" or not client:supports_method("textDocument/codeLens") then
+        return
+      end
+      local bufnr = ev.buf
+      local function refresh()
+        if vim.api.nvim_buf_is_valid(bufnr) then
+          vim.lsp.codelens.refresh({ bufnr = bufnr })
+        end
+      end
+      refresh()
+      vim.api.nvim_create_autocmd({ "DiagnosticChanged", "InsertLeave", "BufEnter" }, {
+        group = group,
+        buffer = bufnr,
+        callback = refresh,
+      })
+    end,
+  })
 end
 
 --- When the server's binary cannot be run, Neovim logs it to lsp.log only and nothing shows:
