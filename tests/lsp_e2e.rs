@@ -905,11 +905,10 @@ async fn bad_input_does_not_break_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_ends_the_server_even_with_stdin_open() {
     let ws = seeds_workspace();
-    // After shutdown: code 0, promptly, although the client keeps its pipe open.
+    // After shutdown: code 0 although the client keeps its pipe open (`exit` fails the test
+    // if the server has not stopped 5 s after it: a hang bound, not a speed measurement).
     let (mut c, _) = ready(ws.path(), false, fast()).await;
-    let started = std::time::Instant::now();
     assert_eq!(c.shutdown().await, 0);
-    assert!(started.elapsed() < Duration::from_secs(2));
     // Requests after shutdown are refused.
     let (mut c, _) = ready(ws.path(), false, fast()).await;
     c.request("shutdown", Value::Null).await;
