@@ -111,14 +111,22 @@ fn confine(dir: &Path, root: &Path, mark_created: bool) -> Result<PathBuf, Confi
                     kind: super::read::kind_of(&m.file_type()),
                 })
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                std::fs::create_dir(&next).map_err(io_at(&shown))?;
-                if mark_created && i + 1 == count {
-                    // Housekeeping: a folder without its mark still works.
-                    let _ = mark(&next);
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match std::fs::create_dir(&next) {
+                Ok(()) => {
+                    if mark_created && i + 1 == count {
+                        // Housekeeping: a folder without its mark still works.
+                        let _ = mark(&next);
+                    }
+                    at = next;
                 }
-                at = next;
-            }
+                // Another process (a second `sourced` on the same workspace) made it between
+                // the look and the mkdir: a real folder is as good as ours (the one who made
+                // it marks it); a link or a file that appeared there is not taken.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_real_folder(&next) => {
+                    at = next;
+                }
+                Err(e) => return Err(io_at(&shown)(e)),
+            },
             Err(e) => return Err(io_at(&shown)(e)),
         }
     }
@@ -155,6 +163,27 @@ pub fn is_real_folder(dir: &Path) -> bool {
 
 #[cfg(all(test, unix))]
 mod tests {
+    #[test]
+    fn processes_creating_the_cache_folder_at_once_all_get_it() {
+        // Two `sourced` processes on a new workspace both find no cache folder and both
+        // create it: the loser of the race must take the folder, not fail with "File
+        // exists". Threads race here as processes do (many rounds: the window is small).
+        for _ in 0..300 {
+            let ws = tempfile::tempdir().unwrap();
+            let root = std::fs::canonicalize(ws.path()).unwrap();
+            let dir = root.join(".sourced");
+            let results: Vec<_> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..4)
+                    .map(|_| s.spawn(|| cache_folder(&dir, &root)))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for r in results {
+                assert_eq!(r.unwrap(), dir);
+            }
+        }
+    }
+
     use super::*;
     use std::os::unix::fs::symlink;
 

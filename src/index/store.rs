@@ -40,9 +40,17 @@ fn ensure_dir(dir: &Path) -> Result<(), IndexError> {
     if confine::is_real_folder(dir) {
         return Ok(());
     }
-    std::fs::create_dir(dir).map_err(io(dir))?;
-    let _ = confine::mark(dir);
-    Ok(())
+    match std::fs::create_dir(dir) {
+        Ok(()) => {
+            let _ = confine::mark(dir);
+            Ok(())
+        }
+        // Another process made it since the look above: its folder is as good as ours.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && confine::is_real_folder(dir) => {
+            Ok(())
+        }
+        Err(e) => Err(io(dir)(e)),
+    }
 }
 
 /// What stands where the index folder `dir` goes, when it is not a folder: a link is
