@@ -13,6 +13,7 @@ use crate::quotes::cache::VerdictCache;
 use crate::quotes::extract::{self, Citation, CitationTarget, NoteScan, Quote};
 use crate::quotes::matcher::{self, Cited, MatchOptions};
 use crate::quotes::verdict::{Status, Verdict};
+use crate::remote::{AllSources, RemoteArchive};
 use crate::speaker_rules::SpeakerRules;
 use crate::speakers::{Claim, SpeakerCheck, SpeakerVerdict};
 use rayon::prelude::*;
@@ -104,6 +105,8 @@ pub struct Checker {
     bibliographies: BibCache,
     /// `[[speaker]]` rules: who speaks each source's narration.
     speaker_rules: SpeakerRules,
+    /// `[[remote]]` archives: search clusters whose documents are sources too.
+    remotes: Vec<RemoteArchive>,
 }
 
 /// What opening a workspace found out.
@@ -186,7 +189,15 @@ impl Checker {
                     .unwrap_or_else(|| workspace.root.join(crate::config::FILE_NAME)),
                 message,
             })?;
+        let remotes = workspace
+            .config
+            .remote
+            .iter()
+            .map(|r| RemoteArchive::new(r, Some(cache.clone())))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| IndexError::Remote(e.to_string()))?;
         let checker = Checker {
+            remotes,
             workspace,
             index,
             options,
@@ -240,7 +251,7 @@ impl Checker {
             report.messages.push(stale.clone());
         }
         warnings.extend(refresh.warnings.iter().cloned());
-        if files.is_empty() {
+        if files.is_empty() && self.remotes.is_empty() {
             report.no_sources = Some(self.no_sources_message());
         }
         report.refresh = refresh;
@@ -315,6 +326,24 @@ impl Checker {
         &self.index
     }
 
+    /// Where quotations are looked for: the local index and the `[[remote]]` archives.
+    pub fn retriever(&self) -> AllSources<'_> {
+        AllSources {
+            local: &self.index,
+            remotes: &self.remotes,
+        }
+    }
+
+    /// The `[[remote]]` archives.
+    pub fn remotes(&self) -> &[RemoteArchive] {
+        &self.remotes
+    }
+
+    /// Whether there is anything to check against: local sources, or an archive.
+    pub fn has_sources(&self) -> bool {
+        !self.remotes.is_empty() || self.index.source_count() > 0
+    }
+
     fn refresh_options(&self) -> RefreshOptions {
         RefreshOptions {
             read: corpus::ReadLimits {
@@ -366,7 +395,7 @@ impl Checker {
             bibliography: bib,
             speakers: Some(&self.speaker_rules),
         };
-        citation_sources(&self.index, &citing, citation)
+        citation_sources(&self.retriever(), &citing, citation)
     }
 
     /// Scan and check a note whose text is `text` (read from `path`, which locates relative
@@ -403,7 +432,7 @@ impl Checker {
             bibliography: bib,
             speakers: Some(&self.speaker_rules),
         };
-        unknown_citations_in(&self.index, &citing, citations, &in_sources)
+        unknown_citations_in(&self.retriever(), &citing, citations, &in_sources)
     }
 
     /// Check a scanned note with the workspace's bibliography.
@@ -435,7 +464,7 @@ impl Checker {
             speakers: Some(&self.speaker_rules),
         };
         check_quotes_in(
-            &self.index,
+            &self.retriever(),
             &citing,
             scan.quotes,
             &self.options,

@@ -53,6 +53,9 @@ pub struct Config {
     /// Who speaks the narration of some sources (`[[speaker]]` tables, later ones win):
     /// see [`SpeakerRule`].
     pub speaker: Vec<SpeakerRule>,
+    /// Search clusters whose documents are sources too (`[[remote]]` tables): see
+    /// [`RemoteConfig`].
+    pub remote: Vec<RemoteConfig>,
 }
 
 /// `[[speaker]]` in `sourced.toml`: the sources whose whole text is one speaker's words
@@ -66,6 +69,122 @@ pub struct SpeakerRule {
     /// `"author"` (the source's author), `"none"` (nobody: an editor's byline, a wire
     /// service), or a name.
     pub speaker: String,
+}
+
+/// `[[remote]]` in `sourced.toml`: an OpenSearch or Elasticsearch index whose documents are
+/// sources (a newsroom's archive), queried over HTTP; quotations are verified locally on the
+/// text it returns (see [`crate::remote`]). Secrets never come from this file: it names the
+/// environment variables that hold them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteConfig {
+    /// How notes and reports name the archive: its documents are `NAME:ID`.
+    pub name: String,
+    /// `"opensearch"` (default) or `"elasticsearch"` (8 or 9): the same query language for
+    /// what sourced asks.
+    #[serde(default)]
+    pub kind: RemoteKind,
+    /// The cluster's address, or several (tried in turn when one does not answer).
+    pub url: OneOrMany,
+    /// The index, alias or pattern (`news-*`) that holds the documents.
+    pub index: String,
+    /// Which fields of a document hold its text and metadata.
+    #[serde(default)]
+    pub fields: RemoteFields,
+    /// Environment variable holding the user name for HTTP basic authentication (with
+    /// `password_env`).
+    #[serde(default)]
+    pub user_env: Option<String>,
+    /// Environment variable holding the password for basic authentication.
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// Environment variable holding an API key (`Authorization: ApiKey …`, as
+    /// Elasticsearch encodes it: base64 of `id:key`).
+    #[serde(default)]
+    pub api_key_env: Option<String>,
+    /// Time one request may take, in seconds.
+    #[serde(default = "default_remote_timeout")]
+    pub timeout_seconds: u64,
+    /// Retries of a request the cluster refused for load (429, 502, 503, 504) or that found
+    /// no node, with exponential backoff (0.2 s, 0.4 s, …).
+    #[serde(default = "default_remote_retries")]
+    pub retries: u32,
+    /// Documents fetched per quotation (the cluster's best hits).
+    #[serde(default = "default_remote_hits")]
+    pub hits: usize,
+    /// For `sourced index --remote`: primary shards of the index it creates.
+    #[serde(default = "default_remote_shards")]
+    pub shards: u32,
+    /// For `sourced index --remote`: replicas of each shard.
+    #[serde(default = "default_remote_replicas")]
+    pub replicas: u32,
+}
+
+fn default_remote_timeout() -> u64 {
+    10
+}
+fn default_remote_retries() -> u32 {
+    3
+}
+fn default_remote_hits() -> usize {
+    10
+}
+fn default_remote_shards() -> u32 {
+    2
+}
+fn default_remote_replicas() -> u32 {
+    1
+}
+
+/// The search engine behind a `[[remote]]`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RemoteKind {
+    #[default]
+    Opensearch,
+    Elasticsearch,
+}
+
+/// One string or a list of them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// The fields of a remote document (`[remote.fields]`); only `text` is required to exist.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RemoteFields {
+    /// The article's text (searched, and fetched for verification).
+    pub text: String,
+    pub title: String,
+    pub author: String,
+    pub date: String,
+    /// The article's web address: `[text](https://…)` citations resolve through it.
+    pub url: String,
+}
+
+impl Default for RemoteFields {
+    fn default() -> Self {
+        RemoteFields {
+            text: "text".into(),
+            title: "title".into(),
+            author: "author".into(),
+            date: "date".into(),
+            url: "url".into(),
+        }
+    }
 }
 
 /// Memory of the process that reads one PDF, in megabytes (`reader_memory_mb`).
@@ -93,6 +212,7 @@ impl Default for Config {
             archive_max_mb: 50,
             bibliography: Vec::new(),
             speaker: Vec::new(),
+            remote: Vec::new(),
         }
     }
 }
@@ -301,6 +421,49 @@ fn check_inside(root: &Path, config: &Config) -> Result<(), String> {
                 "notes {n:?} points outside the workspace {}",
                 root.display()
             ));
+        }
+    }
+    check_remotes(&config.remote)
+}
+
+/// `[[remote]]` tables: a name notes can write before `:` (letters, digits, `-`, `_`), each
+/// once; HTTP(S) addresses; a sane number of hits.
+fn check_remotes(remotes: &[RemoteConfig]) -> Result<(), String> {
+    let mut names = std::collections::HashSet::new();
+    for r in remotes {
+        let ok_name = !r.name.is_empty()
+            && r.name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok_name {
+            return Err(format!(
+                "[[remote]] name {:?}: use letters, digits, '-' or '_' (documents are named NAME:ID)",
+                r.name
+            ));
+        }
+        if !names.insert(r.name.as_str()) {
+            return Err(format!("[[remote]] name {:?} is used twice", r.name));
+        }
+        let urls = r.url.to_vec();
+        if urls.is_empty() {
+            return Err(format!("[[remote]] {:?} has no url", r.name));
+        }
+        for u in &urls {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(format!(
+                    "[[remote]] {:?}: url {u:?} must start with http:// or https://",
+                    r.name
+                ));
+            }
+        }
+        if r.index.is_empty() || r.index.contains(['/', '?', '#', ' ']) {
+            return Err(format!(
+                "[[remote]] {:?}: index {:?} is not an index name",
+                r.name, r.index
+            ));
+        }
+        if !(1..=100).contains(&r.hits) {
+            return Err(format!("[[remote]] {:?}: hits must be 1 to 100", r.name));
         }
     }
     Ok(())

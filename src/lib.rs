@@ -46,6 +46,7 @@ pub mod index;
 pub mod lsp;
 pub mod notes;
 pub mod quotes;
+pub mod remote;
 pub mod setup;
 pub mod speaker_rules;
 pub mod speakers;

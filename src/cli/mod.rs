@@ -37,8 +37,9 @@ pub struct Cli {
 pub enum Command {
     /// Check every quotation in the notes against the sources.
     Check(CheckArgs),
-    /// Build or refresh the index of the sources, and report what changed.
-    Index(SourceArgs),
+    /// Build or refresh the index of the sources, and report what changed; with `--remote`,
+    /// load the sources into that search cluster too.
+    Index(IndexArgs),
     /// List the named entities of the sources (persons, organisations, places).
     Entities(entities::EntitiesArgs),
     /// Fetch web pages into the workspace as WARC files (the network is used only here).
@@ -72,6 +73,16 @@ pub struct SourceArgs {
     /// language server, another `sourced index`), in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = lock_timeout)]
     pub lock_timeout: f64,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Also load the sources into the search cluster of this `[[remote]]` (creating its
+    /// index with a mapping made for quotations); only what changed is sent.
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
 }
 
 /// A `--lock-timeout`: seconds, not negative.
@@ -201,9 +212,33 @@ fn open(
     Ok((checker, report))
 }
 
-fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
+fn run_index(args: IndexArgs) -> anyhow::Result<i32> {
     let cwd = std::env::current_dir()?;
-    let (checker, report) = open(&args, &cwd, None)?;
+    // Which archive first: a mistyped name fails before the sources are read.
+    let remote = match &args.remote {
+        None => None,
+        Some(name) => {
+            let ws = workspace(&args.source, &cwd)?;
+            let found = ws.config.remote.iter().find(|r| &r.name == name).cloned();
+            let Some(found) = found else {
+                let known: Vec<&str> = ws.config.remote.iter().map(|r| r.name.as_str()).collect();
+                anyhow::bail!(
+                    "no [[remote]] named {name:?} in {} (known: {})",
+                    ws.file
+                        .as_deref()
+                        .map(|f| f.display().to_string())
+                        .unwrap_or_else(|| "the configuration".into()),
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+            };
+            Some(found)
+        }
+    };
+    let (checker, report) = open(&args.source, &cwd, None)?;
     let r = &report.refresh;
     eprintln!(
         "sourced: index at {}: {} sources ({} added, {} updated, {} removed, {} unchanged; {:.1} MB read in {:.2} s)",
@@ -216,7 +251,34 @@ fn run_index(args: SourceArgs) -> anyhow::Result<i32> {
         r.bytes_indexed as f64 / 1e6,
         r.elapsed.as_secs_f64()
     );
-    Ok(0)
+    let Some(remote) = remote else {
+        return Ok(0);
+    };
+    let loaded = crate::remote::publish::publish(
+        checker.index(),
+        &checker.workspace.root,
+        &remote,
+        |done, total| {
+            eprintln!("sourced: {}: {done}/{total} sources", remote.name);
+        },
+    )?;
+    eprintln!(
+        "sourced: {} ({}, index {:?}{}): {} sent, {} unchanged, {} deleted; {:.1} MB in {} requests, {:.1} s",
+        remote.name,
+        remote.url.to_vec().join(", "),
+        remote.index,
+        if loaded.created { ", created" } else { "" },
+        loaded.sent,
+        loaded.unchanged,
+        loaded.deleted,
+        loaded.bytes as f64 / 1e6,
+        loaded.requests,
+        loaded.seconds
+    );
+    for (id, why) in &loaded.failed {
+        eprintln!("sourced: error: {}: {id}: {why}", remote.name);
+    }
+    Ok(if loaded.failed.is_empty() { 0 } else { 1 })
 }
 
 /// Notes to check: the given files, the Markdown files in given folders, or by default the
@@ -238,9 +300,10 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let notes = note_files(&args.paths, &checker)?;
     let mut report = Report::new();
     report.stale_index = opened.refresh.stale;
+    let all_sources = checker.retriever();
     let mut positions = Positions::new(
         &checker.workspace.root,
-        checker.index(),
+        &all_sources,
         checker.workspace.max_file_bytes(),
     );
     let mut io_error = false;

@@ -67,6 +67,10 @@ pub enum IndexError {
     /// Something sourced did not make stands where it would write or remove.
     #[error("{0}")]
     InTheWay(String),
+    /// A search cluster (`[[remote]]`) could not answer: unreachable, no such index, or
+    /// some shards missing. The message says which and why (see `crate::remote`).
+    #[error("{0}")]
+    Remote(String),
 }
 
 /// The folder, inside the index folder, that holds the renditions of sources that are not

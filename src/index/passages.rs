@@ -62,8 +62,13 @@ pub fn ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 pub fn split(doc: &SourceDoc) -> Vec<Passage> {
-    let w = text_words(&doc.text);
-    ranges_of(&doc.text, &w)
+    split_text(&doc.text, &doc.map)
+}
+
+/// The passages of a visible text whose way back to the file is `map`.
+pub fn split_text(text: &str, map: &OffsetMap) -> Vec<Passage> {
+    let w = text_words(text);
+    ranges_of(text, &w)
         .into_iter()
         .enumerate()
         .map(|(ord, r)| {
@@ -79,8 +84,8 @@ pub fn split(doc: &SourceDoc) -> Vec<Passage> {
             }
             Passage {
                 ord: ord as u64,
-                text: doc.text[r.clone()].to_string(),
-                map: doc.map.slice(r),
+                text: text[r.clone()].to_string(),
+                map: map.slice(r),
                 words: joined,
             }
         })

@@ -229,27 +229,9 @@ impl Retriever for SourceIndex {
             };
             by_path.entry(path).or_default().push((ord, score));
         }
-        let context = context_passages(query.reach_words);
-        let gap = merge_gap(context);
-        let mut regions = Vec::new();
-        for (path, mut ords) in by_path {
-            ords.sort_by_key(|o| o.0);
-            let mut group: Vec<(u64, f32)> = Vec::new();
-            for o in ords {
-                if let Some(last) = group.last() {
-                    if o.0 > last.0 + gap || o.0 - group[0].0 >= MAX_REGION_PASSAGES {
-                        regions.push(load_region(&searcher, f, &path, &group, context)?);
-                        group.clear();
-                    }
-                }
-                group.push(o);
-            }
-            if !group.is_empty() {
-                regions.push(load_region(&searcher, f, &path, &group, context)?);
-            }
-        }
-        regions.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Ok(regions)
+        regions_around(by_path, query.reach_words, |path, group, context| {
+            load_region(&searcher, f, path, group, context)
+        })
     }
 
     fn source_info(&self, path: &str) -> Result<Option<SourceInfo>, IndexError> {
@@ -271,6 +253,38 @@ impl Retriever for SourceIndex {
     fn sources(&self) -> Result<Vec<SourceInfo>, IndexError> {
         SourceIndex::sources(self)
     }
+}
+
+/// The regions around hit passages (`by_path`: each source's hits as (passage number,
+/// score)), best first: hits close enough are merged into one region (see [`merge_gap`]),
+/// and `load` reads the passages of a group from `context` before its first hit to `context`
+/// after its last. Any backend that finds passages builds its regions with this.
+pub(crate) fn regions_around<E>(
+    by_path: BTreeMap<String, Vec<(u64, f32)>>,
+    reach_words: usize,
+    mut load: impl FnMut(&str, &[(u64, f32)], u64) -> Result<Region, E>,
+) -> Result<Vec<Region>, E> {
+    let context = context_passages(reach_words);
+    let gap = merge_gap(context);
+    let mut regions = Vec::new();
+    for (path, mut ords) in by_path {
+        ords.sort_by_key(|o| o.0);
+        let mut group: Vec<(u64, f32)> = Vec::new();
+        for o in ords {
+            if let Some(last) = group.last() {
+                if o.0 > last.0 + gap || o.0 - group[0].0 >= MAX_REGION_PASSAGES {
+                    regions.push(load(&path, &group, context)?);
+                    group.clear();
+                }
+            }
+            group.push(o);
+        }
+        if !group.is_empty() {
+            regions.push(load(&path, &group, context)?);
+        }
+    }
+    regions.sort_by(|a, b| b.score.total_cmp(&a.score));
+    Ok(regions)
 }
 
 fn chunk_query(f: Fields, chunk: &[String]) -> Box<dyn Query> {
@@ -362,4 +376,36 @@ fn passage_address(
         .search(&q, &TopDocs::with_limit(1))?
         .first()
         .map(|(_, a)| *a))
+}
+
+impl SourceIndex {
+    /// The visible text of source `path` as indexed (its passages laid end to end) and its
+    /// way back to the file; `None` for a path with no passages. `sourced index --remote`
+    /// publishes this text, so a cluster holds what a reader of the file sees.
+    pub fn visible_text(&self, path: &str) -> Result<Option<(String, OffsetMap)>, IndexError> {
+        let searcher = self.searcher();
+        let f = self.fields();
+        let mut text = String::new();
+        let mut map = OffsetMap::new();
+        let mut ord = 0;
+        while let Some(addr) = passage_address(&searcher, f, path, ord)? {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let passage_text = doc
+                .get_first(f.text)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let passage_map = doc
+                .get_first(f.map)
+                .and_then(|v| v.as_bytes())
+                .and_then(OffsetMap::from_bytes)
+                .filter(|m| m.derived_len() == passage_text.len());
+            let Some(passage_map) = passage_map else {
+                return Ok(None);
+            };
+            text.push_str(passage_text);
+            map.extend(&passage_map);
+            ord += 1;
+        }
+        Ok((ord > 0).then_some((text, map)))
+    }
 }

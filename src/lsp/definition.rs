@@ -9,6 +9,7 @@ use super::entities;
 use super::folder::IndexSnapshot;
 use super::position::Encoding;
 use super::sources;
+use crate::index::Retriever;
 use crate::quotes::extract::CitationTarget;
 use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, Position, Range};
 
@@ -35,7 +36,11 @@ pub fn definition(
                     .unwrap_or_default()
             }
             // Every capture of the page, the newest first.
-            CitationTarget::Url(url) => snap.checker.index().resolve_url(url).unwrap_or_default(),
+            CitationTarget::Url(url) => snap
+                .checker
+                .retriever()
+                .resolve_url(url)
+                .unwrap_or_default(),
             CitationTarget::Link(dest) => {
                 // Only a link to an indexed source is a citation (as in checking and hovers):
                 // a link to any other file, inside the workspace or not, leads nowhere.

@@ -13,6 +13,7 @@ use super::sources::SourceTexts;
 use super::sync::{lock, read, write};
 use crate::check::Checker;
 use crate::entities::{EntityTable, Registry};
+use crate::index::Retriever;
 use crate::index::SourceInfo;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -210,7 +211,7 @@ pub struct IndexSnapshot {
 impl IndexSnapshot {
     /// Metadata of one source, if the index knows it.
     pub fn source_info(&self, path: &str) -> Option<SourceInfo> {
-        self.checker.index().source_info(path).ok().flatten()
+        self.checker.retriever().source_info(path).ok().flatten()
     }
 
     /// Source texts read from disk (shared by the folder's snapshots).

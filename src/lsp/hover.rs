@@ -14,6 +14,7 @@ use super::folder::IndexSnapshot;
 use super::position::{self, Encoding};
 use super::sources;
 use crate::check::QuoteResult;
+use crate::index::Retriever;
 use crate::quotes::extract::{Citation, CitationTarget};
 use crate::quotes::verdict::{DiffOp, Op, SourceMatch, Status};
 use std::fmt::Write;
@@ -97,7 +98,11 @@ fn citation(checked: &Checked, c: &Citation, snap: &IndexSnapshot) -> Option<Str
             )
         }
         CitationTarget::Url(url) => {
-            let captures = snap.checker.index().resolve_url(url).unwrap_or_default();
+            let captures = snap
+                .checker
+                .retriever()
+                .resolve_url(url)
+                .unwrap_or_default();
             return Some(web_citation(url, &captures, snap));
         }
     };

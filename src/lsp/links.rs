@@ -9,6 +9,7 @@ use super::describe::full_byline;
 use super::documents::Checked;
 use super::position::{self, Encoding};
 use super::sources;
+use crate::index::Retriever;
 use crate::quotes::extract::CitationTarget;
 use tower_lsp_server::ls_types::DocumentLink;
 
@@ -25,7 +26,7 @@ pub fn links(checked: &Checked, enc: Encoding) -> Vec<DocumentLink> {
             // The newest capture of the page.
             CitationTarget::Url(url) => snap
                 .checker
-                .index()
+                .retriever()
                 .resolve_url(url)
                 .unwrap_or_default()
                 .into_iter()

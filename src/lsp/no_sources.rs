@@ -55,7 +55,7 @@ pub struct NoSources {
 pub fn of(snap: &IndexSnapshot) -> Option<NoSources> {
     let c = &snap.checker;
     let (sources, skipped) = c.index().counts();
-    if sources > 0 {
+    if sources > 0 || !c.remotes().is_empty() {
         return None;
     }
     let can_create = c.workspace.file.is_none();
@@ -215,7 +215,7 @@ impl Session {
                 let Some(snap) = f.snapshot() else {
                     return false;
                 };
-                snap.checker.index().source_count() == 0
+                !snap.checker.has_sources()
             });
             empty.or(folders.first()).cloned()
         };

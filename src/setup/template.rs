@@ -160,6 +160,18 @@ pub fn template(specs: &[(String, String)]) -> String {
          # sources = [\"sources/speeches\"]  # folders, files or globs\n\
          # speaker = \"author\"              # \"author\", \"none\", or a name\n",
     );
+    out.push_str(
+        "\n# A search cluster whose documents are sources too (see the README, \"Checking\n\
+         # against a search cluster\"); repeat the table for more.\n\
+         # [[remote]]\n\
+         # name = \"archive\"                    # its documents are archive:ID\n\
+         # kind = \"opensearch\"                 # or \"elasticsearch\"\n\
+         # url = \"https://search.example:9200\"\n\
+         # index = \"articles\"\n\
+         # user_env = \"ARCHIVE_USER\"           # credentials come from the environment\n\
+         # password_env = \"ARCHIVE_PASSWORD\"\n\
+         # fields = { text = \"body\", title = \"headline\", author = \"byline\", date = \"published\", url = \"url\" }\n",
+    );
     out
 }
 
@@ -198,6 +210,7 @@ mod tests {
     fn every_commented_setting_is_its_default_or_an_example_that_parses() {
         let text = template(&[("library".into(), String::new())]);
         let (settings, speaker) = text.split_once("# [[speaker]]").unwrap();
+        let (speaker, remote) = speaker.split_once("\n# A search cluster").unwrap();
         let uncommented: String = settings
             .lines()
             .map(|l| match l.strip_prefix("# ") {
@@ -232,6 +245,16 @@ mod tests {
         let ws = load(&format!("[[speaker]]{table}\n"));
         assert_eq!(ws.config.speaker.len(), 1);
         assert_eq!(ws.config.speaker[0].speaker, "author");
+        // And the [[remote]] example.
+        let table: String = remote
+            .lines()
+            .filter(|l| !l.starts_with("# [[") && l.contains(" = "))
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let ws = load(&format!("[[remote]]\n{table}\n"));
+        assert_eq!(ws.config.remote.len(), 1);
+        assert_eq!(ws.config.remote[0].fields.text, "body");
     }
 
     #[test]
@@ -252,8 +275,8 @@ mod tests {
         assert!(keys.len() > 10, "{keys:?}");
         let text = template(&[]);
         for key in keys {
-            let shown = if key == "speaker" {
-                text.contains("# [[speaker]]")
+            let shown = if key == "speaker" || key == "remote" {
+                text.contains(&format!("# [[{key}]]"))
             } else {
                 text.contains(&format!("\n{key} = ")) || text.contains(&format!("\n# {key} = "))
             };
