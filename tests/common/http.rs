@@ -33,6 +33,8 @@ pub enum Reply {
     /// A 200 of `content_type` whose body never ends (no length: it lasts until the client
     /// hangs up or the server stops).
     Endless { content_type: String },
+    /// Each request gets the next reply of the list; the last one repeats.
+    Sequence(Arc<Mutex<std::collections::VecDeque<Reply>>>),
 }
 
 impl Reply {
@@ -67,6 +69,19 @@ impl Reply {
         Reply::Slow {
             delay,
             then: Box::new(then),
+        }
+    }
+
+    pub fn sequence(replies: Vec<Reply>) -> Reply {
+        Reply::Sequence(Arc::new(Mutex::new(replies.into())))
+    }
+
+    /// A JSON answer.
+    pub fn json(status: u16, body: &str) -> Reply {
+        Reply::Fixed {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
         }
     }
 
@@ -204,6 +219,19 @@ fn respond(conn: &mut TcpStream, reply: Reply, stop: &AtomicBool) {
             }
             respond(conn, *then, stop);
         }
+        Reply::Sequence(replies) => {
+            let next = {
+                let mut r = replies.lock().unwrap();
+                if r.len() > 1 {
+                    r.pop_front()
+                } else {
+                    r.front().cloned()
+                }
+            };
+            if let Some(next) = next {
+                respond(conn, next, stop);
+            }
+        }
         Reply::Endless { content_type } => {
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nConnection: close\r\n\r\n"
@@ -231,8 +259,10 @@ fn reason(status: u16) -> &'static str {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        429 => "Too Many Requests",
         451 => "Unavailable For Legal Reasons",
         500 => "Internal Server Error",
+        503 => "Service Unavailable",
         _ => "Whatever",
     }
 }

@@ -1,0 +1,241 @@
+//! A search cluster that sheds load, half answers, does not answer, or wants credentials,
+//! played by a test HTTP server (`common::http`): what `[[remote]]` does about each. The real
+//! cluster's tests are in `remote_cluster.rs`.
+
+mod common;
+
+use common::http::{Reply, TestServer};
+use sourced::check::Checker;
+use sourced::config::Workspace;
+use sourced::quotes::verdict::Status;
+use std::path::Path;
+
+const QUOTE: &str = "the committee approved the budget after a long debate";
+const TEXT: &str =
+    "In the evening the committee approved the budget after a long debate about schools.";
+const SEARCH: &str = "/news/_search?allow_partial_search_results=false";
+
+fn mapping() -> Reply {
+    Reply::json(
+        200,
+        r#"{"news":{"mappings":{"properties":{"text":{"type":"text"}}}}}"#,
+    )
+}
+
+fn hits() -> Reply {
+    Reply::json(
+        200,
+        r#"{"_shards":{"total":2,"successful":2,"failed":0},"hits":{"hits":[{"_id":"d1","_score":3.5}]}}"#,
+    )
+}
+
+fn fetched() -> Reply {
+    Reply::json(
+        200,
+        &format!(
+            r#"{{"_shards":{{"total":2,"successful":2,"failed":0}},"hits":{{"hits":[{{"_id":"d1","_source":{{"text":"{TEXT}","title":"Budget night"}}}}]}}}}"#
+        ),
+    )
+}
+
+fn checker(url: &str, extra: &str) -> (tempfile::TempDir, Checker) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sourced.toml"),
+        format!("[[remote]]\nname = \"arch\"\nurl = {url:?}\nindex = \"news\"\ntimeout_seconds = 5\n{extra}\n"),
+    )
+    .unwrap();
+    let ws = Workspace::load(&dir.path().join("sourced.toml")).unwrap();
+    let (checker, _) = Checker::open(ws, &[]).unwrap();
+    (dir, checker)
+}
+
+fn searches(server: &TestServer) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with(&format!("POST {SEARCH} ")))
+        .count()
+}
+
+#[test]
+fn a_cluster_shedding_load_is_asked_again_and_its_answer_used() {
+    let server = TestServer::start(vec![
+        ("/news/_mapping", mapping()),
+        (
+            SEARCH,
+            Reply::sequence(vec![
+                Reply::json(429, r#"{"error":{"reason":"rejected execution"}}"#),
+                Reply::json(503, r#"{"error":{"reason":"no master"}}"#),
+                hits(),
+                fetched(),
+            ]),
+        ),
+    ]);
+    let (_dir, c) = checker(&server.base(), "retries = 3");
+    let r = c
+        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+        .unwrap();
+    assert_eq!(r[0].verdict.status, Status::Verified);
+    let best = r[0].verdict.best.as_ref().unwrap();
+    assert_eq!(best.path, "arch:d1");
+    assert_eq!(&TEXT[best.range.clone()], QUOTE);
+    // Two refusals, the search, the fetch.
+    assert_eq!(searches(&server), 4);
+}
+
+#[test]
+fn a_cluster_that_keeps_refusing_is_reported_with_its_reason_and_no_verdict() {
+    let server = TestServer::start(vec![
+        ("/news/_mapping", mapping()),
+        (
+            SEARCH,
+            Reply::json(
+                503,
+                r#"{"error":{"type":"search_phase_execution_exception","reason":"all shards failed"},"status":503}"#,
+            ),
+        ),
+    ]);
+    let (_dir, c) = checker(&server.base(), "retries = 1");
+    let err = c
+        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("\"arch\" could not search every shard")
+            && err.contains("all shards failed")
+            && err.contains("not checked against a partial archive"),
+        "{err}"
+    );
+    // The first try and one retry.
+    assert_eq!(searches(&server), 2);
+}
+
+#[test]
+fn an_answer_missing_shards_is_an_error_not_fewer_candidates() {
+    let server = TestServer::start(vec![
+        ("/news/_mapping", mapping()),
+        (
+            SEARCH,
+            Reply::json(
+                200,
+                r#"{"_shards":{"total":2,"successful":1,"failed":1,"failures":[{"reason":{"type":"node_not_connected_exception","reason":"node-2 gone"}}]},"hits":{"hits":[]}}"#,
+            ),
+        ),
+    ]);
+    let (_dir, c) = checker(&server.base(), "");
+    let err = c
+        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("1 of 2 shards failed: node-2 gone"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unreachable_cluster_is_a_clear_error() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let (_dir, c) = checker(&url, "retries = 1");
+    let err = c
+        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!("\"arch\" cannot be reached at {url}"))
+            && err.contains("(after 2 attempts)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_second_address_is_tried_when_the_first_does_not_answer() {
+    let server = TestServer::start(vec![
+        ("/news/_mapping", mapping()),
+        (SEARCH, Reply::sequence(vec![hits(), fetched()])),
+    ]);
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sourced.toml"),
+        format!(
+            "[[remote]]\nname = \"arch\"\nurl = [\"http://127.0.0.1:{dead}\", {:?}]\nindex = \"news\"\n",
+            server.base()
+        ),
+    )
+    .unwrap();
+    let (c, _) = Checker::open(Workspace::load(&dir.path().join("sourced.toml")).unwrap(), &[]).unwrap();
+    let r = c.check_note(Path::new("n.md"), &format!("“{QUOTE}”")).unwrap();
+    assert_eq!(r[0].verdict.status, Status::Verified);
+}
+
+#[test]
+fn credentials_come_from_the_environment_and_a_missing_one_is_named() {
+    let server = TestServer::start(vec![
+        ("/news/_mapping", mapping()),
+        (SEARCH, Reply::sequence(vec![hits(), fetched()])),
+    ]);
+    std::env::set_var("SOURCED_TEST_ARCHIVE_USER", "desk");
+    std::env::set_var("SOURCED_TEST_ARCHIVE_PASSWORD", "s3cret");
+    let (_dir, c) = checker(
+        &server.base(),
+        "user_env = \"SOURCED_TEST_ARCHIVE_USER\"\npassword_env = \"SOURCED_TEST_ARCHIVE_PASSWORD\"",
+    );
+    c.check_note(Path::new("n.md"), &format!("“{QUOTE}”")).unwrap();
+    let requests = server.requests();
+    assert!(!requests.is_empty());
+    for r in &requests {
+        // base64("desk:s3cret")
+        assert!(
+            r.to_ascii_lowercase()
+                .contains("authorization: basic zgvzazpzm2nyzxq="),
+            "{r}"
+        );
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sourced.toml"),
+        format!(
+            "[[remote]]\nname = \"arch\"\nurl = {:?}\nindex = \"news\"\napi_key_env = \"SOURCED_TEST_NO_SUCH_KEY\"\n",
+            server.base()
+        ),
+    )
+    .unwrap();
+    let err = Checker::open(Workspace::load(&dir.path().join("sourced.toml")).unwrap(), &[])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("the environment variable SOURCED_TEST_NO_SUCH_KEY is not set"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_remote_table_is_refused_with_its_reason() {
+    for (table, why) in [
+        ("name = \"a b\"\nurl = \"http://x\"\nindex = \"i\"", "use letters, digits"),
+        ("name = \"a\"\nurl = \"ftp://x\"\nindex = \"i\"", "must start with http://"),
+        ("name = \"a\"\nurl = \"http://x\"\nindex = \"i\"\nhits = 0", "hits must be 1 to 100"),
+        ("name = \"a\"\nurl = \"http://x\"\nindex = \"i\"\npassword = \"p\"", "unknown field `password`"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("sourced.toml"), format!("[[remote]]\n{table}\n")).unwrap();
+        let err = Workspace::load(&dir.path().join("sourced.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(why), "{table}: {err}");
+    }
+}
