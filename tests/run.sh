@@ -8,11 +8,15 @@
 #   4. VS Code: code-server with the extension's .vsix (editors/vscode), driven by
 #      Playwright in Chromium (tests/vscode/run.sh installs code-server, Chromium and the
 #      npm packages it needs; Node.js 20);
-#   5. the PDF fixtures rebuilt from their seeds by two producers (Chromium's print to PDF
+#   5. a real two-node OpenSearch 2.19.6 cluster on loopback, built from Maven Central jars
+#      on Java 17 (tests/opensearch/run.sh: starts it, runs tests/cluster_harness.rs and
+#      tests/remote_cluster.rs against it, stops it);
+#   6. the PDF fixtures rebuilt from their seeds by two producers (Chromium's print to PDF
 #      and pdflatex; qpdf encrypts one) and tests/pdf.rs run on them.
 # Installs what it needs first (tests/tools.sh): the Python tools in tests/requirements.txt,
 # and from Debian Emacs with eglot (emacs-nox, elpa-eglot, elpa-markdown-mode), strace,
-# chromium, qpdf and texlive-latex-base.
+# chromium, qpdf and texlive-latex-base; the OpenSearch step installs Java 17 and Maven
+# from Debian when they are missing (tests/opensearch/cluster.sh install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +44,9 @@ bash tests/emacs/run.sh
 
 echo "== VS Code (code-server + Playwright)"
 bash tests/vscode/run.sh
+
+echo "== OpenSearch cluster (2 nodes, from Maven Central)"
+bash tests/opensearch/run.sh
 
 echo "== PDF fixtures rebuilt by their producers (Chromium, pdflatex, qpdf) and read again"
 fixtures=$(mktemp -d)

@@ -7,6 +7,7 @@ use sourced::config::{Config, Workspace};
 use sourced::quotes::verdict::Status;
 use std::path::{Path, PathBuf};
 
+pub mod cluster;
 pub mod http;
 pub mod pdf;
 pub mod rendition;
