@@ -128,10 +128,7 @@ fn an_answer_missing_shards_is_an_error_not_fewer_candidates() {
         .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
         .unwrap_err()
         .to_string();
-    assert!(
-        err.contains("1 of 2 shards failed: node-2 gone"),
-        "{err}"
-    );
+    assert!(err.contains("1 of 2 shards failed: node-2 gone"), "{err}");
 }
 
 #[test]
@@ -175,8 +172,14 @@ fn a_second_address_is_tried_when_the_first_does_not_answer() {
         ),
     )
     .unwrap();
-    let (c, _) = Checker::open(Workspace::load(&dir.path().join("sourced.toml")).unwrap(), &[]).unwrap();
-    let r = c.check_note(Path::new("n.md"), &format!("“{QUOTE}”")).unwrap();
+    let (c, _) = Checker::open(
+        Workspace::load(&dir.path().join("sourced.toml")).unwrap(),
+        &[],
+    )
+    .unwrap();
+    let r = c
+        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+        .unwrap();
     assert_eq!(r[0].verdict.status, Status::Verified);
 }
 
@@ -192,7 +195,8 @@ fn credentials_come_from_the_environment_and_a_missing_one_is_named() {
         &server.base(),
         "user_env = \"SOURCED_TEST_ARCHIVE_USER\"\npassword_env = \"SOURCED_TEST_ARCHIVE_PASSWORD\"",
     );
-    c.check_note(Path::new("n.md"), &format!("“{QUOTE}”")).unwrap();
+    c.check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+        .unwrap();
     let requests = server.requests();
     assert!(!requests.is_empty());
     for r in &requests {
@@ -213,10 +217,13 @@ fn credentials_come_from_the_environment_and_a_missing_one_is_named() {
         ),
     )
     .unwrap();
-    let err = Checker::open(Workspace::load(&dir.path().join("sourced.toml")).unwrap(), &[])
-        .err()
-        .unwrap()
-        .to_string();
+    let err = Checker::open(
+        Workspace::load(&dir.path().join("sourced.toml")).unwrap(),
+        &[],
+    )
+    .err()
+    .unwrap()
+    .to_string();
     assert!(
         err.contains("the environment variable SOURCED_TEST_NO_SUCH_KEY is not set"),
         "{err}"
@@ -226,13 +233,29 @@ fn credentials_come_from_the_environment_and_a_missing_one_is_named() {
 #[test]
 fn a_bad_remote_table_is_refused_with_its_reason() {
     for (table, why) in [
-        ("name = \"a b\"\nurl = \"http://x\"\nindex = \"i\"", "use letters, digits"),
-        ("name = \"a\"\nurl = \"ftp://x\"\nindex = \"i\"", "must start with http://"),
-        ("name = \"a\"\nurl = \"http://x\"\nindex = \"i\"\nhits = 0", "hits must be 1 to 100"),
-        ("name = \"a\"\nurl = \"http://x\"\nindex = \"i\"\npassword = \"p\"", "unknown field `password`"),
+        (
+            "name = \"a b\"\nurl = \"http://x\"\nindex = \"i\"",
+            "use letters, digits",
+        ),
+        (
+            "name = \"a\"\nurl = \"ftp://x\"\nindex = \"i\"",
+            "must start with http://",
+        ),
+        (
+            "name = \"a\"\nurl = \"http://x\"\nindex = \"i\"\nhits = 0",
+            "hits must be 1 to 100",
+        ),
+        (
+            "name = \"a\"\nurl = \"http://x\"\nindex = \"i\"\npassword = \"p\"",
+            "unknown field `password`",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("sourced.toml"), format!("[[remote]]\n{table}\n")).unwrap();
+        std::fs::write(
+            dir.path().join("sourced.toml"),
+            format!("[[remote]]\n{table}\n"),
+        )
+        .unwrap();
         let err = Workspace::load(&dir.path().join("sourced.toml"))
             .unwrap_err()
             .to_string();
