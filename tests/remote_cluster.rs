@@ -553,59 +553,62 @@ fn a_missing_index_is_a_clear_error_not_a_verdict() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[test]
 #[ignore = "needs the OpenSearch cluster: bash tests/opensearch/run.sh"]
-async fn the_language_server_hovers_and_goes_to_a_remote_passage() {
+fn the_language_server_hovers_and_goes_to_a_remote_passage() {
     use lsp_harness::{file_uri, find, ready};
+    let _nodes = cluster::shared();
     let index = index_name("lsp");
     let table = remote_table("arch", &index, "");
     let publisher = workspace(&seed_files(), &format!("sources = [\"seeds\"]\n{table}"));
-    {
-        let _nodes = cluster::shared();
-        publish(publisher.path(), "arch");
-    }
-    let _nodes = cluster::shared();
+    publish(publisher.path(), "arch");
     let ws = workspace(&[], &format!("index_dir = \".sourced\"\n{table}"));
     std::fs::create_dir(ws.path().join("notes")).unwrap();
-    let (mut c, _) = ready(ws.path(), false, json!({"sourced": {"debounceMs": 10}})).await;
-    let uri = file_uri(&ws.path().join("notes/n.md"));
-    let quote = "The US carried out airstrikes on Thursday against multiple Iranian-backed militia sites in Iraq";
-    let text = format!("# N\n\nCNN reported “{quote}” [@000_3ed32749fd57da32].\n");
-    c.open(&uri, &text).await;
-    let diags = c.diagnostics(&uri, Some(1)).await;
-    assert!(
-        diags
-            .iter()
-            .all(|d| d["severity"] != 1 && d["code"] != "not-found"),
-        "{diags:#?}"
-    );
-    let ((line, col), _) = find(&text, "airstrikes");
-    let pos = json!({"line": line, "character": col});
-    let hover = c
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": pos}),
-        )
-        .await;
-    let value = hover["contents"]["value"].as_str().unwrap_or_default();
-    assert!(
-        value.contains("US Kills Iraqis for Demanding End of Illegal Occupation"),
-        "{value}"
-    );
-    let def = c
-        .request(
-            "textDocument/definition",
-            json!({"textDocument": {"uri": uri}, "position": pos}),
-        )
-        .await;
-    let loc = if def.is_array() { def[0].clone() } else { def };
-    let target = loc["uri"].as_str().unwrap();
-    assert!(
-        target.ends_with("/renditions/arch%3Aseeds/000_3ed32749fd57da32.txt.txt"),
-        "{target}"
-    );
-    // The seed's line 19 (0-based 18), as for the local file.
-    assert_eq!(loc["range"]["start"], json!({"line": 18, "character": 0}));
-    drop(c);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (mut c, _) = ready(ws.path(), false, json!({"sourced": {"debounceMs": 10}})).await;
+        let uri = file_uri(&ws.path().join("notes/n.md"));
+        let quote = "The US carried out airstrikes on Thursday against multiple Iranian-backed militia sites in Iraq";
+        let text = format!("# N\n\nCNN reported “{quote}” [@000_3ed32749fd57da32].\n");
+        c.open(&uri, &text).await;
+        let diags = c.diagnostics(&uri, Some(1)).await;
+        assert!(
+            diags
+                .iter()
+                .all(|d| d["severity"] != 1 && d["code"] != "not-found"),
+            "{diags:#?}"
+        );
+        let ((line, col), _) = find(&text, "airstrikes");
+        let pos = json!({"line": line, "character": col});
+        let hover = c
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": pos}),
+            )
+            .await;
+        let value = hover["contents"]["value"].as_str().unwrap_or_default();
+        assert!(
+            value.contains("US Kills Iraqis for Demanding End of Illegal Occupation"),
+            "{value}"
+        );
+        let def = c
+            .request(
+                "textDocument/definition",
+                json!({"textDocument": {"uri": uri}, "position": pos}),
+            )
+            .await;
+        let loc = if def.is_array() { def[0].clone() } else { def };
+        let target = loc["uri"].as_str().unwrap();
+        assert!(
+            target.ends_with("/renditions/arch%3Aseeds/000_3ed32749fd57da32.txt.txt"),
+            "{target}"
+        );
+        // The seed's line 19 (0-based 18), as for the local file.
+        assert_eq!(loc["range"]["start"], json!({"line": 18, "character": 0}));
+    });
     Cluster::from_env().delete_index(&index);
 }
