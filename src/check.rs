@@ -193,7 +193,7 @@ impl Checker {
             .config
             .remote
             .iter()
-            .map(|r| RemoteArchive::new(r, Some(index.dir().to_path_buf())))
+            .map(|r| RemoteArchive::new(r, &workspace.root, Some(index.dir().to_path_buf())))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| IndexError::Remote(e.to_string()))?;
         let checker = Checker {

@@ -102,6 +102,11 @@ pub struct RemoteConfig {
     /// Elasticsearch encodes it: base64 of `id:key`).
     #[serde(default)]
     pub api_key_env: Option<String>,
+    /// A PEM file of the certificate authorities to trust for `https://` (relative to the
+    /// workspace root), for a cluster whose certificate no public authority signed
+    /// (Elasticsearch 8 makes its own `http_ca.crt`). Default: the public authorities.
+    #[serde(default)]
+    pub ca_file: Option<String>,
     /// Time one request may take, in seconds.
     #[serde(default = "default_remote_timeout")]
     pub timeout_seconds: u64,

@@ -393,6 +393,11 @@ fn a_node_killed_mid_run_leaves_the_verdicts_with_a_replica_and_stops_the_check_
             err.contains("\"arch\"") && err.contains("shard"),
             "the message names the archive and the missing shards: {err}"
         );
+        eprintln!("no replica, node 2 down: {err}");
+        assert!(
+            err.contains("not checked against a partial archive"),
+            "{err}"
+        );
     }
     // Node 2 is back: the index without a replica answers again.
     c.wait_status(&without, "green");

@@ -262,3 +262,30 @@ fn a_bad_remote_table_is_refused_with_its_reason() {
         assert!(err.contains(why), "{table}: {err}");
     }
 }
+
+#[test]
+fn a_certificate_file_that_cannot_be_used_is_named_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("not-a-cert.pem"), "hello\n").unwrap();
+    for (file, why) in [
+        ("missing.pem", "missing.pem: "),
+        ("not-a-cert.pem", "not-a-cert.pem: no PEM certificate in it"),
+    ] {
+        std::fs::write(
+            dir.path().join("sourced.toml"),
+            format!("[[remote]]\nname = \"arch\"\nurl = \"https://127.0.0.1:9\"\nindex = \"news\"\nca_file = {file:?}\n"),
+        )
+        .unwrap();
+        let err = Checker::open(
+            Workspace::load(&dir.path().join("sourced.toml")).unwrap(),
+            &[],
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            err.contains("\"arch\": ca_file ") && err.contains(why),
+            "{err}"
+        );
+    }
+}

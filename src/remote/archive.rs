@@ -188,10 +188,15 @@ pub struct RemoteArchive {
 
 impl RemoteArchive {
     /// The archive `config` describes; nothing is asked of the cluster until a quotation is
-    /// checked. `index_dir`: where renditions of its documents are kept.
-    pub fn new(config: &RemoteConfig, index_dir: Option<PathBuf>) -> Result<Self, RemoteError> {
+    /// checked. `root`: the workspace root; `index_dir`: where renditions of its documents
+    /// are kept.
+    pub fn new(
+        config: &RemoteConfig,
+        root: &std::path::Path,
+        index_dir: Option<PathBuf>,
+    ) -> Result<Self, RemoteError> {
         Ok(RemoteArchive {
-            client: ClusterClient::new(config)?,
+            client: ClusterClient::new(config, root)?,
             config: config.clone(),
             index_dir,
             mapping: Mutex::new(None),

@@ -16,6 +16,7 @@
 
 use crate::config::RemoteConfig;
 use serde_json::Value;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -142,9 +143,15 @@ pub struct Answer {
 }
 
 impl ClusterClient {
-    pub fn new(c: &RemoteConfig) -> Result<ClusterClient, RemoteError> {
+    /// A client of the cluster `c` describes; `root`: the workspace root (`ca_file` is
+    /// relative to it).
+    pub fn new(c: &RemoteConfig, root: &Path) -> Result<ClusterClient, RemoteError> {
         let timeout = Duration::from_secs(c.timeout_seconds.max(1));
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let mut builder = ureq::Agent::config_builder();
+        if let Some(ca) = &c.ca_file {
+            builder = builder.tls_config(trusting(c, &root.join(ca))?);
+        }
+        let agent: ureq::Agent = builder
             .http_status_as_error(false)
             .user_agent(concat!("sourced/", env!("CARGO_PKG_VERSION")))
             .timeout_global(Some(timeout))
@@ -315,6 +322,27 @@ impl ClusterClient {
     }
 }
 
+/// TLS that trusts the certificate authorities of the PEM file `file`.
+fn trusting(c: &RemoteConfig, file: &Path) -> Result<ureq::tls::TlsConfig, RemoteError> {
+    let fail = |why: String| RemoteError::Other {
+        name: c.name.clone(),
+        detail: format!("ca_file {}: {why}", file.display()),
+    };
+    let pem = crate::disk::read_bounded(file, 1 << 20, true).map_err(|e| fail(e.to_string()))?;
+    let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(fail("no PEM certificate in it".into()));
+    }
+    Ok(ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+        .build())
+}
+
 /// A transport error in a person's words.
 fn describe(e: &ureq::Error) -> String {
     match e {
@@ -339,7 +367,10 @@ pub fn error_reason(v: &Value) -> Option<String> {
     if let Some(s) = e.as_str() {
         return Some(s.to_string());
     }
-    let reason = e.get("reason").and_then(Value::as_str);
+    let reason = e
+        .get("reason")
+        .and_then(Value::as_str)
+        .filter(|r| !r.is_empty());
     let root = e
         .pointer("/root_cause/0/reason")
         .and_then(Value::as_str)
@@ -348,7 +379,11 @@ pub fn error_reason(v: &Value) -> Option<String> {
         .pointer("/caused_by/reason")
         .and_then(Value::as_str)
         .filter(|r| Some(*r) != reason && Some(*r) != root);
-    let parts: Vec<&str> = [reason, root, caused].into_iter().flatten().collect();
+    let parts: Vec<&str> = [reason, root, caused]
+        .into_iter()
+        .flatten()
+        .filter(|r| !r.is_empty())
+        .collect();
     (!parts.is_empty()).then(|| parts.join(": "))
 }
 
@@ -363,6 +398,12 @@ mod tests {
         let body = r#"{"error":{"type":"search_phase_execution_exception","reason":"all shards failed","caused_by":{"reason":"shard 1 unavailable"}}}"#;
         assert_eq!(reason_of(body), "all shards failed: shard 1 unavailable");
         assert_eq!(reason_of("Bad Gateway"), "Bad Gateway");
+        // OpenSearch's answer to a search missing a shard: an empty reason, the cause below.
+        let body = r#"{"error":{"root_cause":[],"type":"search_phase_execution_exception","reason":"","caused_by":{"type":"search_phase_execution_exception","reason":"Search rejected due to missing shards [[i][1]]."}},"status":503}"#;
+        assert_eq!(
+            reason_of(body),
+            "Search rejected due to missing shards [[i][1]]."
+        );
     }
 
     #[test]

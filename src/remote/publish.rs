@@ -113,7 +113,7 @@ pub fn publish(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<PublishReport, RemoteError> {
     let started = Instant::now();
-    let client = ClusterClient::new(c)?;
+    let client = ClusterClient::new(c, root)?;
     let mut report = PublishReport {
         created: ensure_index(&client, c)?,
         ..Default::default()
