@@ -576,6 +576,10 @@ fn the_language_server_hovers_and_goes_to_a_remote_passage() {
         .unwrap();
     runtime.block_on(async {
         let (mut c, _) = ready(ws.path(), false, json!({"sourced": {"debounceMs": 10}})).await;
+        // Not "no sources": the archive is one.
+        let status = c.request("sourced/status", serde_json::Value::Null).await;
+        assert_eq!(status["state"], "ready", "{status}");
+        assert_eq!(status["message"], "0 sources + archive arch", "{status}");
         let uri = file_uri(&ws.path().join("notes/n.md"));
         let quote = "The US carried out airstrikes on Thursday against multiple Iranian-backed militia sites in Iraq";
         let text = format!("# N\n\nCNN reported “{quote}” [@000_3ed32749fd57da32].\n");

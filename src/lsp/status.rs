@@ -51,14 +51,20 @@ impl Notification for StatusNotification {
 fn folder_report(folder: &Arc<Folder>) -> StatusReport {
     let status = folder.status();
     let snap = folder.snapshot();
-    let (sources, skipped, index_dir) = snap
+    let (sources, skipped, index_dir, archives) = snap
         .as_ref()
         .map(|snap| {
             let (sources, skipped) = snap.checker.index().counts();
             let dir = snap.checker.index().dir().display().to_string();
-            (sources, skipped, Some(dir))
+            let archives: Vec<String> = snap
+                .checker
+                .remotes()
+                .iter()
+                .map(|r| r.name().to_string())
+                .collect();
+            (sources, skipped, Some(dir), archives)
         })
-        .unwrap_or((0, 0, None));
+        .unwrap_or((0, 0, None, Vec::new()));
     let none = snap.as_ref().and_then(super::no_sources::of);
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let (name, message) = match status {
@@ -67,6 +73,13 @@ fn folder_report(folder: &Arc<Folder>) -> StatusReport {
         IndexStatus::Ready if none.is_some() => ("no-sources", none.map(|n| n.summary)),
         IndexStatus::Ready => {
             let mut m = format!("{sources} source{}", plural(sources));
+            if !archives.is_empty() {
+                m += &format!(
+                    " + archive{} {}",
+                    plural(archives.len()),
+                    archives.join(", ")
+                );
+            }
             if skipped > 0 {
                 m += &format!(", {skipped} file{} skipped", plural(skipped));
             }
