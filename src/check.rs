@@ -334,6 +334,18 @@ impl Checker {
         }
     }
 
+    /// What verdicts depend on: the index's state, and with archives the period of theirs
+    /// (see [`crate::remote::archive::epoch`]): a verdict from an archive is worked out
+    /// again once its searches are forgotten.
+    fn state(&self) -> u64 {
+        let local = self.index.state();
+        if self.remotes.is_empty() {
+            local
+        } else {
+            local ^ crate::remote::archive::epoch().wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        }
+    }
+
     /// The `[[remote]]` archives.
     pub fn remotes(&self) -> &[RemoteArchive] {
         &self.remotes
@@ -456,7 +468,7 @@ impl Checker {
         cancel: &CancelFlag,
     ) -> Result<Vec<QuoteResult>, CheckError> {
         // Verdicts remembered from another state of the index are forgotten.
-        self.verdicts.sync(self.index.state());
+        self.verdicts.sync(self.state());
         let citing = Citing {
             root: &self.workspace.root,
             note_path: path,

@@ -11,9 +11,9 @@
 //! Requests per quotation (the budget): one `_search` for the best documents, and one
 //! `_search` by id for those not fetched before; a cited document not among the hits costs
 //! one more fetch the first time. Hits and documents are remembered (at most
-//! [`DOCUMENTS_KEPT`] documents, [`SEARCHES_KEPT`] searches), so the wider second look the
-//! matcher takes at quotations with omissions, and any later check of the same quotation,
-//! cost nothing. Citation keys and addresses cost one `_search` each, remembered for
+//! [`DOCUMENTS_KEPT`] documents, [`SEARCHES_KEPT`] searches, each for [`REMEMBERED_FOR`]),
+//! so the wider second look the matcher takes at quotations with omissions, and any later
+//! check of the same quotation, cost nothing. Citation keys and addresses cost one `_search` each, remembered for
 //! [`LOOKUPS_KEPT_FOR`].
 //!
 //! Invariants:
@@ -43,6 +43,10 @@ pub const DOCUMENTS_KEPT: usize = 2048;
 pub const SEARCHES_KEPT: usize = 1024;
 /// How long a citation key's or an address's documents are remembered.
 pub const LOOKUPS_KEPT_FOR: Duration = Duration::from_secs(60);
+/// How long searches and fetched documents are remembered: an archive changes (articles are
+/// published, corrected), and a language server runs for days. Verdicts that came from the
+/// archive are worked out again as often ([`epoch`]).
+pub const REMEMBERED_FOR: Duration = Duration::from_secs(600);
 /// A document whose text is longer than this is left out (with a log line): a newsroom's
 /// article is a few kilobytes; this is a whole book.
 pub const MAX_DOCUMENT_BYTES: usize = 32 << 20;
@@ -181,8 +185,8 @@ pub struct RemoteArchive {
     /// Where renditions of fetched documents are written (the index folder).
     index_dir: Option<PathBuf>,
     mapping: Mutex<Option<Mapping>>,
-    documents: Mutex<LruCache<String, Arc<RemoteDocument>>>,
-    searches: Mutex<LruCache<String, Arc<Hits>>>,
+    documents: Mutex<LruCache<String, (Instant, Arc<RemoteDocument>)>>,
+    searches: Mutex<LruCache<String, (Instant, Arc<Hits>)>>,
     lookups: Mutex<HashMap<String, (Instant, Vec<String>)>>,
 }
 
@@ -359,7 +363,7 @@ impl RemoteArchive {
             let mut kept = lock(&self.documents);
             ids.iter()
                 .copied()
-                .filter(|id| kept.get(*id).is_none())
+                .filter(|id| fresh(kept.get(*id)).is_none())
                 .collect()
         };
         missing.sort_unstable();
@@ -385,12 +389,17 @@ impl RemoteArchive {
                 .map(Arc::new)
                 .collect();
             let mut kept = lock(&self.documents);
+            let now = Instant::now();
             for d in fetched {
-                kept.put(d.id.clone(), d);
+                kept.put(d.id.clone(), (now, d));
             }
         }
+        // A document fetched a moment ago counts even if it just turned stale.
         let mut kept = lock(&self.documents);
-        Ok(ids.iter().filter_map(|id| kept.get(*id).cloned()).collect())
+        Ok(ids
+            .iter()
+            .filter_map(|id| kept.get(*id).map(|(_, d)| d.clone()))
+            .collect())
     }
 
     /// A hit with its `_source` as a document: its text cut into passages, its rendition
@@ -460,7 +469,7 @@ impl RemoteArchive {
             .map(|c| c.join(" "))
             .collect::<Vec<_>>()
             .join("\u{1}");
-        if let Some(found) = lock(&self.searches).get(&key).cloned() {
+        if let Some(found) = fresh(lock(&self.searches).get(&key)) {
             return Ok(found);
         }
         let mapping = self.mapping()?;
@@ -477,7 +486,7 @@ impl RemoteArchive {
             })
             .collect();
         let found = Arc::new(found);
-        lock(&self.searches).put(key, found.clone());
+        lock(&self.searches).put(key, (Instant::now(), found.clone()));
         Ok(found)
     }
 
@@ -696,6 +705,20 @@ pub fn passage_regions(docs: &[Arc<RemoteDocument>], q: &CandidateQuery) -> Vec<
             })
         });
     regions.unwrap_or_default()
+}
+
+/// What a cache holds for a key, unless it was fetched more than [`REMEMBERED_FOR`] ago.
+fn fresh<T: Clone>(entry: Option<&(Instant, T)>) -> Option<T> {
+    entry
+        .filter(|(at, _)| at.elapsed() < REMEMBERED_FOR)
+        .map(|(_, v)| v.clone())
+}
+
+/// The period the archives are taken to be unchanged for, numbered from the first use: a quotation's
+/// verdict is worked out again after it.
+pub fn epoch() -> u64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs() / REMEMBERED_FOR.as_secs()
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
