@@ -50,6 +50,14 @@ fn checker(url: &str, extra: &str) -> (tempfile::TempDir, Checker) {
     (dir, checker)
 }
 
+/// The error checking the quotation gives, with the `[[remote]]` on `server` and `extra`.
+fn error_of(server: &str, extra: &str) -> String {
+    let (_dir, c) = checker(server, extra);
+    c.check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+        .unwrap_err()
+        .to_string()
+}
+
 fn searches(server: &TestServer) -> usize {
     server
         .requests()
@@ -96,11 +104,7 @@ fn a_cluster_that_keeps_refusing_is_reported_with_its_reason_and_no_verdict() {
             ),
         ),
     ]);
-    let (_dir, c) = checker(&server.base(), "retries = 1");
-    let err = c
-        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
-        .unwrap_err()
-        .to_string();
+    let err = error_of(&server.base(), "retries = 1");
     assert!(
         err.contains("\"arch\" could not search every shard")
             && err.contains("all shards failed")
@@ -123,11 +127,7 @@ fn an_answer_missing_shards_is_an_error_not_fewer_candidates() {
             ),
         ),
     ]);
-    let (_dir, c) = checker(&server.base(), "");
-    let err = c
-        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
-        .unwrap_err()
-        .to_string();
+    let err = error_of(&server.base(), "");
     assert!(err.contains("1 of 2 shards failed: node-2 gone"), "{err}");
 }
 
@@ -140,11 +140,7 @@ fn an_unreachable_cluster_is_a_clear_error() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}");
-    let (_dir, c) = checker(&url, "retries = 1");
-    let err = c
-        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
-        .unwrap_err()
-        .to_string();
+    let err = error_of(&url, "retries = 1");
     assert!(
         err.contains(&format!("\"arch\" cannot be reached at {url}"))
             && err.contains("(after 2 attempts)"),

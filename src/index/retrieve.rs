@@ -335,22 +335,10 @@ fn load_region(
         let Some(addr) = passage_address(searcher, f, path, ord)? else {
             continue;
         };
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let passage_text = doc
-            .get_first(f.text)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let passage_map = doc
-            .get_first(f.map)
-            .and_then(|v| v.as_bytes())
-            .and_then(OffsetMap::from_bytes);
-        let Some(passage_map) = passage_map else {
+        let Some((passage_text, passage_map)) = passage_at(searcher, f, addr)? else {
             continue;
         };
-        if passage_map.derived_len() != passage_text.len() {
-            continue;
-        }
-        text.push_str(passage_text);
+        text.push_str(&passage_text);
         map.extend(&passage_map);
     }
     let score = group.iter().map(|g| g.1).fold(f32::MIN, f32::max);
@@ -360,6 +348,26 @@ fn load_region(
         map,
         score,
     })
+}
+
+/// The text and offset map of the passage at `addr`; `None` when its map is missing or does
+/// not fit its text (a damaged document is left out, never misread).
+fn passage_at(
+    searcher: &Searcher,
+    f: Fields,
+    addr: DocAddress,
+) -> Result<Option<(String, OffsetMap)>, IndexError> {
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let text = doc
+        .get_first(f.text)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    Ok(doc
+        .get_first(f.map)
+        .and_then(|v| v.as_bytes())
+        .and_then(OffsetMap::from_bytes)
+        .filter(|m| m.derived_len() == text.len())
+        .map(|m| (text.to_string(), m)))
 }
 
 fn passage_address(
@@ -389,20 +397,10 @@ impl SourceIndex {
         let mut map = OffsetMap::new();
         let mut ord = 0;
         while let Some(addr) = passage_address(&searcher, f, path, ord)? {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let passage_text = doc
-                .get_first(f.text)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            let passage_map = doc
-                .get_first(f.map)
-                .and_then(|v| v.as_bytes())
-                .and_then(OffsetMap::from_bytes)
-                .filter(|m| m.derived_len() == passage_text.len());
-            let Some(passage_map) = passage_map else {
+            let Some((passage_text, passage_map)) = passage_at(&searcher, f, addr)? else {
                 return Ok(None);
             };
-            text.push_str(passage_text);
+            text.push_str(&passage_text);
             map.extend(&passage_map);
             ord += 1;
         }

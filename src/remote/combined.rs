@@ -21,6 +21,25 @@ impl AllSources<'_> {
     }
 }
 
+impl AllSources<'_> {
+    /// What `ask` finds in the local index, else in every archive (a local source wins, and
+    /// an archive is asked only when no local source answers).
+    fn local_first(
+        &self,
+        ask: impl Fn(&dyn Retriever) -> Result<Vec<String>, IndexError>,
+    ) -> Result<Vec<String>, IndexError> {
+        let local = ask(self.local)?;
+        if !local.is_empty() {
+            return Ok(local);
+        }
+        let mut found = Vec::new();
+        for r in self.remotes {
+            found.extend(ask(r)?);
+        }
+        Ok(found)
+    }
+}
+
 impl Retriever for AllSources<'_> {
     fn regions(&self, query: &CandidateQuery) -> Result<Vec<Region>, IndexError> {
         if let Some(path) = &query.only_path {
@@ -49,27 +68,11 @@ impl Retriever for AllSources<'_> {
         if let Some(r) = self.archive_of(key) {
             return r.resolve_key(key);
         }
-        let local = self.local.resolve_key(key)?;
-        if !local.is_empty() {
-            return Ok(local);
-        }
-        let mut found = Vec::new();
-        for r in self.remotes {
-            found.extend(r.resolve_key(key)?);
-        }
-        Ok(found)
+        self.local_first(|r| r.resolve_key(key))
     }
 
     fn resolve_url(&self, url: &str) -> Result<Vec<String>, IndexError> {
-        let local = self.local.resolve_url(url)?;
-        if !local.is_empty() {
-            return Ok(local);
-        }
-        let mut found = Vec::new();
-        for r in self.remotes {
-            found.extend(r.resolve_url(url)?);
-        }
-        Ok(found)
+        self.local_first(|r| r.resolve_url(url))
     }
 
     fn speaker_facts(&self, path: &str) -> Result<Option<Arc<SpeakerFacts>>, IndexError> {
