@@ -537,6 +537,23 @@ fn a_newsrooms_own_index_and_field_names_work_and_are_never_written_to() {
         info.meta.url.as_deref(),
         Some("https://news.example/story-0")
     );
+    // `sourced check`'s report names the archive and the article.
+    std::fs::write(ws.path().join("note.md"), note).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sourced"))
+        .args(["check", "note.md", "--format", "json"])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let source = &report["quotes"][0]["source"];
+    assert_eq!(source["path"], "news:story-0", "{report}");
+    assert_eq!(source["archive"], "news", "{report}");
+    assert_eq!(source["title"], "Story 0", "{report}");
+    assert_eq!(source["line"], 19, "{report}");
+    assert!(source["rendition"]
+        .as_str()
+        .unwrap()
+        .ends_with("renditions/news:story-0.txt"));
 
     // `sourced index --remote` refuses to write into it.
     let publisher = workspace(&seed_files(), &format!("sources = [\"seeds\"]\n{table}"));

@@ -189,6 +189,10 @@ pub struct SourceReport {
     /// refer to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendition: Option<String>,
+    /// For an article of a search cluster (`[[remote]]`): the archive's name (`path` is then
+    /// `NAME:ID`, and `rendition` the article's text kept in the index folder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
     /// For a captured web page: the address it was captured from, and when.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -422,7 +426,11 @@ impl<'a> Positions<'a> {
             end_time: span.end_time_ms.map(|t| clock(t, true)),
             speaker: span.speaker,
             rendition: info.rendition.as_deref().map(|p| self.show(p)),
-            path: self.show(&source_path(&m.path, root)),
+            path: match &info.archive {
+                Some(_) => m.path.clone(),
+                None => self.show(&source_path(&m.path, root)),
+            },
+            archive: info.archive,
             line,
             column,
             end_line,

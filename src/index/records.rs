@@ -80,6 +80,9 @@ pub struct SourceInfo {
     pub rendition: Option<std::path::PathBuf>,
     /// Where stretches of the text (of the rendition) come from: page, cue time, speaker.
     pub places: Vec<crate::corpus::rendition::Located>,
+    /// For an article of a search cluster (`[[remote]]`): the archive's name. Its text is
+    /// then `rendition`, kept in the index folder.
+    pub archive: Option<String>,
 }
 
 /// What a speaker check needs of one source ([`SourceIndex::speaker_facts`]).
@@ -383,6 +386,7 @@ impl SourceIndex {
             places: places
                 .and_then(|json| serde_json::from_str(json).ok())
                 .unwrap_or_default(),
+            archive: None,
         }))
     }
 

@@ -542,6 +542,7 @@ impl Retriever for RemoteArchive {
             keys: vec![d.path.clone()],
             rendition: d.rendition.clone(),
             places: Vec::new(),
+            archive: Some(self.config.name.clone()),
         }))
     }
 

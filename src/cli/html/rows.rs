@@ -106,7 +106,7 @@ fn source(h: &mut Html, q: &QuoteReport, s: &SourceReport) {
         .raw("</span> ")
         .element(
             "a",
-            &[("href", &links::file(&s.path))],
+            &[("href", &links::file(text_file(s)))],
             &label_of(s.title.as_deref(), &s.path),
         );
     let byline = byline_of(s.author.as_deref(), s.date.as_deref());
@@ -162,9 +162,37 @@ fn source(h: &mut Html, q: &QuoteReport, s: &SourceReport) {
     h.raw("</details>\n");
 }
 
+/// The file to link for a source: its own, or for an archive's article (which is no file
+/// here) the text kept of it.
+fn text_file(s: &SourceReport) -> &str {
+    match (&s.archive, &s.rendition) {
+        (Some(_), Some(text)) => text,
+        _ => &s.path,
+    }
+}
+
 /// Where in the source: a captured page's address and capture time, a PDF page or
-/// transcript time, else line and column; the file linked, with its text rendition.
+/// transcript time, else line and column; the file linked, with its text rendition. An
+/// archive's article: the archive, the article's address, and the line and column in the
+/// text kept of it.
 fn place(h: &mut Html, s: &SourceReport) {
+    if let Some(archive) = &s.archive {
+        h.raw("in the archive ").text(archive).raw(", ");
+        if let Some(href) = s.url.as_deref().and_then(links::web) {
+            h.element(
+                "a",
+                &[("href", &href)],
+                s.url.as_deref().unwrap_or_default(),
+            )
+            .raw(", ");
+        }
+        h.element(
+            "a",
+            &[("href", &links::file(text_file(s)))],
+            &format!("{}:{}:{}", s.path, s.line, s.column),
+        );
+        return;
+    }
     if let Some(url) = &s.url {
         h.raw("captured from ");
         match links::web(url) {
@@ -277,6 +305,7 @@ mod tests {
             end_time: None,
             speaker: None,
             rendition: None,
+            archive: None,
             url: None,
             captured: None,
             context: String::new(),
@@ -306,6 +335,19 @@ mod tests {
         assert_eq!(
             placed(&s),
             "<a href=\"docs/r.pdf\">docs/r.pdf p. 12</a> (text: <a href=\".sourced/r.txt\">.sourced/r.txt:3:7</a>)"
+        );
+    }
+
+    #[test]
+    fn an_archive_article_links_its_address_and_its_kept_text() {
+        let mut s = source("news:AP-1");
+        s.archive = Some("news".into());
+        s.url = Some("https://news.example/ap-1".into());
+        s.rendition = Some(".sourced/index-v8/renditions/news:AP-1.txt".into());
+        assert_eq!(
+            placed(&s),
+            "in the archive news, <a href=\"https://news.example/ap-1\">https://news.example/ap-1</a>, \
+             <a href=\".sourced/index-v8/renditions/news%3AAP-1.txt\">news:AP-1:3:7</a>"
         );
     }
 
