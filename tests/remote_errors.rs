@@ -3,6 +3,7 @@
 //! cluster's tests are in `remote_cluster.rs`.
 
 mod common;
+mod lsp_harness;
 
 use common::http::{Reply, TestServer};
 use sourced::check::Checker;
@@ -140,12 +141,22 @@ fn an_unreachable_cluster_is_a_clear_error() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}");
-    let err = error_of(&url, "retries = 1");
+    let (_dir, c) = checker(&url, "retries = 1");
+    let check = || {
+        c.check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+            .unwrap_err()
+            .to_string()
+    };
+    let err = check();
     assert!(
         err.contains(&format!("\"arch\" cannot be reached at {url}"))
-            && err.contains("(after 2 attempts)"),
+            && err.contains("(after 2 attempts; not asked again for 30 s)"),
         "{err}"
     );
+    // The next check is not made to wait: it fails at once, without a request.
+    let sent = c.remotes()[0].client().requests();
+    assert_eq!(check(), err);
+    assert_eq!(c.remotes()[0].client().requests(), sent);
 }
 
 #[test]
@@ -284,4 +295,33 @@ fn a_certificate_file_that_cannot_be_used_is_named_with_the_reason() {
             "{err}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_the_editor_an_unreachable_cluster_is_one_diagnostic_that_says_so() {
+    use lsp_harness::{file_uri, ready};
+    use serde_json::json;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sourced.toml"),
+        format!("[[remote]]\nname = \"arch\"\nurl = \"http://127.0.0.1:{port}\"\nindex = \"news\"\nretries = 0\n"),
+    )
+    .unwrap();
+    let (mut c, _) = ready(dir.path(), false, json!({"sourced": {"debounceMs": 10}})).await;
+    let uri = file_uri(&dir.path().join("n.md"));
+    c.open(&uri, &format!("# N\n\n“{QUOTE}”\n")).await;
+    let diags = c.diagnostics(&uri, Some(1)).await;
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let message = diags[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("note not checked: the search cluster \"arch\" cannot be reached at "),
+        "{message}"
+    );
+    // No verdict at all: nothing "not found".
+    assert!(diags.iter().all(|d| d["code"] != "not-found"), "{diags:#?}");
 }

@@ -11,6 +11,9 @@
 //!   other 4xx (the request is wrong and would stay wrong);
 //! - credentials come from the environment only ([`Auth::from_config`]) and never appear in
 //!   an error message;
+//! - a cluster no address of which answered is not asked again for [`QUIET_AFTER_FAILURE`]:
+//!   requests meanwhile fail at once with the same error, so an editor typing on a dead
+//!   network does not wait for timeouts at every keystroke;
 //! - [`ClusterClient::requests`] counts every request sent (the benchmark's "requests per
 //!   quotation").
 
@@ -24,6 +27,8 @@ use std::time::Duration;
 pub const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 /// The longest wait before a retry, whatever `Retry-After` says.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// How long a cluster that did not answer at all is left alone.
+pub const QUIET_AFTER_FAILURE: Duration = Duration::from_secs(30);
 /// The largest response body read (a `_mget` of a few long documents fits easily).
 const MAX_RESPONSE_BYTES: u64 = 256 << 20;
 
@@ -132,6 +137,8 @@ pub struct ClusterClient {
     retries: u32,
     /// The address that answered last (tried first next time).
     current: AtomicUsize,
+    /// Until when the cluster is not asked again, and why (see [`QUIET_AFTER_FAILURE`]).
+    quiet: std::sync::Mutex<Option<(std::time::Instant, RemoteError)>>,
     requests: AtomicU64,
 }
 
@@ -171,6 +178,7 @@ impl ClusterClient {
             agent,
             retries: c.retries,
             current: AtomicUsize::new(0),
+            quiet: std::sync::Mutex::new(None),
             requests: AtomicU64::new(0),
         })
     }
@@ -184,6 +192,33 @@ impl ClusterClient {
     /// the module says. Any status is returned (the caller decides what a 404 means) except
     /// those retried until they stop.
     pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        content_type: &str,
+    ) -> Result<Answer, RemoteError> {
+        if let Some(e) = self.quiet_error() {
+            return Err(e);
+        }
+        let result = self.send_now(method, path, body, content_type);
+        if let Err(e @ RemoteError::Unreachable { .. }) = &result {
+            *self.quiet.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some((std::time::Instant::now() + QUIET_AFTER_FAILURE, e.clone()));
+        }
+        result
+    }
+
+    /// The error of the last attempt if the cluster is still left alone.
+    fn quiet_error(&self) -> Option<RemoteError> {
+        let quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
+        quiet
+            .as_ref()
+            .filter(|(until, _)| std::time::Instant::now() < *until)
+            .map(|(_, e)| e.clone())
+    }
+
+    fn send_now(
         &self,
         method: &str,
         path: &str,
@@ -230,8 +265,9 @@ impl ClusterClient {
             name: self.name.clone(),
             urls: self.urls.join(", "),
             detail: format!(
-                "{last_error} (after {} attempts)",
-                (self.retries as usize + 1) * n
+                "{last_error} (after {} attempts; not asked again for {} s)",
+                (self.retries as usize + 1) * n,
+                QUIET_AFTER_FAILURE.as_secs()
             ),
         })
     }
