@@ -20,9 +20,9 @@
 //! Expects `DIR/sources/` and `DIR/quotes.jsonl` (`{"kind","quote","source","expected"}` per
 //! line); uses (and brings up to date) the local index in `DIR/.sourced`; does not read or
 //! write `DIR/sourced.toml` (the `[[remote]]` table is built here). The index named by
-//! `--index` (default `sourced-bench`) is deleted and made again (and left in the cluster
-//! afterwards, to look into): never point this at a cluster whose index of that name
-//! matters.
+//! `--index` (default `sourced-bench`) is deleted and made again, unless `--keep` is given
+//! (and left in the cluster afterwards, to look into): never point this at a cluster whose
+//! index of that name matters.
 
 #[path = "remote/agreement.rs"]
 mod agreement;
@@ -242,7 +242,11 @@ fn main() {
 
     // 1. Bulk load into a fresh index, then again with nothing changed.
     let admin = ClusterClient::new(&config, &dir).unwrap();
-    cluster::delete_index(&admin, &config.index);
+    // `--keep`: the index of an earlier run is kept (when the corpus has not changed, the
+    // first load is then the incremental one too: for trying retrieval changes quickly).
+    if !args.args.iter().any(|a| a == "--keep") {
+        cluster::delete_index(&admin, &config.index);
+    }
     let progress = |done: usize, total: usize| eprint!("\rpublish: {done}/{total}   ");
     let first = publish(&local, &dir, &config, progress).unwrap();
     eprintln!();

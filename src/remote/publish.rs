@@ -27,6 +27,8 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Instant;
 
+/// The least time one request of a load may take, in seconds.
+pub const PUBLISH_TIMEOUT_SECONDS: u64 = 300;
 /// A bulk request carries about this many bytes of documents at most.
 pub const BULK_BYTES: usize = 8 << 20;
 /// Document ids longer than this are replaced by a hash of the path (the engines' limit is
@@ -113,7 +115,11 @@ pub fn publish(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<PublishReport, RemoteError> {
     let started = Instant::now();
-    let client = ClusterClient::new(c, root)?;
+    // Bulk requests and the refresh after a large load take the cluster longer than a
+    // search: they get minutes, not the seconds a check waits.
+    let mut patient = c.clone();
+    patient.timeout_seconds = c.timeout_seconds.max(PUBLISH_TIMEOUT_SECONDS);
+    let client = ClusterClient::new(&patient, root)?;
     let mut report = PublishReport {
         created: ensure_index(&client, c)?,
         ..Default::default()
