@@ -164,10 +164,16 @@ impl Args {
 }
 
 /// The `[[remote]]` table the benchmark uses, as a user would write it.
-fn remote_config(urls: &[String], index: &str, shards: u64, replicas: u64) -> RemoteConfig {
+fn remote_config(
+    urls: &[String],
+    index: &str,
+    shards: u64,
+    replicas: u64,
+    hits: u64,
+) -> RemoteConfig {
     let urls: Vec<String> = urls.iter().map(|u| format!("{u:?}")).collect();
     let table = format!(
-        "[[remote]]\nname = {NAME:?}\nurl = [{}]\nindex = {index:?}\nshards = {shards}\nreplicas = {replicas}\n",
+        "[[remote]]\nname = {NAME:?}\nurl = [{}]\nindex = {index:?}\nshards = {shards}\nreplicas = {replicas}\nhits = {hits}\n",
         urls.join(", ")
     );
     let config: Config = toml::from_str(&table).expect("the [[remote]] table parses");
@@ -199,7 +205,7 @@ fn main() {
             .collect(),
     };
     let (Some(dir), Some(urls)) = (args.dir(), args.value("url")) else {
-        eprintln!("usage: cargo bench --bench remote -- DIR --url http://HOST:PORT[,http://…] [--index NAME] [--shards 2] [--replicas 1] [--quotes N]   (DIR from benches/corpus/build.py)");
+        eprintln!("usage: cargo bench --bench remote -- DIR --url http://HOST:PORT[,http://…] [--index NAME] [--shards 2] [--replicas 1] [--hits 10] [--quotes N] [--keep]   (DIR from benches/corpus/build.py)");
         std::process::exit(2);
     };
     let urls: Vec<String> = urls.split(',').map(str::to_string).collect();
@@ -211,6 +217,7 @@ fn main() {
         &index_name,
         args.number("shards", 2),
         args.number("replicas", 1),
+        args.number("hits", 10),
     );
     let dir = sourced::config::absolute(&dir);
     let mut quotes: Vec<QuoteCase> = std::fs::read_to_string(dir.join("quotes.jsonl"))

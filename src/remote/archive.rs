@@ -11,7 +11,8 @@
 //! Requests per quotation (the budget): one `_search` for the best documents, and one
 //! `_search` by id for those not fetched before; a cited document not among the hits costs
 //! one more fetch the first time. Hits and documents are remembered (at most
-//! [`DOCUMENTS_KEPT`] documents, [`SEARCHES_KEPT`] searches, each for [`REMEMBERED_FOR`]),
+//! [`DOCUMENTS_KEPT`] documents within [`DOCUMENT_BYTES_KEPT`], [`SEARCHES_KEPT`] searches,
+//! each for [`REMEMBERED_FOR`]),
 //! so the wider second look the matcher takes at quotations with omissions, and any later
 //! check of the same quotation, cost nothing. Citation keys and addresses cost one `_search` each, remembered for
 //! [`LOOKUPS_KEPT_FOR`].
@@ -39,6 +40,9 @@ use std::time::{Duration, Instant};
 
 /// Documents kept in memory, with their passages.
 pub const DOCUMENTS_KEPT: usize = 2048;
+/// The memory the kept documents may take at most (their texts and passages, counted as
+/// [`RemoteDocument::weight`]): a few long reports must not hold gigabytes.
+pub const DOCUMENT_BYTES_KEPT: usize = 128 << 20;
 /// Searches (a quotation's chunks → the documents found) kept in memory.
 pub const SEARCHES_KEPT: usize = 1024;
 /// How long a citation key's or an address's documents are remembered.
@@ -115,6 +119,16 @@ impl RemoteDocument {
         }
     }
 
+    /// About the memory the document takes: its texts, and its passages' texts and words.
+    pub fn weight(&self) -> usize {
+        let passages: usize = self
+            .passages
+            .iter()
+            .map(|p| p.text.len() + p.words.len())
+            .sum();
+        self.text.len() + self.raw.as_ref().map_or(0, String::len) + passages
+    }
+
     /// The text byte ranges refer to.
     pub fn raw_text(&self) -> &str {
         self.raw.as_deref().unwrap_or(&self.text)
@@ -178,6 +192,12 @@ struct Mapping {
 /// The documents a search found: id and score, best first.
 type Hits = Vec<(String, f32)>;
 
+/// Fetched documents by id, with when they were fetched, and their total weight.
+struct KeptDocuments {
+    lru: LruCache<String, (Instant, Arc<RemoteDocument>)>,
+    bytes: usize,
+}
+
 /// One `[[remote]]` archive.
 pub struct RemoteArchive {
     config: RemoteConfig,
@@ -185,7 +205,7 @@ pub struct RemoteArchive {
     /// Where renditions of fetched documents are written (the index folder).
     index_dir: Option<PathBuf>,
     mapping: Mutex<Option<Mapping>>,
-    documents: Mutex<LruCache<String, (Instant, Arc<RemoteDocument>)>>,
+    documents: Mutex<KeptDocuments>,
     searches: Mutex<LruCache<String, (Instant, Arc<Hits>)>>,
     lookups: Mutex<HashMap<String, (Instant, Vec<String>)>>,
 }
@@ -204,7 +224,10 @@ impl RemoteArchive {
             config: config.clone(),
             index_dir,
             mapping: Mutex::new(None),
-            documents: Mutex::new(LruCache::new(NonZeroUsize::new(DOCUMENTS_KEPT).unwrap())),
+            documents: Mutex::new(KeptDocuments {
+                lru: LruCache::new(NonZeroUsize::new(DOCUMENTS_KEPT).unwrap()),
+                bytes: 0,
+            }),
             searches: Mutex::new(LruCache::new(NonZeroUsize::new(SEARCHES_KEPT).unwrap())),
             lookups: Mutex::new(HashMap::new()),
         })
@@ -363,7 +386,7 @@ impl RemoteArchive {
             let mut kept = lock(&self.documents);
             ids.iter()
                 .copied()
-                .filter(|id| fresh(kept.get(*id)).is_none())
+                .filter(|id| fresh(kept.lru.get(*id)).is_none())
                 .collect()
         };
         missing.sort_unstable();
@@ -391,14 +414,25 @@ impl RemoteArchive {
             let mut kept = lock(&self.documents);
             let now = Instant::now();
             for d in fetched {
-                kept.put(d.id.clone(), (now, d));
+                kept.bytes += d.weight();
+                if let Some((_, (_, out))) = kept.lru.push(d.id.clone(), (now, d)) {
+                    kept.bytes -= out.weight();
+                }
+            }
+            // Within the memory bound, the least recently used first out (never the ones
+            // just fetched: those are returned below).
+            while kept.bytes > DOCUMENT_BYTES_KEPT && kept.lru.len() > missing.len() {
+                match kept.lru.pop_lru() {
+                    Some((_, (_, out))) => kept.bytes -= out.weight(),
+                    None => break,
+                }
             }
         }
         // A document fetched a moment ago counts even if it just turned stale.
         let mut kept = lock(&self.documents);
         Ok(ids
             .iter()
-            .filter_map(|id| kept.get(*id).map(|(_, d)| d.clone()))
+            .filter_map(|id| kept.lru.get(*id).map(|(_, d)| d.clone()))
             .collect())
     }
 

@@ -3,8 +3,10 @@
 //!
 //! The index is created with a mapping made for quotation retrieval:
 //! - `sourced_words`: the source's words normalised by [`crate::text::normalize`] exactly as
-//!   the local index has them, analysed by whitespace alone, with positions (phrases), and
-//!   left out of `_source` (it is derived);
+//!   the local index has them, analysed by whitespace alone, with positions (phrases),
+//!   scored by BM25 without length normalisation (`b = 0`: a long speech that holds a
+//!   quotation must not rank below short articles that share its words), and left out of
+//!   `_source` (it is derived);
 //! - the configured text field (the visible text: what a reader of the file sees, which is
 //!   what verdicts' byte ranges refer to), also searchable with the standard analyser for
 //!   people using the cluster directly;
@@ -62,7 +64,10 @@ pub fn index_body(c: &RemoteConfig) -> Value {
     properties.insert(f.text.clone(), json!({ "type": "text" }));
     properties.insert(
         WORDS_FIELD.into(),
-        json!({ "type": "text", "analyzer": "sourced_words", "index_options": "positions" }),
+        json!({
+            "type": "text", "analyzer": "sourced_words", "index_options": "positions",
+            "similarity": "sourced_words"
+        }),
     );
     properties.insert(
         f.title.clone(),
@@ -85,7 +90,11 @@ pub fn index_body(c: &RemoteConfig) -> Value {
             "number_of_replicas": c.replicas,
             "analysis": { "analyzer": { "sourced_words": {
                 "type": "custom", "tokenizer": "whitespace"
-            } } }
+            } } },
+            // BM25 without length normalisation: whether an article holds a quotation's
+            // phrases does not depend on its length, and a long speech holding the quotation
+            // must not rank below short articles that merely share its words.
+            "similarity": { "sourced_words": { "type": "BM25", "b": 0.0, "k1": 1.2 } }
         },
         "mappings": {
             "_source": { "excludes": [WORDS_FIELD] },
@@ -415,5 +424,10 @@ mod tests {
             "whitespace"
         );
         assert_eq!(body["mappings"]["_source"]["excludes"][0], WORDS_FIELD);
+        assert_eq!(
+            body["mappings"]["properties"][WORDS_FIELD]["similarity"],
+            "sourced_words"
+        );
+        assert_eq!(body["settings"]["similarity"]["sourced_words"]["b"], 0.0);
     }
 }

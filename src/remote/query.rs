@@ -132,9 +132,7 @@ mod tests {
             10,
         )
         .unwrap();
-        let phrase = |text: &str, slop: u32, boost: f32| {
-            json!({ "match_phrase": { "body": { "query": text, "slop": slop, "boost": boost } } })
-        };
+        let phrase = |text: &str, slop: u32, boost: f32| json!({ "match_phrase": { "body": { "query": text, "slop": slop, "boost": boost } } });
         assert_eq!(
             body,
             json!({
