@@ -116,6 +116,45 @@ impl SourceIndex {
     }
 }
 
+/// Write `text` as the rendition of source `path` in the index folder `index_dir` (where
+/// [`rendition_file`] says), aside and renamed into place: a rename never writes through a
+/// link, and readers never see half a file. The renditions folder must be a real folder
+/// inside the index folder, and no link in it may lead out of it. The indexer keeps the
+/// renditions of local sources with this, and `crate::remote` the text of fetched articles.
+pub fn keep_rendition(index_dir: &Path, path: &str, text: &[u8]) -> std::io::Result<PathBuf> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // Each write its own aside file: threads of one process may keep the same text at once.
+    static ASIDE: AtomicU64 = AtomicU64::new(0);
+    let target = rendition_file(index_dir, path);
+    let folder = target.parent().unwrap_or(index_dir);
+    let top = index_dir.join(RENDITIONS);
+    if std::fs::symlink_metadata(&top).is_ok_and(|m| !m.is_dir()) {
+        return Err(std::io::Error::other(
+            "the renditions folder is not a folder (a link?)",
+        ));
+    }
+    std::fs::create_dir_all(folder)?;
+    let real = std::fs::canonicalize(folder)?;
+    let real_top = std::fs::canonicalize(&top)?;
+    if !real.starts_with(&real_top) {
+        return Err(std::io::Error::other(
+            "a link in the renditions folder leads out of it",
+        ));
+    }
+    let aside = folder.join(format!(
+        ".{}.{}.{}.tmp",
+        target.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id(),
+        ASIDE.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_file(&aside);
+    crate::disk::confine::write_new(&aside, text)?;
+    std::fs::rename(&aside, &target).inspect_err(|_| {
+        let _ = std::fs::remove_file(&aside);
+    })?;
+    Ok(target)
+}
+
 /// [`SourceIndex::rendition_path`] for the index folder `index_dir`.
 pub fn rendition_file(index_dir: &Path, path: &str) -> PathBuf {
     {

@@ -113,41 +113,15 @@ fn notes_of(doc: &SourceDoc) -> Vec<Warning> {
 }
 
 impl SourceIndex {
-    /// Write the rendition of `doc` where [`SourceIndex::rendition_path`] says, aside and
-    /// renamed into place (a rename never writes through a link; readers never see half a
-    /// file). The renditions folder must be a real folder inside the index folder.
+    /// Write the rendition of `doc` where [`SourceIndex::rendition_path`] says (see
+    /// [`super::keep_rendition`]).
     fn keep_rendition(&self, doc: &SourceDoc) -> Result<(), Warning> {
-        let fail = |e: std::io::Error| Warning {
-            path: doc.file.display.clone(),
-            message: format!("not indexed: cannot keep its text rendition: {e}"),
-        };
-        let target = self.rendition_path(&doc.file.display);
-        let folder = target.parent().unwrap_or(&self.dir);
-        let top = self.dir.join(super::RENDITIONS);
-        if std::fs::symlink_metadata(&top).is_ok_and(|m| !m.is_dir()) {
-            return Err(fail(std::io::Error::other(
-                "the renditions folder is not a folder (a link?)",
-            )));
-        }
-        std::fs::create_dir_all(folder).map_err(fail)?;
-        let real = std::fs::canonicalize(folder).map_err(fail)?;
-        let real_top = std::fs::canonicalize(&top).map_err(fail)?;
-        if !real.starts_with(&real_top) {
-            return Err(fail(std::io::Error::other(
-                "a link in the renditions folder leads out of it",
-            )));
-        }
-        let aside = folder.join(format!(
-            ".{}.{}.tmp",
-            target.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
-        let _ = std::fs::remove_file(&aside);
-        crate::disk::confine::write_new(&aside, doc.raw.as_bytes()).map_err(fail)?;
-        std::fs::rename(&aside, &target).map_err(|e| {
-            let _ = std::fs::remove_file(&aside);
-            fail(e)
-        })
+        super::keep_rendition(&self.dir, &doc.file.display, doc.raw.as_bytes())
+            .map(|_| ())
+            .map_err(|e| Warning {
+                path: doc.file.display.clone(),
+                message: format!("not indexed: cannot keep its text rendition: {e}"),
+            })
     }
 }
 

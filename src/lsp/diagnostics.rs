@@ -120,27 +120,17 @@ pub fn message(checked: &Checked, r: &QuoteResult, info: Option<&SourceInfo>) ->
     let mut lines = Vec::new();
     match (v.status, &v.best) {
         (Status::NotFound, None) => {
+            // Where it was looked for: the local sources (unless there are none and archives
+            // were searched), then each archive.
             let checker = &checked.index.checker;
             let (n, _) = checker.index().counts();
-            let archives: Vec<String> = checker
-                .remotes()
-                .iter()
-                .map(|r| format!("the archive {}", r.name()))
-                .collect();
-            lines.push(if archives.is_empty() {
-                format!(
-                    "quote not found in the {n} source{}",
-                    if n == 1 { "" } else { "s" }
-                )
-            } else if n == 0 {
-                format!("quote not found in {}", archives.join(" or "))
-            } else {
-                format!(
-                    "quote not found in the {n} source{} or {}",
-                    if n == 1 { "" } else { "s" },
-                    archives.join(" or ")
-                )
-            });
+            let archives = checker.remotes();
+            let mut places = Vec::new();
+            if n > 0 || archives.is_empty() {
+                places.push(format!("the {n} source{}", if n == 1 { "" } else { "s" }));
+            }
+            places.extend(archives.iter().map(|r| format!("the archive {}", r.name())));
+            lines.push(format!("quote not found in {}", places.join(" or ")));
         }
         (Status::NotFound, Some(m)) => {
             lines.push(first_line(

@@ -54,10 +54,10 @@ pub struct NoSources {
 /// Whether `snap`'s index holds no source, and why (blocking: counting reads the index).
 pub fn of(snap: &IndexSnapshot) -> Option<NoSources> {
     let c = &snap.checker;
-    let (sources, skipped) = c.index().counts();
-    if sources > 0 || !c.remotes().is_empty() {
+    if c.has_sources() {
         return None;
     }
+    let (_, skipped) = c.index().counts();
     let can_create = c.workspace.file.is_none();
     let (summary, until) = if skipped > 0 {
         (

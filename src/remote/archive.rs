@@ -23,7 +23,7 @@
 //! - no lock is held across a request: the caches' mutexes guard a map lookup or insert.
 
 use super::http::{error_reason, ClusterClient, RemoteError};
-use super::query;
+use super::{lock, query};
 use crate::config::RemoteConfig;
 use crate::corpus::metadata::Metadata;
 use crate::index::passages::{self, Passage};
@@ -95,13 +95,7 @@ impl RemoteDocument {
         let raw_len = raw.as_ref().unwrap_or(&text).len();
         // A map that does not fit the texts (a document edited by hand in the cluster) is
         // not trusted: byte ranges then refer to the visible text.
-        let fits = |m: &OffsetMap| {
-            m.derived_len() == text.len()
-                && m.segments()
-                    .iter()
-                    .all(|s| s.src_start + s.src_len <= raw_len)
-        };
-        let (raw, map) = match map.filter(fits) {
+        let (raw, map) = match map.filter(|m| m.fits(text.len(), raw_len)) {
             Some(m) if raw.is_some() => (raw, m),
             _ => (None, OffsetMap::identity(text.len())),
         };
@@ -269,12 +263,6 @@ impl RemoteArchive {
         let answer = self
             .client
             .json("GET", &format!("/{index}/_mapping"), None)?;
-        if answer.status == 404 {
-            return Err(RemoteError::NoIndex {
-                name: self.config.name.clone(),
-                index: index.clone(),
-            });
-        }
         self.ok(&answer, "the mapping request")?;
         let indexes = answer.body.as_object().cloned().unwrap_or_default();
         if indexes.is_empty() {
@@ -306,31 +294,9 @@ impl RemoteArchive {
         Ok(m)
     }
 
-    /// An error for an answer that is not a success.
+    /// An error for an answer that is not a success ([`ClusterClient::success`]).
     fn ok(&self, answer: &super::http::Answer, what: &str) -> Result<(), RemoteError> {
-        if (200..300).contains(&answer.status) {
-            return Ok(());
-        }
-        if answer.status == 404 {
-            return Err(RemoteError::NoIndex {
-                name: self.config.name.clone(),
-                index: self.config.index.clone(),
-            });
-        }
-        let reason = error_reason(&answer.body).unwrap_or_else(|| answer.body.to_string());
-        if reason.contains("shard") {
-            return Err(RemoteError::Partial {
-                name: self.config.name.clone(),
-                index: self.config.index.clone(),
-                reason,
-            });
-        }
-        Err(RemoteError::Status {
-            name: self.config.name.clone(),
-            status: answer.status,
-            what: what.to_string(),
-            reason,
-        })
+        self.client.success(answer, &self.config.index, what)
     }
 
     /// `_search` on the archive's index: hits, refused unless every shard answered.
@@ -386,7 +352,7 @@ impl RemoteArchive {
             let mut kept = lock(&self.documents);
             ids.iter()
                 .copied()
-                .filter(|id| fresh(kept.lru.get(*id)).is_none())
+                .filter(|id| fresh(kept.lru.get(*id), REMEMBERED_FOR).is_none())
                 .collect()
         };
         missing.sort_unstable();
@@ -468,31 +434,23 @@ impl RemoteArchive {
     }
 
     /// Keep the document's text in the index folder for editors (hover, go to definition),
-    /// written whole or not at all.
+    /// as the indexer keeps a rendition ([`crate::index::keep_rendition`]); not written
+    /// again when it is there already.
     fn write_rendition(&self, path: &str, text: &str) -> Option<PathBuf> {
         let dir = self.index_dir.as_ref()?;
         let file = crate::index::rendition_file(dir, path);
-        if std::fs::metadata(&file).is_ok_and(|m| m.len() == text.len() as u64)
+        // A link standing there is no rendition of ours: written over (by a rename).
+        if std::fs::symlink_metadata(&file)
+            .is_ok_and(|m| m.is_file() && m.len() == text.len() as u64)
             && std::fs::read(&file).is_ok_and(|b| b == text.as_bytes())
         {
             return Some(file);
         }
-        let write = || -> std::io::Result<()> {
-            let parent = file.parent().ok_or(std::io::ErrorKind::InvalidInput)?;
-            std::fs::create_dir_all(parent)?;
-            let tmp = parent.join(format!(".{}.tmp", uuid::Uuid::new_v4()));
-            std::fs::write(&tmp, text)?;
-            std::fs::rename(&tmp, &file).inspect_err(|_| {
-                let _ = std::fs::remove_file(&tmp);
+        crate::index::keep_rendition(dir, path, text.as_bytes())
+            .inspect_err(|e| {
+                tracing::warn!("cannot keep the text of {path} in {}: {e}", file.display())
             })
-        };
-        match write() {
-            Ok(()) => Some(file),
-            Err(e) => {
-                tracing::warn!("cannot keep the text of {path} in {}: {e}", file.display());
-                None
-            }
-        }
+            .ok()
     }
 
     /// The ids of the best documents for a quotation, and their scores (remembered).
@@ -503,7 +461,7 @@ impl RemoteArchive {
             .map(|c| c.join(" "))
             .collect::<Vec<_>>()
             .join("\u{1}");
-        if let Some(found) = fresh(lock(&self.searches).get(&key)) {
+        if let Some(found) = fresh(lock(&self.searches).get(&key), REMEMBERED_FOR) {
             return Ok(found);
         }
         let mapping = self.mapping()?;
@@ -530,10 +488,8 @@ impl RemoteArchive {
         key: String,
         ask: impl FnOnce() -> Result<Vec<String>, RemoteError>,
     ) -> Result<Vec<String>, RemoteError> {
-        if let Some((at, paths)) = lock(&self.lookups).get(&key) {
-            if at.elapsed() < LOOKUPS_KEPT_FOR {
-                return Ok(paths.clone());
-            }
+        if let Some(paths) = fresh(lock(&self.lookups).get(&key), LOOKUPS_KEPT_FOR) {
+            return Ok(paths);
         }
         let paths = ask()?;
         let mut lookups = lock(&self.lookups);
@@ -672,11 +628,12 @@ pub fn passage_regions(docs: &[Arc<RemoteDocument>], q: &CandidateQuery) -> Vec<
     if words.is_empty() {
         return Vec::new();
     }
-    let chunks: Vec<String> = q
+    // Each chunk of two words or more, spaced to be found as whole words, and its length.
+    let chunks: Vec<(String, f32)> = q
         .chunks
         .iter()
         .filter(|c| c.len() > 1)
-        .map(|c| format!(" {} ", c.join(" ")))
+        .map(|c| (format!(" {} ", c.join(" ")), c.len() as f32))
         .collect();
     // Each passage's words as a set, and each word's passage count.
     let mut sets: Vec<(usize, u64, rustc_hash::FxHashSet<&str>, String)> = Vec::new();
@@ -703,8 +660,8 @@ pub fn passage_regions(docs: &[Arc<RemoteDocument>], q: &CandidateQuery) -> Vec<
                 .sum();
             score += chunks
                 .iter()
-                .filter(|c| spaced.contains(c.as_str()))
-                .map(|c| c.split(' ').filter(|w| !w.is_empty()).count() as f32)
+                .filter(|(c, _)| spaced.contains(c.as_str()))
+                .map(|(_, len)| len)
                 .sum::<f32>();
             (score > 0.0).then_some((score, *d, *ord))
         })
@@ -742,10 +699,10 @@ pub fn passage_regions(docs: &[Arc<RemoteDocument>], q: &CandidateQuery) -> Vec<
     regions.unwrap_or_default()
 }
 
-/// What a cache holds for a key, unless it was fetched more than [`REMEMBERED_FOR`] ago.
-fn fresh<T: Clone>(entry: Option<&(Instant, T)>) -> Option<T> {
+/// What a cache holds for a key, unless it was fetched more than `kept_for` ago.
+fn fresh<T: Clone>(entry: Option<&(Instant, T)>, kept_for: Duration) -> Option<T> {
     entry
-        .filter(|(at, _)| at.elapsed() < REMEMBERED_FOR)
+        .filter(|(at, _)| at.elapsed() < kept_for)
         .map(|(_, v)| v.clone())
 }
 
@@ -754,10 +711,6 @@ fn fresh<T: Clone>(entry: Option<&(Instant, T)>) -> Option<T> {
 pub fn epoch() -> u64 {
     static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
     START.get_or_init(Instant::now).elapsed().as_secs() / REMEMBERED_FOR.as_secs()
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -203,7 +203,7 @@ impl ClusterClient {
         }
         let result = self.send_now(method, path, body, content_type);
         if let Err(e @ RemoteError::Unreachable { .. }) = &result {
-            *self.quiet.lock().unwrap_or_else(|p| p.into_inner()) =
+            *super::lock(&self.quiet) =
                 Some((std::time::Instant::now() + QUIET_AFTER_FAILURE, e.clone()));
         }
         result
@@ -211,7 +211,7 @@ impl ClusterClient {
 
     /// The error of the last attempt if the cluster is still left alone.
     fn quiet_error(&self) -> Option<RemoteError> {
-        let quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
+        let quiet = super::lock(&self.quiet);
         quiet
             .as_ref()
             .filter(|(until, _)| std::time::Instant::now() < *until)
@@ -299,6 +299,34 @@ impl ClusterClient {
             }
         };
         Ok(Answer { status, body })
+    }
+
+    /// Ok for a success; else the error the answer means: no such index (404), shards
+    /// missing, or the status with the cluster's reason.
+    pub fn success(&self, answer: &Answer, index: &str, what: &str) -> Result<(), RemoteError> {
+        if (200..300).contains(&answer.status) {
+            return Ok(());
+        }
+        if answer.status == 404 {
+            return Err(RemoteError::NoIndex {
+                name: self.name.clone(),
+                index: index.to_string(),
+            });
+        }
+        let reason = error_reason(&answer.body).unwrap_or_else(|| answer.body.to_string());
+        if reason.contains("shard") {
+            return Err(RemoteError::Partial {
+                name: self.name.clone(),
+                index: index.to_string(),
+                reason,
+            });
+        }
+        Err(RemoteError::Status {
+            name: self.name.clone(),
+            status: answer.status,
+            what: what.to_string(),
+            reason,
+        })
     }
 
     /// `send` with a JSON body.

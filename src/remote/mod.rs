@@ -26,5 +26,10 @@ pub mod publish;
 pub mod query;
 
 pub use archive::RemoteArchive;
+
+/// A mutex's guard, also after a panic elsewhere: the caches it guards stay usable.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 pub use combined::AllSources;
 pub use http::RemoteError;

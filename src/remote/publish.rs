@@ -157,13 +157,7 @@ pub fn publish(
         let raw = crate::disk::read_bounded(&raw_file, 1 << 30, true)
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
-            .filter(|raw| {
-                raw != &text
-                    && map
-                        .segments()
-                        .iter()
-                        .all(|s| s.src_start + s.src_len <= raw.len())
-            });
+            .filter(|raw| raw != &text && map.fits(text.len(), raw.len()));
         let words: Vec<String> = crate::text::normalize::normalized_words(&text)
             .into_iter()
             .map(|(w, _)| w)
@@ -222,7 +216,7 @@ pub fn publish(
     send_bulk(&client, c, &mut bulk, &mut in_bulk, &mut report)?;
     progress(done, total);
     let refreshed = client.json("POST", &format!("/{}/_refresh", c.index), None)?;
-    check(c, &refreshed, "the refresh")?;
+    client.success(&refreshed, &c.index, "the refresh")?;
     report.requests = client.requests();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -235,28 +229,16 @@ fn other(c: &RemoteConfig, detail: String) -> RemoteError {
     }
 }
 
-fn check(c: &RemoteConfig, a: &super::http::Answer, what: &str) -> Result<(), RemoteError> {
-    if (200..300).contains(&a.status) {
-        return Ok(());
-    }
-    Err(RemoteError::Status {
-        name: c.name.clone(),
-        status: a.status,
-        what: what.into(),
-        reason: error_reason(&a.body).unwrap_or_else(|| a.body.to_string()),
-    })
-}
-
 /// Create the index unless it exists; refuse an index sourced did not make. Whether it was
 /// created.
 fn ensure_index(client: &ClusterClient, c: &RemoteConfig) -> Result<bool, RemoteError> {
     let mapping = client.json("GET", &format!("/{}/_mapping", c.index), None)?;
     if mapping.status == 404 {
         let created = client.json("PUT", &format!("/{}", c.index), Some(&index_body(c)))?;
-        check(c, &created, "the creation of the index")?;
+        client.success(&created, &c.index, "the creation of the index")?;
         return Ok(true);
     }
-    check(c, &mapping, "the mapping request")?;
+    client.success(&mapping, &c.index, "the mapping request")?;
     let ours = mapping.body.as_object().is_some_and(|m| {
         !m.is_empty()
             && m.values().all(|i| {
@@ -294,7 +276,7 @@ fn held_fingerprints(
             body["search_after"] = a.clone();
         }
         let a = client.json("POST", &format!("/{}/_search", c.index), Some(&body))?;
-        check(c, &a, "the listing of documents")?;
+        client.success(&a, &c.index, "the listing of documents")?;
         let hits = a
             .body
             .pointer("/hits/hits")
@@ -349,7 +331,7 @@ fn send_bulk(
         body.push('\n');
         report.bytes += body.len() as u64;
         let a = client.send("POST", "/_bulk", Some(&body), "application/x-ndjson")?;
-        check(c, &a, "a bulk request")?;
+        client.success(&a, &c.index, "a bulk request")?;
         let items = a
             .body
             .get("items")

@@ -51,6 +51,16 @@ impl OffsetMap {
         &self.segments
     }
 
+    /// Whether this map can be a map from a text of `derived_len` bytes into one of
+    /// `original_len` bytes (a map read from elsewhere is checked before it is used).
+    pub fn fits(&self, derived_len: usize, original_len: usize) -> bool {
+        self.derived_len == derived_len
+            && self
+                .segments
+                .iter()
+                .all(|s| s.src_start + s.src_len <= original_len)
+    }
+
     /// `len` derived bytes copied unchanged from `src_start..src_start + len`.
     pub fn push_copy(&mut self, src_start: usize, len: usize) {
         if len == 0 {
