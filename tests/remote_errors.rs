@@ -325,3 +325,33 @@ async fn in_the_editor_an_unreachable_cluster_is_one_diagnostic_that_says_so() {
     // No verdict at all: nothing "not found".
     assert!(diags.iter().all(|d| d["code"] != "not-found"), "{diags:#?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_articles_kept_text_is_never_written_through_a_link_out_of_the_index_folder() {
+    let server = TestServer::start(vec![
+        ("/news/_mapping", mapping()),
+        (SEARCH, Reply::sequence(vec![hits(), fetched()])),
+    ]);
+    let (_dir, c) = checker(&server.base(), "");
+    // Someone made the renditions folder a link to a folder outside the workspace.
+    let outside = tempfile::tempdir().unwrap();
+    let renditions = c.index().dir().join("renditions");
+    let _ = std::fs::remove_dir_all(&renditions);
+    std::os::unix::fs::symlink(outside.path(), &renditions).unwrap();
+    let r = c
+        .check_note(Path::new("n.md"), &format!("“{QUOTE}”"))
+        .unwrap();
+    // The verdict stands; the text is not kept, and nothing was written outside.
+    assert_eq!(r[0].verdict.status, Status::Verified);
+    let written: Vec<_> = walkdir::WalkDir::new(outside.path())
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap().path().to_path_buf())
+        .collect();
+    assert_eq!(written, Vec::<std::path::PathBuf>::new());
+    let info = sourced::index::Retriever::source_info(&c.retriever(), "arch:d1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(info.rendition, None);
+}
